@@ -1,0 +1,24 @@
+using SecureContainers.Core.Diagnostics;
+
+namespace SecureContainers.Core.Configuration;
+
+/// <summary>Parses MSBuild property strings strictly: a typo in a security switch is an error, not a default.</summary>
+public static class PropertyParser
+{
+    public static bool ParseBoolean(string name, string? value, bool defaultValue, IDiagnosticSink sink)
+    {
+        string trimmed = value?.Trim() ?? string.Empty;
+        if (trimmed.Length == 0)
+        {
+            return defaultValue;
+        }
+
+        if (bool.TryParse(trimmed, out bool result))
+        {
+            return result;
+        }
+
+        sink.Report(ConfigurationDiagnostics.InvalidBoolean.Create(name, value, defaultValue ? "true" : "false"));
+        return defaultValue;
+    }
+}
