@@ -1,0 +1,53 @@
+using Microsoft.Build.Framework;
+
+namespace SecureContainers.Build.Tasks;
+
+/// <summary>
+/// The pre-build gate. Runs after the SDK computed the container configuration and before it creates (and pushes
+/// or writes) the image; an error here leaves the destination untouched.
+/// </summary>
+public sealed partial class CheckContainerPolicy
+{
+    /// <summary>The base image's registry, from the SDK's <c>ContainerBaseRegistry</c>.</summary>
+    [Required]
+    public string BaseRegistry { get; set; } = string.Empty;
+
+    /// <summary>The base image's repository, from <c>ContainerBaseName</c>.</summary>
+    [Required]
+    public string BaseImageName { get; set; } = string.Empty;
+
+    /// <summary>The base image's tag, from <c>ContainerBaseTag</c>.</summary>
+    public string? BaseImageTag { get; set; }
+
+    /// <summary>The base image's digest when the reference pins one, from <c>ContainerBaseDigest</c>.</summary>
+    public string? BaseImageDigest { get; set; }
+
+    /// <summary>The RID (single-image publish) or RIDs (multi-RID publish) whose images are about to be built.</summary>
+    [Required]
+    public string[] RuntimeIdentifiers { get; set; } = [];
+
+    /// <summary>The image being built, for messages.</summary>
+    public string? TargetImage { get; set; }
+
+    /// <summary>The project's <c>ContainerUser</c>.</summary>
+    public string? ContainerUser { get; set; }
+
+    /// <summary>Environment variables the SDK adds to the image (item spec = name, <c>Value</c> metadata).</summary>
+    public ITaskItem[] ContainerEnvironmentVariables { get; set; } = [];
+
+    /// <summary>True when the SDK inferred Microsoft's base image (the user set no <c>ContainerBaseImage</c>).</summary>
+    public bool UsesMicrosoftDefaultImage { get; set; }
+
+    /// <summary><c>SecureContainerAllowRoot</c>, unparsed so that a typo is a coded error.</summary>
+    public string? AllowRoot { get; set; }
+
+    /// <summary><c>SecureContainerEnabled</c>, validated here (the targets already skip the gate when it is false).</summary>
+    public string? Enabled { get; set; }
+
+    /// <summary>Where layer scan results are cached (<c>SecureContainerCacheDirectory</c>); empty for the default.</summary>
+    public string? CacheDirectory { get; set; }
+
+    /// <summary>One item per RID: <c>RuntimeIdentifier</c>, <c>BaseImageDigest</c> (the exact manifest used), <c>BaseImage</c>, <c>BaseImageName</c>, <c>User</c>.</summary>
+    [Output]
+    public ITaskItem[] GateResults { get; private set; } = [];
+}

@@ -1,0 +1,29 @@
+using SecureContainers.Core.Oci;
+
+namespace SecureContainers.Core.Policy;
+
+/// <summary>Everything the pre-build gate needs; one object so the MSBuild task and the CLI fill the same thing.</summary>
+public sealed record GateRequest
+{
+    /// <summary>The base image as the SDK parsed it (<c>ContainerBaseRegistry/Name/Tag/Digest</c>).</summary>
+    public required ImageReference BaseImage { get; init; }
+
+    /// <summary>One RID for a single-image publish; every RID of a multi-RID publish.</summary>
+    public required IReadOnlyList<string> RuntimeIdentifiers { get; init; }
+
+    /// <summary>The image being built, for messages (<c>registry/repository:tag</c>).</summary>
+    public required string TargetImage { get; init; }
+
+    public string? ContainerUser { get; init; }
+
+    /// <summary>The project's <c>ContainerEnvironmentVariable</c> items, which the SDK applies before reading APP_UID.</summary>
+    public IReadOnlyDictionary<string, string> ProjectEnvironment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// True when the SDK inferred Microsoft's base image. For those the SDK sets <c>ContainerUser=ContainerUser</c> on
+    /// Windows RIDs in each inner build; the outer multi-RID gate must predict that.
+    /// </summary>
+    public bool UsesMicrosoftDefaultImage { get; init; }
+
+    public bool AllowRoot { get; init; }
+}

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace SecureContainers.EndToEnd.Tests.Infrastructure;
+
+public sealed record ProcessResult(int ExitCode, string Output)
+{
+    public bool Succeeded => ExitCode == 0;
+}
+
+/// <summary>Runs a real process with a bounded time, capturing stdout and stderr interleaved.</summary>
+public static class ProcessRunner
+{
+    public static async Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
+    {
+        ProcessStartInfo info = new(fileName)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (string a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        foreach ((string key, string? value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                info.Environment.Remove(key);
+            }
+            else
+            {
+                info.Environment[key] = value;
+            }
+        }
+
+        StringBuilder output = new();
+        using Process process = new() { StartInfo = info };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
+        process.Start();
+        process.StandardInput.Close();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using CancellationTokenSource cts = new(timeout ?? TimeSpan.FromMinutes(5));
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{fileName} {string.Join(' ', args)} did not finish in time. Output so far:\n{output}");
+        }
+
+        process.WaitForExit();
+        lock (output)
+        {
+            return new ProcessResult(process.ExitCode, output.ToString());
+        }
+    }
+}

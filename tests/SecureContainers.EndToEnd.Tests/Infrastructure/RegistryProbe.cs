@@ -1,0 +1,63 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace SecureContainers.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// Looks into the test registry with plain HTTP calls, independent of the product's own registry client, to prove
+/// what was and was not pushed.
+/// </summary>
+public static class RegistryProbe
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    private static readonly string[] ManifestTypes =
+    [
+        "application/vnd.oci.image.index.v1+json",
+        "application/vnd.oci.image.manifest.v1+json",
+        "application/vnd.docker.distribution.manifest.list.v2+json",
+        "application/vnd.docker.distribution.manifest.v2+json",
+    ];
+
+    /// <summary>The repository's tags, or an empty list when the registry has never heard of it.</summary>
+    public static async Task<IReadOnlyList<string>> TagsAsync(string repository)
+    {
+        using HttpResponseMessage response = await Http.GetAsync($"http://{TestBed.Registry}/v2/{repository}/tags/list");
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return [];
+        }
+
+        response.EnsureSuccessStatusCode();
+        using JsonDocument doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return doc.RootElement.TryGetProperty("tags", out JsonElement tags) && tags.ValueKind == JsonValueKind.Array
+            ? tags.EnumerateArray().Select(t => t.GetString()!).ToArray()
+            : [];
+    }
+
+    /// <summary>The manifest (or index) a tag or digest names, with its computed digest and media type; null when absent.</summary>
+    public static async Task<(string Digest, string MediaType, JsonDocument Json)?> ManifestAsync(string repository, string reference)
+    {
+        using HttpRequestMessage request = new(HttpMethod.Get, $"http://{TestBed.Registry}/v2/{repository}/manifests/{reference}");
+        foreach (string type in ManifestTypes)
+        {
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
+        }
+
+        using HttpResponseMessage response = await Http.SendAsync(request);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        byte[] bytes = await response.Content.ReadAsByteArrayAsync();
+        string digest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));
+        return (digest, response.Content.Headers.ContentType?.MediaType ?? string.Empty, JsonDocument.Parse(bytes));
+    }
+
+    public static async Task<byte[]> BlobAsync(string repository, string digest) =>
+        await Http.GetByteArrayAsync($"http://{TestBed.Registry}/v2/{repository}/blobs/{digest}");
+}

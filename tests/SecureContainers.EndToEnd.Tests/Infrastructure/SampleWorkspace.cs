@@ -1,0 +1,109 @@
+using System.Text.RegularExpressions;
+
+namespace SecureContainers.EndToEnd.Tests.Infrastructure;
+
+/// <summary>The outcome of one real `dotnet publish`, with the codes it raised parsed out of MSBuild's output.</summary>
+public sealed partial record PublishResult(int ExitCode, string Output, string BinaryLog)
+{
+    public bool Succeeded => ExitCode == 0;
+
+    public IReadOnlyList<string> Errors => Codes("error");
+
+    public IReadOnlyList<string> Warnings => Codes("warning");
+
+    public override string ToString() => $"exit {ExitCode}, binlog {BinaryLog}\n{Output}";
+
+    private IReadOnlyList<string> Codes(string kind) =>
+        CodePattern().Matches(Output).Where(m => m.Groups[1].Value == kind).Select(m => m.Groups[2].Value).Distinct().ToArray();
+
+    [GeneratedRegex(@"\b(error|warning) ((?:SC|CONTAINER|NETSDK|NU|MSB|CS)\d{3,4})\b")]
+    private static partial Regex CodePattern();
+}
+
+/// <summary>
+/// A sample copied to its own temp folder with its own nuget.config (the artifacts feed plus nuget.org), built with
+/// a private NuGet packages folder: the way a user consumes the package, nothing from the repository leaking in.
+/// </summary>
+public sealed class SampleWorkspace
+{
+    private SampleWorkspace(string directory, string projectFile)
+    {
+        Directory = directory;
+        ProjectFile = projectFile;
+    }
+
+    public string Directory { get; }
+
+    public string ProjectFile { get; }
+
+    public static SampleWorkspace Create(string sample, string name)
+    {
+        string source = Path.Combine(TestBed.RepoRoot, "samples", sample);
+        string target = Path.Combine(TestBed.WorkRoot, name);
+        if (System.IO.Directory.Exists(target))
+        {
+            System.IO.Directory.Delete(target, recursive: true);
+        }
+
+        CopyDirectory(source, target);
+        File.WriteAllText(Path.Combine(target, "Directory.Build.props"), "<Project />\n");
+        File.WriteAllText(Path.Combine(target, "Directory.Build.targets"), "<Project />\n");
+        File.WriteAllText(Path.Combine(target, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="artifacts" value="{TestBed.PackagesFeed}" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" protocolVersion="3" />
+              </packageSources>
+            </configuration>
+            """);
+        return new SampleWorkspace(target, Path.Combine(target, sample + ".csproj"));
+    }
+
+    public void WriteFile(string relativePath, string content) => File.WriteAllText(Path.Combine(Directory, relativePath), content);
+
+    /// <summary>Runs `dotnet publish -t:PublishContainer` with the given MSBuild properties (name=value).</summary>
+    public async Task<PublishResult> PublishAsync(IEnumerable<string> properties, IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        string binlog = Path.Combine(Directory, $"publish-{Guid.NewGuid():N}.binlog");
+        List<string> args = ["publish", ProjectFile, "-t:PublishContainer", "-c", "Release", $"-bl:{binlog}", "-nodeReuse:false", "-clp:NoSummary"];
+        args.AddRange(properties.Select(p => "-p:" + p));
+
+        Dictionary<string, string?> env = new()
+        {
+            ["NUGET_PACKAGES"] = TestBed.NuGetPackages,
+            ["MSBUILDDISABLENODEREUSE"] = "1",
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+            ["DOTNET_NOLOGO"] = "1",
+            ["SOURCE_DATE_EPOCH"] = null,
+        };
+        foreach ((string key, string? value) in environment ?? new Dictionary<string, string?>())
+        {
+            env[key] = value;
+        }
+
+        ProcessResult result = await ProcessRunner.RunAsync("dotnet", args, Directory, env, TimeSpan.FromMinutes(8));
+        return new PublishResult(result.ExitCode, result.Output, binlog);
+    }
+
+    private static void CopyDirectory(string source, string target)
+    {
+        System.IO.Directory.CreateDirectory(target);
+        foreach (string file in System.IO.Directory.GetFiles(source))
+        {
+            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
+        }
+
+        foreach (string dir in System.IO.Directory.GetDirectories(source))
+        {
+            string name = Path.GetFileName(dir);
+            if (name is "bin" or "obj")
+            {
+                continue;
+            }
+
+            CopyDirectory(dir, Path.Combine(target, name));
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using System.Text.Json;
+
+namespace SecureContainers.EndToEnd.Tests.Infrastructure;
+
+/// <summary>Reads what the tests compare in an SBOM and in the oracle the SDK itself writes (the app's .deps.json).</summary>
+public static class SbomFacts
+{
+    /// <summary>NuGet components as "Id/Version", from their pkg:nuget purls.</summary>
+    public static SortedSet<string> NuGetComponents(JsonDocument sbom)
+    {
+        SortedSet<string> set = new(StringComparer.OrdinalIgnoreCase);
+        if (!sbom.RootElement.TryGetProperty("components", out JsonElement components))
+        {
+            return set;
+        }
+
+        foreach (JsonElement c in components.EnumerateArray())
+        {
+            if (c.TryGetProperty("purl", out JsonElement purl) && purl.GetString() is { } p && p.StartsWith("pkg:nuget/", StringComparison.Ordinal))
+            {
+                set.Add($"{c.GetProperty("name").GetString()}/{c.GetProperty("version").GetString()}");
+            }
+        }
+
+        return set;
+    }
+
+    /// <summary>The packages the runtime host will load: libraries of type "package" in the published .deps.json.</summary>
+    public static SortedSet<string> DepsJsonPackages(string depsJsonPath)
+    {
+        using JsonDocument deps = JsonDocument.Parse(File.ReadAllBytes(depsJsonPath));
+        SortedSet<string> set = new(StringComparer.OrdinalIgnoreCase);
+        foreach (JsonProperty library in deps.RootElement.GetProperty("libraries").EnumerateObject())
+        {
+            if (library.Value.GetProperty("type").GetString() == "package")
+            {
+                set.Add(library.Name);
+            }
+        }
+
+        return set;
+    }
+
+    /// <summary>Validates an SBOM against the official CycloneDX schema with the npm @cyclonedx/cyclonedx-library validator.</summary>
+    public static async Task<ProcessResult> ValidateAsync(string sbomPath, string specVersion = "1.6")
+    {
+        string validator = Path.Combine(TestBed.RepoRoot, "eng", "sbom-validator", "validate.mjs");
+        return await ProcessRunner.RunAsync("node", [validator, sbomPath, specVersion], TestBed.RepoRoot, timeout: TimeSpan.FromMinutes(1));
+    }
+}
