@@ -52,6 +52,7 @@ public class MultiRidTests
         {
             string sbomPath = Path.Combine(sample.Directory, "bin", "Release", "securecontainers", $"e2e_multi-ok-{rid}.cdx.json");
             Assert.True(File.Exists(sbomPath), $"no SBOM for {rid}\n{result.Output}");
+            Assert.Contains($"SBOM-ITEM: {sbomPath} rid={rid}", result.Output);
             using JsonDocument sbom = JsonDocument.Parse(File.ReadAllBytes(sbomPath));
             string purl = sbom.RootElement.GetProperty("metadata").GetProperty("component").GetProperty("purl").GetString()!;
             Assert.Contains(entry.GetProperty("digest").GetString()!.Replace(":", "%3A"), purl);

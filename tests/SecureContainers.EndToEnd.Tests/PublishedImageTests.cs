@@ -46,6 +46,7 @@ public class PublishedImageTests(PublishedAspNetApi published) : IClassFixture<P
         Assert.True(published.Result.Succeeded, published.Result.ToString());
         Assert.True(File.Exists(published.SbomPath), $"no SBOM at {published.SbomPath}\n{published.Result.Output}");
         Assert.True(published.Result.Output.Contains(published.SbomPath, StringComparison.Ordinal), $"the build output does not report {published.SbomPath}:\n{published.Result.Output}");
+        Assert.Contains($"SBOM-ITEM: {published.SbomPath} rid=linux-x64", published.Result.Output);
 
         ProcessResult validation = await SbomFacts.ValidateAsync(published.SbomPath, "1.6");
         Assert.True(validation.Succeeded, validation.Output);

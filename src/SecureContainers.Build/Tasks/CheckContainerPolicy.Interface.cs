@@ -26,6 +26,13 @@ public sealed partial class CheckContainerPolicy
     [Required]
     public string[] RuntimeIdentifiers { get; set; } = [];
 
+    /// <summary>
+    /// The destination registry (<c>ContainerRegistry</c>). The SDK applies the generic
+    /// <c>DOTNET_CONTAINER_REGISTRY_UNAME/PWORD</c> credentials to the base registry only when it is also the output
+    /// registry; the gate must authenticate exactly as the SDK will.
+    /// </summary>
+    public string? OutputRegistry { get; set; }
+
     /// <summary>The image being built, for messages.</summary>
     public string? TargetImage { get; set; }
 

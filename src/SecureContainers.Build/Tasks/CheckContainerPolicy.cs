@@ -30,7 +30,7 @@ public sealed partial class CheckContainerPolicy : SecureContainerTask
             AllowRoot = allowRoot,
         };
 
-        using RegistryClient registry = new(RegistryClientOptions.FromEnvironment(Environment.GetEnvironmentVariable));
+        using RegistryClient registry = new(RegistryClientOptions.FromEnvironment(Environment.GetEnvironmentVariable, outputRegistry: NullIfEmpty(OutputRegistry)));
         LayerScanner scanner = new(LayerScanLimits.Default, new LayerScanCache(NullIfEmpty(CacheDirectory) ?? LayerScanCache.DefaultDirectory));
         IReadOnlyList<PlatformGateResult> results = await new ContainerGate(registry, scanner, Sink).RunAsync(request, cancellationToken).ConfigureAwait(false);
 

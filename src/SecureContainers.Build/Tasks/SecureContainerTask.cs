@@ -1,6 +1,8 @@
 using Microsoft.Build.Framework;
 using SecureContainers.Build.Logging;
 using SecureContainers.Core.Diagnostics;
+using SecureContainers.Core.Oci;
+using SecureContainers.Core.Registry;
 
 namespace SecureContainers.Build.Tasks;
 
@@ -28,6 +30,11 @@ public abstract class SecureContainerTask : Microsoft.Build.Utilities.Task, ICan
         catch (SecureContainerException e)
         {
             Sink.Report(e.Diagnostic);
+        }
+        catch (DigestMismatchException e)
+        {
+            // Blob streams verify at their end, so a mismatch surfaces from whoever read the last byte.
+            Sink.Report(RegistryClient.ToDiagnostic(e));
         }
         catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
         {

@@ -56,6 +56,6 @@ public readonly partial record struct Digest
     private static string Truncate(string value) => value.Length <= 80 ? value : value[..80] + "…";
 
     // Lowercase hex only, as the OCI spec requires for sha256/sha512; the look-behinds tie each length to its algorithm.
-    [GeneratedRegex("^(sha256|sha512):((?<=sha256:)[a-f0-9]{64}|(?<=sha512:)[a-f0-9]{128})$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^(sha256|sha512):((?<=sha256:)[a-f0-9]{64}|(?<=sha512:)[a-f0-9]{128})\\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 }

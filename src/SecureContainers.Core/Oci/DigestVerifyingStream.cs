@@ -13,18 +13,26 @@ public sealed class DigestVerifyingStream : Stream
     private readonly Digest _expected;
     private readonly long _expectedSize;
     private readonly IncrementalHash _hash;
+    private readonly string? _subject;
     private long _read;
     private bool _verified;
 
-    public DigestVerifyingStream(Stream inner, Digest expected, long expectedSize)
+    /// <param name="subject">What the content is (e.g. "layer sha256:… of image X"), named in the mismatch error.</param>
+    public DigestVerifyingStream(Stream inner, Digest expected, long expectedSize, string? subject = null)
     {
         _inner = inner;
+        _subject = subject;
         _expected = expected;
         _expectedSize = expectedSize;
         _hash = expected.CreateHash();
     }
 
     public Digest Expected => _expected;
+
+    public long ExpectedSize => _expectedSize;
+
+    /// <summary>True once the end was reached and length and digest were checked.</summary>
+    public bool IsVerified => _verified;
 
     public long BytesRead => _read;
 
@@ -67,24 +75,26 @@ public sealed class DigestVerifyingStream : Stream
             _read += n;
             if (_expectedSize >= 0 && _read > _expectedSize)
             {
-                throw new DigestMismatchException(_expected, $"more than the {_expectedSize} bytes its descriptor declares");
+                throw new DigestMismatchException(_expected, $"more than the {_expectedSize} bytes its descriptor declares", _subject);
             }
 
             _hash.AppendData(data);
         }
         else if (!_verified)
         {
-            _verified = true;
             if (_expectedSize >= 0 && _read != _expectedSize)
             {
-                throw new DigestMismatchException(_expected, $"{_read} bytes where its descriptor declares {_expectedSize}");
+                throw new DigestMismatchException(_expected, $"{_read} bytes where its descriptor declares {_expectedSize}", _subject);
             }
 
             string actual = Convert.ToHexStringLower(_hash.GetHashAndReset());
             if (actual != _expected.Hex)
             {
-                throw new DigestMismatchException(_expected, $"content hashing to {_expected.Algorithm}:{actual}");
+                throw new DigestMismatchException(_expected, $"content hashing to {_expected.Algorithm}:{actual}", _subject);
             }
+
+            // Only now: a failed check must fail again if the consumer reads on, not pass silently.
+            _verified = true;
         }
 
         return n;
@@ -108,8 +118,14 @@ public sealed class DigestVerifyingStream : Stream
 }
 
 /// <summary>Content did not match the digest that names it: never act on such bytes.</summary>
-public sealed class DigestMismatchException(Digest expected, string detail)
-    : Exception($"Content for {expected} does not match its digest: got {detail}.")
+public sealed class DigestMismatchException(Digest expected, string detail, string? subject = null)
+    : Exception($"Content for {subject ?? expected.ToString()} does not match its digest {expected}: got {detail}.")
 {
     public Digest Expected { get; } = expected;
+
+    /// <summary>What the content was, when the stream was told (e.g. "layer sha256:… of image X").</summary>
+    public string? Subject { get; } = subject;
+
+    /// <summary>How the mismatch differs, e.g. "content hashing to sha256:…"; never contains the content.</summary>
+    public string Detail { get; } = detail;
 }

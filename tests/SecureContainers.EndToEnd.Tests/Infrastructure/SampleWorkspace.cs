@@ -47,7 +47,14 @@ public sealed class SampleWorkspace
 
         CopyDirectory(source, target);
         File.WriteAllText(Path.Combine(target, "Directory.Build.props"), "<Project />\n");
-        File.WriteAllText(Path.Combine(target, "Directory.Build.targets"), "<Project />\n");
+        // A pipeline step after PublishContainer, the way a user would consume the SBOM items.
+        File.WriteAllText(Path.Combine(target, "Directory.Build.targets"), """
+            <Project>
+              <Target Name="_E2EPrintSboms" AfterTargets="PublishContainer">
+                <Message Importance="high" Text="SBOM-ITEM: %(SecureContainerSbom.FullPath) rid=%(SecureContainerSbom.RuntimeIdentifier)" Condition="'@(SecureContainerSbom)' != ''" />
+              </Target>
+            </Project>
+            """);
         File.WriteAllText(Path.Combine(target, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>

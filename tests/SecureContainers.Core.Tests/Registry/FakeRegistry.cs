@@ -1,0 +1,358 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using SecureContainers.Core.Oci;
+using SecureContainers.Core.Registry;
+
+namespace SecureContainers.Core.Tests.Registry;
+
+/// <summary>
+/// An in-memory OCI distribution registry behind an <see cref="HttpMessageHandler"/>, for any test that needs a
+/// registry: images and indexes are added with helpers, auth can require Basic or Bearer (with a token service on
+/// <see cref="AuthHost"/>), blobs can be redirected to <see cref="BlobStorageHost"/>, and <see cref="Intercept"/>
+/// injects faults. Every request is recorded with the Authorization header it carried.
+/// </summary>
+public sealed class FakeRegistry : HttpMessageHandler
+{
+    private readonly Dictionary<(string Repo, string Reference), (byte[] Bytes, string MediaType)> _manifests = new();
+    private readonly Dictionary<string, byte[]> _blobs = new(StringComparer.Ordinal);
+    private readonly List<Func<HttpRequestMessage, HttpResponseMessage?>> _interceptors = new();
+    private readonly HashSet<string> _validTokens = new(StringComparer.Ordinal);
+    private readonly object _gate = new();
+
+    public FakeRegistry(string host = "registry.test") => Host = host;
+
+    /// <summary>host[:port] as it appears in image references.</summary>
+    public string Host { get; }
+
+    public string AuthHost { get; set; } = "auth.test";
+
+    public string BlobStorageHost { get; set; } = "blobs.storage.test";
+
+    /// <summary>Serve plain HTTP only: HTTPS requests fail the way a TLS handshake with an HTTP server does.</summary>
+    public bool PlainHttpOnly { get; set; }
+
+    /// <summary>Answer blob GETs with a 307 to <see cref="BlobStorageHost"/> (like S3/Azure-backed registries).</summary>
+    public bool RedirectBlobs { get; set; }
+
+    public (string User, string Password)? RequiredBasic { get; private set; }
+
+    public bool RequiresBearer { get; private set; }
+
+    public (string User, string Password)? TokenServiceCredentials { get; private set; }
+
+    public int TokenLifetimeSeconds { get; set; } = 300;
+
+    public int TokensIssued { get; private set; }
+
+    /// <summary>Sent as Docker-Content-Digest instead of the true digest (to test that lies are caught).</summary>
+    public string? DigestHeaderOverride { get; set; }
+
+    public List<RecordedRequest> Requests { get; } = new();
+
+    public sealed record RecordedRequest(HttpMethod Method, Uri Uri, string? Authorization, IReadOnlyList<string> Accept);
+
+    public void RequireBasic(string user, string password) => RequiredBasic = (user, password);
+
+    /// <summary>Require a Bearer token from the token service; with credentials, the token service demands them.</summary>
+    public void RequireBearer(string? user = null, string? password = null)
+    {
+        RequiresBearer = true;
+        TokenServiceCredentials = user is null ? null : (user, password ?? "");
+    }
+
+    /// <summary>Drops every token issued so far, as a registry does when tokens expire or are revoked.</summary>
+    public void RevokeTokens()
+    {
+        lock (_gate)
+        {
+            _validTokens.Clear();
+        }
+    }
+
+    /// <summary>First interceptor returning a response wins; return null to let the registry answer.</summary>
+    public void Intercept(Func<HttpRequestMessage, HttpResponseMessage?> interceptor) => _interceptors.Add(interceptor);
+
+    public RegistryClientOptions Options() => new()
+    {
+        Handler = this,
+        Delay = (_, _) => Task.CompletedTask,
+        IsInsecureRegistry = _ => false,
+    };
+
+    public Descriptor AddBlob(byte[] content, string mediaType)
+    {
+        Digest digest = Digest.Sha256(content);
+        _blobs[digest.ToString()] = content;
+        return new Descriptor(mediaType, digest, content.Length);
+    }
+
+    /// <summary>Replaces what is served for a blob without changing its digest (a tampering registry or proxy).</summary>
+    public void TamperBlob(Digest digest, byte[] served) => _blobs[digest.ToString()] = served;
+
+    public Digest AddManifest(string repository, string? tag, byte[] bytes, string mediaType)
+    {
+        Digest digest = Digest.Sha256(bytes);
+        _manifests[(repository, digest.ToString())] = (bytes, mediaType);
+        if (tag is not null)
+        {
+            _manifests[(repository, tag)] = (bytes, mediaType);
+        }
+
+        return digest;
+    }
+
+    /// <summary>Serves <paramref name="bytes"/> for a tag or digest reference, whatever they hash to.</summary>
+    public void ServeManifestAs(string repository, string reference, byte[] bytes, string mediaType) =>
+        _manifests[(repository, reference)] = (bytes, mediaType);
+
+    /// <summary>Adds a single-platform image (config + gzip-typed layers) and returns its manifest digest and parts.</summary>
+    public FakeImage AddImage(string repository, string? tag, Platform platform, string? user = "1654", string manifestMediaType = MediaTypes.OciManifestV1, params byte[][] layers)
+    {
+        bool docker = manifestMediaType == MediaTypes.DockerManifestV2;
+        Descriptor config = AddBlob(ConfigJson(platform, user), docker ? MediaTypes.DockerContainerConfigV1 : MediaTypes.OciConfigV1);
+        List<Descriptor> layerDescriptors = layers.Select(l => AddBlob(l, docker ? MediaTypes.DockerLayerGzip : MediaTypes.OciLayerGzip)).ToList();
+        byte[] manifest = ManifestJson(manifestMediaType, config, layerDescriptors);
+        Digest digest = AddManifest(repository, tag, manifest, manifestMediaType);
+        return new FakeImage(digest, manifest.Length, manifest, config, layerDescriptors, platform);
+    }
+
+    public sealed record FakeImage(Digest Digest, long Size, byte[] ManifestBytes, Descriptor Config, IReadOnlyList<Descriptor> Layers, Platform Platform);
+
+    public Digest AddIndex(string repository, string tag, string mediaType, params FakeImage[] images)
+    {
+        string entryType = mediaType == MediaTypes.DockerManifestListV2 ? MediaTypes.DockerManifestV2 : MediaTypes.OciManifestV1;
+        var index = new
+        {
+            schemaVersion = 2,
+            mediaType,
+            manifests = images.Select(i => new
+            {
+                mediaType = entryType,
+                digest = i.Digest.ToString(),
+                size = i.Size,
+                platform = PlatformJson(i.Platform),
+            }).ToArray(),
+        };
+        return AddManifest(repository, tag, JsonSerializer.SerializeToUtf8Bytes(index), mediaType);
+    }
+
+    public static byte[] ConfigJson(Platform platform, string? user, params string[] env)
+    {
+        Dictionary<string, object?> config = new() { ["Env"] = env.Length == 0 ? new[] { "PATH=/usr/bin", "APP_UID=1654" } : env };
+        if (user is not null)
+        {
+            config["User"] = user;
+        }
+
+        Dictionary<string, object?> root = new()
+        {
+            ["architecture"] = platform.Architecture,
+            ["os"] = platform.Os,
+            ["config"] = config,
+            ["rootfs"] = new { type = "layers", diff_ids = Array.Empty<string>() },
+        };
+        if (platform.Variant is not null)
+        {
+            root["variant"] = platform.Variant;
+        }
+
+        return JsonSerializer.SerializeToUtf8Bytes(root);
+    }
+
+    public static byte[] ManifestJson(string mediaType, Descriptor config, IEnumerable<Descriptor> layers) =>
+        JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            schemaVersion = 2,
+            mediaType,
+            config = new { mediaType = config.MediaType, digest = config.Digest.ToString(), size = config.Size },
+            layers = layers.Select(l => new { mediaType = l.MediaType, digest = l.Digest.ToString(), size = l.Size }).ToArray(),
+        });
+
+    private static Dictionary<string, string> PlatformJson(Platform p)
+    {
+        Dictionary<string, string> d = new() { ["os"] = p.Os, ["architecture"] = p.Architecture };
+        if (p.Variant is not null)
+        {
+            d["variant"] = p.Variant;
+        }
+
+        return d;
+    }
+
+    public int CountRequests(Func<RecordedRequest, bool> predicate)
+    {
+        lock (_gate)
+        {
+            return Requests.Count(predicate);
+        }
+    }
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        Uri uri = request.RequestUri!;
+        lock (_gate)
+        {
+            Requests.Add(new RecordedRequest(request.Method, uri, request.Headers.Authorization?.ToString(),
+                request.Headers.Accept.Select(a => a.MediaType!).ToArray()));
+        }
+
+        foreach (Func<HttpRequestMessage, HttpResponseMessage?> interceptor in _interceptors)
+        {
+            if (interceptor(request) is HttpResponseMessage intercepted)
+            {
+                intercepted.RequestMessage = request;
+                return Task.FromResult(intercepted);
+            }
+        }
+
+        HttpResponseMessage response = Answer(request, uri);
+        response.RequestMessage = request;
+        return Task.FromResult(response);
+    }
+
+    private HttpResponseMessage Answer(HttpRequestMessage request, Uri uri)
+    {
+        if (uri.Authority == BlobStorageHost)
+        {
+            return _blobs.TryGetValue(uri.AbsolutePath.TrimStart('/'), out byte[]? stored) ? Bytes(stored, "application/octet-stream") : Error(HttpStatusCode.NotFound, "BLOB_UNKNOWN");
+        }
+
+        if (uri.Authority == AuthHost && uri.AbsolutePath == "/token")
+        {
+            return IssueToken(request);
+        }
+
+        if (!string.Equals(uri.Authority, Host, StringComparison.OrdinalIgnoreCase) && !(Host.EndsWith(":443") && uri.Host == Host[..^4]))
+        {
+            throw new HttpRequestException(HttpRequestError.NameResolutionError, $"No such host: {uri.Host}");
+        }
+
+        if (PlainHttpOnly && uri.Scheme == "https")
+        {
+            throw new HttpRequestException(HttpRequestError.SecureConnectionError, "The SSL connection could not be established.");
+        }
+
+        if (!PlainHttpOnly && uri.Scheme == "http")
+        {
+            throw new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused");
+        }
+
+        if (Challenge(request) is HttpResponseMessage challenge)
+        {
+            return challenge;
+        }
+
+        string path = uri.AbsolutePath;
+        if (path == "/v2/")
+        {
+            return new HttpResponseMessage(HttpStatusCode.OK);
+        }
+
+        int manifests = path.LastIndexOf("/manifests/", StringComparison.Ordinal);
+        int blobs = path.LastIndexOf("/blobs/", StringComparison.Ordinal);
+        if (path.StartsWith("/v2/", StringComparison.Ordinal) && manifests > 0)
+        {
+            string repo = path[4..manifests];
+            string reference = path[(manifests + "/manifests/".Length)..];
+            if (!_manifests.TryGetValue((repo, reference), out var m))
+            {
+                return Error(HttpStatusCode.NotFound, "MANIFEST_UNKNOWN");
+            }
+
+            HttpResponseMessage ok = Bytes(m.Bytes, m.MediaType);
+            ok.Headers.Add("Docker-Content-Digest", DigestHeaderOverride ?? Digest.Sha256(m.Bytes).ToString());
+            return ok;
+        }
+
+        if (path.StartsWith("/v2/", StringComparison.Ordinal) && blobs > 0)
+        {
+            string digest = path[(blobs + "/blobs/".Length)..];
+            if (!_blobs.TryGetValue(digest, out byte[]? blob))
+            {
+                return Error(HttpStatusCode.NotFound, "BLOB_UNKNOWN");
+            }
+
+            if (RedirectBlobs)
+            {
+                HttpResponseMessage redirect = new(HttpStatusCode.TemporaryRedirect);
+                redirect.Headers.Location = new Uri($"https://{BlobStorageHost}/{digest}?sig=presigned");
+                return redirect;
+            }
+
+            return Bytes(blob, "application/octet-stream");
+        }
+
+        return Error(HttpStatusCode.NotFound, "NAME_UNKNOWN");
+    }
+
+    private HttpResponseMessage? Challenge(HttpRequestMessage request)
+    {
+        string? authorization = request.Headers.Authorization?.ToString();
+        if (RequiredBasic is (string user, string password))
+        {
+            string expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}"));
+            if (authorization != expected)
+            {
+                HttpResponseMessage r = Error(HttpStatusCode.Unauthorized, "UNAUTHORIZED");
+                r.Headers.WwwAuthenticate.Add(new AuthenticationHeaderValue("Basic", "realm=\"fake\""));
+                return r;
+            }
+        }
+
+        if (RequiresBearer)
+        {
+            bool valid;
+            lock (_gate)
+            {
+                valid = authorization is not null && authorization.StartsWith("Bearer ", StringComparison.Ordinal) && _validTokens.Contains(authorization[7..]);
+            }
+
+            if (!valid)
+            {
+                HttpResponseMessage r = Error(HttpStatusCode.Unauthorized, "UNAUTHORIZED");
+                r.Headers.WwwAuthenticate.Add(new AuthenticationHeaderValue("Bearer", $"realm=\"https://{AuthHost}/token\",service=\"{Host}\",scope=\"repository:x:pull\""));
+                return r;
+            }
+        }
+
+        return null;
+    }
+
+    private HttpResponseMessage IssueToken(HttpRequestMessage request)
+    {
+        if (TokenServiceCredentials is (string user, string password))
+        {
+            string expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}"));
+            if (request.Headers.Authorization?.ToString() != expected)
+            {
+                return Error(HttpStatusCode.Unauthorized, "UNAUTHORIZED");
+            }
+        }
+
+        string token;
+        lock (_gate)
+        {
+            TokensIssued++;
+            token = $"tok-{TokensIssued}";
+            _validTokens.Add(token);
+        }
+
+        return Bytes(JsonSerializer.SerializeToUtf8Bytes(new { token, expires_in = TokenLifetimeSeconds }), "application/json");
+    }
+
+    public static HttpResponseMessage Bytes(byte[] bytes, string mediaType)
+    {
+        ByteArrayContent content = new(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+        return new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
+    }
+
+    public static HttpResponseMessage Error(HttpStatusCode status, string code)
+    {
+        HttpResponseMessage r = Bytes(JsonSerializer.SerializeToUtf8Bytes(new { errors = new[] { new { code, message = "fake" } } }), "application/json");
+        r.StatusCode = status;
+        return r;
+    }
+}

@@ -1,0 +1,221 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using SecureContainers.Core.Diagnostics;
+using SecureContainers.Core.Oci;
+using SecureContainers.Core.Registry;
+
+namespace SecureContainers.Core.Tests.Registry;
+
+public class RetryAndTransportTests
+{
+    private static readonly Platform Amd64 = new("linux", "amd64");
+
+    private static (RegistryClientOptions Options, List<TimeSpan> Delays) Recording(FakeRegistry registry)
+    {
+        List<TimeSpan> delays = new();
+        RegistryClientOptions options = registry.Options();
+        options.Delay = (d, _) =>
+        {
+            delays.Add(d);
+            return Task.CompletedTask;
+        };
+        return (options, delays);
+    }
+
+    private static Func<HttpRequestMessage, HttpResponseMessage?> FailTimes(int times, Func<HttpResponseMessage> make)
+    {
+        int remaining = times;
+        return r => r.RequestUri!.AbsolutePath.Contains("/manifests/") && Interlocked.Decrement(ref remaining) >= 0 ? make() : null;
+    }
+
+    [Fact]
+    public async Task ServiceUnavailableIsRetriedWithExponentialBackoff()
+    {
+        FakeRegistry registry = new();
+        registry.AddImage("app", "1", Amd64);
+        registry.Intercept(FailTimes(2, () => new HttpResponseMessage(HttpStatusCode.ServiceUnavailable)));
+        var (options, delays) = Recording(registry);
+        using RegistryClient client = new(options);
+
+        await client.GetManifestAsync("registry.test", "app", "1", CancellationToken.None);
+
+        Assert.Equal([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)], delays);
+        Assert.Equal(3, registry.CountRequests(r => r.Uri.AbsolutePath.Contains("/manifests/")));
+    }
+
+    [Fact]
+    public async Task TooManyRequestsHonoursRetryAfterCapped()
+    {
+        FakeRegistry registry = new();
+        registry.AddImage("app", "1", Amd64);
+        registry.Intercept(FailTimes(2, () =>
+        {
+            HttpResponseMessage r = new(HttpStatusCode.TooManyRequests);
+            r.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(7));
+            return r;
+        }));
+        var (options, delays) = Recording(registry);
+        options.MaxRetryDelay = TimeSpan.FromSeconds(5);
+        using RegistryClient client = new(options);
+
+        await client.GetManifestAsync("registry.test", "app", "1", CancellationToken.None);
+
+        Assert.Equal([TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)], delays);
+    }
+
+    [Fact]
+    public async Task RetryAfterAsADateIsHonoured()
+    {
+        FakeRegistry registry = new();
+        registry.AddImage("app", "1", Amd64);
+        registry.Intercept(FailTimes(1, () =>
+        {
+            HttpResponseMessage r = new(HttpStatusCode.TooManyRequests);
+            r.Headers.RetryAfter = new RetryConditionHeaderValue(DateTimeOffset.UtcNow.AddSeconds(20));
+            return r;
+        }));
+        var (options, delays) = Recording(registry);
+        using RegistryClient client = new(options);
+
+        await client.GetManifestAsync("registry.test", "app", "1", CancellationToken.None);
+
+        TimeSpan delay = Assert.Single(delays);
+        Assert.InRange(delay, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
+    public async Task PersistentFailureGivesUpAfterMaxRetriesWithSC3109()
+    {
+        FakeRegistry registry = new();
+        registry.Intercept(_ => new HttpResponseMessage(HttpStatusCode.BadGateway));
+        var (options, delays) = Recording(registry);
+        options.MaxRetries = 2;
+        using RegistryClient client = new(options);
+
+        SecureContainerException ex = await Assert.ThrowsAsync<SecureContainerException>(
+            () => client.GetManifestAsync("registry.test", "app", "1", CancellationToken.None));
+
+        Assert.Equal("SC3109", ex.Diagnostic.Code);
+        Assert.Equal(2, delays.Count);
+        Assert.Equal(3, registry.Requests.Count);
+    }
+
+    [Fact]
+    public async Task InternalServerErrorIsNotRetried()
+    {
+        FakeRegistry registry = new();
+        registry.Intercept(_ => new HttpResponseMessage(HttpStatusCode.InternalServerError));
+        using RegistryClient client = new(registry.Options());
+
+        SecureContainerException ex = await Assert.ThrowsAsync<SecureContainerException>(
+            () => client.GetManifestAsync("registry.test", "app", "1", CancellationToken.None));
+
+        Assert.Equal("SC3109", ex.Diagnostic.Code);
+        Assert.Single(registry.Requests);
+    }
+
+    [Fact]
+    public async Task PostToTheTokenServiceIsNotRetried()
+    {
+        FakeRegistry registry = new();
+        registry.RequireBearer();
+        registry.AddImage("app", "1", Amd64);
+        registry.Intercept(r => r.Method == HttpMethod.Post ? new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) : null);
+        RegistryClientOptions options = registry.Options();
+        options.Credentials = new FixedIdentityToken();
+        using RegistryClient client = new(options);
+
+        SecureContainerException ex = await Assert.ThrowsAsync<SecureContainerException>(
+            () => client.GetManifestAsync("registry.test", "app", "1", CancellationToken.None));
+
+        Assert.Equal("SC3103", ex.Diagnostic.Code);
+        Assert.Equal(1, registry.CountRequests(r => r.Method == HttpMethod.Post));
+    }
+
+    private sealed class FixedIdentityToken : ICredentialProvider
+    {
+        public Task<RegistryCredential?> GetAsync(string registry, CancellationToken ct) =>
+            Task.FromResult<RegistryCredential?>(new RegistryCredential("", "", "refresh"));
+    }
+
+    [Fact]
+    public async Task ConnectionFailureIsRetriedThenSucceeds()
+    {
+        FakeRegistry registry = new();
+        registry.AddImage("app", "1", Amd64);
+        registry.Intercept(FailTimes(1, () => throw new HttpRequestException(HttpRequestError.ConnectionError, "reset")));
+        var (options, delays) = Recording(registry);
+        using RegistryClient client = new(options);
+
+        await client.GetManifestAsync("registry.test", "app", "1", CancellationToken.None);
+
+        Assert.Single(delays);
+    }
+
+    [Fact]
+    public async Task ClosedLoopbackPortIsUnreachable()
+    {
+        int port;
+        using (TcpListener listener = new(IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+
+        RegistryClientOptions options = new() { Delay = (_, _) => Task.CompletedTask, MaxRetries = 1, Timeout = TimeSpan.FromSeconds(10) };
+        using RegistryClient client = new(options);
+
+        SecureContainerException ex = await Assert.ThrowsAsync<SecureContainerException>(
+            () => client.ResolveAsync(ImageReference.Parse($"127.0.0.1:{port}/app:1"), Amd64, CancellationToken.None));
+
+        Assert.Equal("SC3101", ex.Diagnostic.Code);
+        Assert.Contains($"127.0.0.1:{port}", ex.Message);
+        Assert.Contains("ContainerBaseImage", ex.Message);
+    }
+
+    [Fact]
+    public async Task AuthorizationIsDroppedOnCrossHostRedirect()
+    {
+        FakeRegistry registry = new() { RedirectBlobs = true };
+        registry.RequireBearer();
+        var img = registry.AddImage("app", "1", Amd64, "1654", MediaTypes.OciManifestV1, [7, 7, 7]);
+        using RegistryClient client = new(registry.Options());
+
+        await client.ResolveAsync(ImageReference.Parse("registry.test/app:1"), Amd64, CancellationToken.None);
+        await using (DigestVerifyingStream blob = await client.OpenBlobAsync("registry.test", "app", img.Layers[0], CancellationToken.None))
+        {
+            await blob.DrainAsync(CancellationToken.None);
+        }
+
+        List<FakeRegistry.RecordedRequest> storage = registry.Requests.Where(r => r.Uri.Host == "blobs.storage.test").ToList();
+        Assert.Equal(2, storage.Count);
+        Assert.All(storage, r => Assert.Null(r.Authorization));
+        Assert.All(registry.Requests.Where(r => r.Uri.AbsolutePath.Contains("/blobs/")), r => Assert.NotNull(r.Authorization));
+    }
+
+    [Fact]
+    public async Task RedirectFromHttpsToHttpIsRefused()
+    {
+        FakeRegistry registry = new();
+        var img = registry.AddImage("app", "1", Amd64, "1654", MediaTypes.OciManifestV1, [1]);
+        registry.Intercept(r =>
+        {
+            if (!r.RequestUri!.AbsolutePath.Contains("/blobs/"))
+            {
+                return null;
+            }
+
+            HttpResponseMessage redirect = new(HttpStatusCode.Found);
+            redirect.Headers.Location = new Uri("http://blobs.storage.test/x");
+            return redirect;
+        });
+        using RegistryClient client = new(registry.Options());
+
+        SecureContainerException ex = await Assert.ThrowsAsync<SecureContainerException>(
+            () => client.OpenBlobAsync("registry.test", "app", img.Layers[0], CancellationToken.None));
+
+        Assert.Equal("SC3109", ex.Diagnostic.Code);
+        Assert.DoesNotContain(registry.Requests, r => r.Uri.Scheme == "http");
+    }
+}
