@@ -7,6 +7,8 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 MSBUILDDISABLENODEREUSE=1
+# The schema validator is installed below, so a missing one is a failure, not a skip.
+export SC_REQUIRE_VALIDATOR=1
 
 step() { echo "==> $*"; }
 

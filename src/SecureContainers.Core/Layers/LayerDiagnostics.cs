@@ -1,0 +1,46 @@
+using SecureContainers.Core.Diagnostics;
+
+namespace SecureContainers.Core.Layers;
+
+/// <summary>
+/// Problems found while reading an image's layers or its contents (SC40xx). Every hostile or unreadable layer maps
+/// to one of these; no other exception type leaves the layer scanner except cancellation.
+/// </summary>
+public static class LayerDiagnostics
+{
+    public static readonly DiagnosticDescriptor UnsupportedLayerCompression = new("SC4001", DiagnosticSeverity.Error,
+        "Layer {0} has media type '{1}': unsupported layer compression ({2}). SecureContainers reads gzip-compressed and uncompressed tar layers only, so it cannot check this base image; re-push the base image with gzip layers (for example `skopeo copy --dest-compress-format gzip docker://SRC docker://DEST`) or pick a tag published with gzip layers.");
+
+    public static readonly DiagnosticDescriptor UnsafeEntryPath = new("SC4002", DiagnosticSeverity.Error,
+        "Layer {0} contains the entry '{1}', whose path {2}. Such an entry can write outside the image root when the layer is extracted (path traversal), so the image is refused; do not use this base image and report it to its publisher.");
+
+    public static readonly DiagnosticDescriptor UnsafeSymbolicLink = new("SC4003", DiagnosticSeverity.Error,
+        "Resolving '{0}' in the image failed: {1}. A link that leaves the image root or never ends can make tools read host files or hang, so the image is refused; fix or remove the link in the base image.");
+
+    public static readonly DiagnosticDescriptor MissingHardLinkTarget = new("SC4004", DiagnosticSeverity.Error,
+        "Layer {0} contains the hard link '{1}' to '{2}', which no entry in this or a lower layer provides. The layer is malformed or crafted to confuse extraction, so the image is refused; rebuild the base image with a standard tool.");
+
+    public static readonly DiagnosticDescriptor CorruptLayer = new("SC4005", DiagnosticSeverity.Error,
+        "Layer {0} could not be read as a {1} archive: {2}. The layer is truncated or corrupt, so the image's contents cannot be checked; pull the image again, and if it persists re-push the base image from a good copy.");
+
+    public static readonly DiagnosticDescriptor LayerDigestMismatch = new("SC4006", DiagnosticSeverity.Error,
+        "Layer {0} does not match its digest: {1}. The registry or a proxy served altered or incomplete content, so nothing in it is trusted; pull again, and if it persists inspect the registry and the network path.");
+
+    public static readonly DiagnosticDescriptor LayerTooLarge = new("SC4007", DiagnosticSeverity.Error,
+        "Layer {0} expands to more than {1} bytes. Compressed layers that expand without bound (decompression bombs) could exhaust the machine, so scanning stopped; if the layer is legitimately this large, raise the per-layer limit (LayerScanLimits.MaxUncompressedBytesPerLayer).");
+
+    public static readonly DiagnosticDescriptor ImageTooLarge = new("SC4008", DiagnosticSeverity.Error,
+        "The layers of the image expand to more than {0} bytes in total (stopped at layer {1}). Scanning stopped to protect the machine; if the image is legitimately this large, raise the per-image limit (LayerScanLimits.MaxUncompressedBytesPerImage).");
+
+    public static readonly DiagnosticDescriptor TooManyEntries = new("SC4009", DiagnosticSeverity.Error,
+        "Layer {0} has more than {1} entries. A layer with that many files is almost certainly crafted to exhaust memory, so scanning stopped; if it is legitimate, raise the limit (LayerScanLimits.MaxEntriesPerLayer).");
+
+    public static readonly DiagnosticDescriptor CapturedFileTooLarge = new("SC4010", DiagnosticSeverity.Error,
+        "Layer {0} contains '{1}' of {2} bytes, above the {3}-byte limit for files SecureContainers reads (user, OS and package databases). Such a file is implausibly large and could exhaust memory; if it is legitimate, raise the limit (LayerScanLimits.MaxCapturedFileBytes).");
+
+    public static readonly DiagnosticDescriptor LayerReadFailed = new("SC4011", DiagnosticSeverity.Error,
+        "Reading layer {0} failed: {1}. The image's contents could not be checked; retry the build, and if it persists check the registry and the network path.");
+
+    public static readonly DiagnosticDescriptor RpmDatabaseNotInventoried = new("SC4012", DiagnosticSeverity.Warning,
+        "The image contains an RPM package database ({0}), whose packages SecureContainers does not list yet, so the SBOM and vulnerability checks miss them. Prefer a Debian, Ubuntu or Alpine based image (or a distroless/chiseled one), or generate the SBOM for the RPM packages with another tool.");
+}

@@ -1,0 +1,73 @@
+using System.Text;
+using SecureContainers.Core.Oci;
+
+namespace SecureContainers.Core.Sbom;
+
+/// <summary>
+/// Builds package URLs (purl) in canonical form: type lowercase, name and version percent-encoded except the
+/// unreserved characters, qualifiers sorted by key. Scanners match components by purl, so the encoding is exact:
+/// a NuGet version <c>1.0.0+build</c> is <c>1.0.0%2Bbuild</c> and an OCI digest is <c>sha256%3A...</c>.
+/// </summary>
+public static class PackageUrl
+{
+    /// <summary><c>pkg:nuget/&lt;id&gt;@&lt;version&gt;</c>, the id cased as NuGet resolved it.</summary>
+    public static string NuGet(string id, string version)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        ArgumentException.ThrowIfNullOrEmpty(version);
+        return $"pkg:nuget/{Encode(id, qualifierValue: false)}@{Encode(version, qualifierValue: false)}";
+    }
+
+    /// <summary>
+    /// <c>pkg:oci/&lt;name&gt;@&lt;digest&gt;?repository_url=...&amp;tag=...</c>: the purl type for OCI images has no
+    /// namespace; the name is the last segment of the repository, lowercased, and the registry lives in
+    /// <c>repository_url</c> so the same image pushed elsewhere keeps the same name and version.
+    /// </summary>
+    /// <param name="imageName"><c>registry/repository</c> (for example <c>localhost:5000/team/app</c>).</param>
+    public static string Oci(string imageName, Digest digest, string? tag)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(imageName);
+        string name = imageName[(imageName.LastIndexOf('/') + 1)..].ToLowerInvariant();
+        if (name.Length == 0)
+        {
+            throw new ArgumentException($"'{imageName}' has no repository name.", nameof(imageName));
+        }
+
+        var purl = new StringBuilder("pkg:oci/")
+            .Append(Encode(name, qualifierValue: false))
+            .Append('@')
+            .Append(Encode(digest.ToString(), qualifierValue: false))
+            .Append("?repository_url=")
+            .Append(Encode(imageName.ToLowerInvariant(), qualifierValue: true));
+        if (!string.IsNullOrEmpty(tag))
+        {
+            purl.Append("&tag=").Append(Encode(tag, qualifierValue: true));
+        }
+
+        return purl.ToString();
+    }
+
+    /// <summary>
+    /// Percent-encodes UTF-8 bytes outside <c>A-Z a-z 0-9 . - _ ~</c> with uppercase hex. Qualifier values also keep
+    /// <c>/</c> and <c>:</c>, which the purl spec lets through there (<c>repository_url=docker.io/library/debian</c>).
+    /// </summary>
+    internal static string Encode(string value, bool qualifierValue)
+    {
+        var result = new StringBuilder(value.Length);
+        foreach (byte b in Encoding.UTF8.GetBytes(value))
+        {
+            char c = (char)b;
+            bool keep = char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '~' || (qualifierValue && c is '/' or ':');
+            if (keep)
+            {
+                result.Append(c);
+            }
+            else
+            {
+                result.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        return result.ToString();
+    }
+}

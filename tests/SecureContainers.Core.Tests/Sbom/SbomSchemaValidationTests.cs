@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text;
+using SecureContainers.Core.Sbom;
+
+namespace SecureContainers.Core.Tests.Sbom;
+
+/// <summary>
+/// Checks writer output against the official CycloneDX schema through eng/sbom-validator (npm). When node or the
+/// validator's node_modules are missing the tests return without checking, unless SC_REQUIRE_VALIDATOR=1, which
+/// turns their absence into a failure (CI sets it after `npm ci`, so the check cannot be skipped silently there).
+/// </summary>
+public sealed class SbomSchemaValidationTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("sbom-schema-").FullName;
+
+    [Fact]
+    public void ImageSbomIsValidCycloneDx16()
+    {
+        if (Validator() is not (string node, string script))
+        {
+            return;
+        }
+
+        (int exitCode, string output) = Run(node, script, Save(SbomWriter.Write(SbomBuilder.Build(SbomTestInputs.Create()))));
+
+        Assert.True(exitCode == 0, output);
+    }
+
+    [Fact]
+    public void EveryOptionalFieldTheModelCanCarryIsValidCycloneDx16()
+    {
+        if (Validator() is not (string node, string script))
+        {
+            return;
+        }
+
+        // Fields the next SBOM features will fill (OS packages, frameworks, licenses, layers) are proven valid now.
+        SbomDocument document = SbomBuilder.Build(SbomTestInputs.Create() with { ManifestDigest = null, Timestamp = null });
+        SbomComponent[] extra =
+        [
+            new()
+            {
+                Type = SbomComponentType.Library, BomRef = "pkg:deb/debian/libssl3@3.0.15-1~deb12u1?arch=amd64&distro=debian-12",
+                Group = "debian", Name = "libssl3", Version = "3.0.15-1~deb12u1", Description = "Secure Sockets Layer toolkit",
+                Scope = SbomComponentScope.Required, Purl = "pkg:deb/debian/libssl3@3.0.15-1~deb12u1?arch=amd64&distro=debian-12",
+                Licenses = [SbomLicense.FromSpdxId("Apache-2.0", "https://www.apache.org/licenses/LICENSE-2.0"), SbomLicense.FromName("OpenSSL custom")],
+                Hashes = [new SbomHash(SbomHashAlgorithm.Sha384, new string('b', 96))],
+                Properties = [new SbomProperty("securecontainers:layer:digest", "sha256:" + new string('c', 64))],
+            },
+            new()
+            {
+                Type = SbomComponentType.Framework, BomRef = "framework:Microsoft.NETCore.App@10.0.0", Name = "Microsoft.NETCore.App", Version = "10.0.0",
+                Licenses = [SbomLicense.FromExpression("MIT AND (Apache-2.0 OR BSD-3-Clause)")],
+                ExternalReferences = [new SbomExternalReference(SbomExternalReferenceType.Website, "https://dot.net"), new SbomExternalReference(SbomExternalReferenceType.Distribution, "https://example.com/dl")],
+            },
+            new() { Type = SbomComponentType.OperatingSystem, BomRef = "os:debian@12", Name = "debian", Version = "12", Scope = SbomComponentScope.Optional },
+            new() { Type = SbomComponentType.File, BomRef = "file:/app/app.dll", Name = "/app/app.dll", Scope = SbomComponentScope.Excluded },
+        ];
+        document = document with
+        {
+            Components = [.. document.Components, .. extra],
+            Dependencies = [.. document.Dependencies, .. extra.Select(c => new SbomDependency(c.BomRef!, []))],
+            Metadata = document.Metadata with { Properties = [new SbomProperty("securecontainers:build", "test")] },
+        };
+
+        (int exitCode, string output) = Run(node, script, Save(SbomWriter.Write(document)));
+
+        Assert.True(exitCode == 0, output);
+    }
+
+    [Fact]
+    public void ValidatorRejectsADocumentOutsideTheSchema()
+    {
+        if (Validator() is not (string node, string script))
+        {
+            return;
+        }
+
+        // Proves the check above can fail: an unknown hash algorithm must be refused.
+        string broken = Encoding.UTF8.GetString(SbomWriter.Write(SbomBuilder.Build(SbomTestInputs.Create()))).Replace("\"SHA-512\"", "\"SHA-513\"");
+
+        (int exitCode, string output) = Run(node, script, Save(Encoding.UTF8.GetBytes(broken)));
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("hashes", output);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Save(byte[] content)
+    {
+        string path = Path.Combine(_dir, Guid.NewGuid().ToString("N") + ".cdx.json");
+        File.WriteAllBytes(path, content);
+        return path;
+    }
+
+    private static (int ExitCode, string Output) Run(string node, string script, string file)
+    {
+        var start = new ProcessStartInfo(node) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(script);
+        start.ArgumentList.Add(file);
+        start.ArgumentList.Add("1.6");
+        using Process process = Process.Start(start)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(120)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("the SBOM validator did not finish within 120 s");
+        }
+
+        return (process.ExitCode, stdout.GetAwaiter().GetResult() + stderr.GetAwaiter().GetResult());
+    }
+
+    /// <summary>The node executable and validate.mjs, or null (test returns) when they are not installed.</summary>
+    private static (string Node, string Script)? Validator([CallerFilePath] string thisFile = "")
+    {
+        DirectoryInfo? dir = new FileInfo(thisFile).Directory;
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SecureContainers.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        string? validatorDir = dir is null ? null : Path.Combine(dir.FullName, "eng", "sbom-validator");
+        string? node = (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => Path.Combine(p, OperatingSystem.IsWindows() ? "node.exe" : "node"))
+            .FirstOrDefault(File.Exists);
+
+        string? missing =
+            validatorDir is null ? "the repository root (SecureContainers.sln) was not found" :
+            node is null ? "'node' is not on PATH" :
+            !Directory.Exists(Path.Combine(validatorDir, "node_modules", "@cyclonedx", "cyclonedx-library")) ? "eng/sbom-validator/node_modules is missing (run 'npm ci' there)" :
+            null;
+        if (missing is null)
+        {
+            return (node!, Path.Combine(validatorDir!, "validate.mjs"));
+        }
+
+        Assert.False(Environment.GetEnvironmentVariable("SC_REQUIRE_VALIDATOR") == "1", $"SC_REQUIRE_VALIDATOR=1 but {missing}.");
+        return null;
+    }
+}
