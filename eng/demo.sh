@@ -32,7 +32,14 @@ work="$repo/artifacts/demo"
 rm -rf "$work"; mkdir -p "$work"
 cp -r samples/AspNetApi "$work/AspNetApi"
 rm -rf "$work/AspNetApi/bin" "$work/AspNetApi/obj"
-echo '<Project />' > "$work/Directory.Build.props"
+# Trust the local base images once, for the whole repository, as a team would in Directory.Build.props.
+cat > "$work/Directory.Build.props" <<XML
+<Project>
+  <ItemGroup>
+    <SecureContainerTrustedBaseImage Include="$registry/base/*" />
+  </ItemGroup>
+</Project>
+XML
 cat > "$work/nuget.config" <<XML
 <?xml version="1.0" encoding="utf-8"?>
 <configuration>

@@ -23,7 +23,8 @@ else
   echo "install-deps: missing: ${missing[*]}; running apt-get update + install"
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -q
-  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+  # With recommends, as verified on these machines: podman needs some of them (networking, catatonit).
+  $SUDO apt-get install -y -q "${missing[@]}"
   echo "install-deps: installed: ${missing[*]}"
 fi
 

@@ -15,7 +15,7 @@ step() { echo "==> $*"; }
 step "build and pack"
 dotnet build SecureContainers.sln -c Release -nodeReuse:false -clp:NoSummary
 rm -f artifacts/packages/SecureContainers.*.nupkg
-dotnet pack src/SecureContainers.Build -c Release --no-build -nodeReuse:false -clp:NoSummary
+dotnet pack src/SecureContainers.Build -c Release -nodeReuse:false -clp:NoSummary
 
 step "SBOM validator (npm)"
 (cd eng/sbom-validator && { [ -d node_modules ] || npm ci --no-audit --no-fund --silent; })
@@ -40,8 +40,6 @@ status=${PIPESTATUS[0]}
 set -e
 
 # One closing line across all test assemblies, in the plain form CI reads.
-awk '/(Passed|Failed)! +- +Failed:/ {
-       gsub(",", ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
-     }
+awk '/^ *Passed: +[0-9]+$/ { p += $2 } /^ *Failed: +[0-9]+$/ { f += $2 } /^ *Skipped: +[0-9]+$/ { s += $2 }
      END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
 exit "$status"

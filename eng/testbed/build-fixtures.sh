@@ -4,6 +4,7 @@
 # packages and the host's .NET runtime, because there is no Docker and no internet here.
 # The facts tests compare against (digests, dpkg name=version sets, framework versions, user,
 # setuid files, deleted paths) are written to OUTDIR/fixtures.json.
+# The hostile-* (base-trust) fixtures and apk/rpm are written by hostile-fixtures.py.
 #
 # Usage: eng/testbed/build-fixtures.sh [OUTDIR]   (default: <repo>/artifacts/testbed/oci)
 #   FORCE=1            rebuild fixtures whose layout already exists
@@ -49,7 +50,7 @@ trap 'rm -rf "$WORK"' EXIT
 # ---------------------------------------------------------------- package lists
 RUNTIME_PKGS=(base-files netbase tzdata ca-certificates libc6 libgcc-s1 gcc-12-base libstdc++6
   libssl3 libicu72 zlib1g)
-# A classic "fat" Debian userland with shells, setuid tools and an SSH server. The dependency
+# A classic "fat" Debian userland with shells, a package manager (dpkg), setuid tools and an SSH server. The dependency
 # closure is a fixed list (apt's closure minus perl/debconf/usrmerge/procps, which add bulk only).
 FAT_PKGS=(base-files base-passwd netbase tzdata gcc-12-base libc6 libgcc-s1 libtinfo6 debianutils
   dash bash login passwd util-linux libblkid1 libmount1 libsmartcols1 libuuid1 libudev1
@@ -58,7 +59,7 @@ FAT_PKGS=(base-files base-passwd netbase tzdata gcc-12-base libc6 libgcc-s1 libt
   libbz2-1.0 liblzma5 libzstd1 liblz4-1 zlib1g libmd0 libbsd0 libedit2 libncursesw6 libcbor0.8
   libfido2-1 libssl3 libcom-err2 libkrb5support0 libk5crypto3 libkeyutils1 libkrb5-3
   libgssapi-krb5-2 libgpg-error0 libgcrypt20 libsystemd0 libwrap0 libtirpc-common libtirpc3
-  libnsl2 openssh-client openssh-sftp-server openssh-server)
+  libnsl2 openssh-client openssh-sftp-server openssh-server dpkg tar libacl1)
 MINIMAL_PKGS=(base-files netbase tzdata)
 
 # ---------------------------------------------------------------- .deb cache
@@ -434,19 +435,36 @@ build_minimal_family() {
   log "minimal, layered: built in $((SECONDS - t0)) s"
 }
 
+# Hostile and unusual bases for the base-trust tests, written byte by byte by hostile-fixtures.py
+# (umoci and GNU tar will not write most of them). The hostile images reuse minimal's layer as
+# their first layer, so they come after build_minimal_family. ~2 s for all.
+TRUST_FIXTURES=(hostile-traversal hostile-absolute hostile-symlink hostile-hardlink hostile-truncated
+  hostile-tartrunc hostile-bomb hostile-entries hostile-digest apk rpm)
+build_trust_fixtures() {
+  local todo=() n t0=$SECONDS
+  for n in "${TRUST_FIXTURES[@]}"; do fixture_exists "$n" || todo+=("$n"); done
+  [ ${#todo[@]} -eq 0 ] && { log "hostile-*, apk, rpm: exist, skipped"; return; }
+  python3 "$here/hostile-fixtures.py" "$OUT" "$FACTS" "${todo[@]}" || die "hostile-fixtures.py failed"
+  log "${todo[*]}: built in $((SECONDS - t0)) s"
+}
+
 # ---------------------------------------------------------------- main
 start=$SECONDS
 build_runtime
 build_aspnet_family
 build_fat
 build_minimal_family
+build_trust_fixtures
 
+trust_facts=()
+for n in "${TRUST_FIXTURES[@]}"; do trust_facts+=("$FACTS/$n.json"); done
 jq -s --arg host "$DEB_ARCH" '{
     schemaVersion: 1,
     generator: "eng/testbed/build-fixtures.sh",
     fixtures: (map({key: .name, value: .}) | from_entries)
   }' "$FACTS"/runtime.json "$FACTS"/aspnet.json "$FACTS"/aspnet-root.json "$FACTS"/multi.json \
-  "$FACTS"/multi-root.json "$FACTS"/fat.json "$FACTS"/minimal.json "$FACTS"/layered.json >"$OUT/fixtures.json.tmp"
+  "$FACTS"/multi-root.json "$FACTS"/fat.json "$FACTS"/minimal.json "$FACTS"/layered.json \
+  "${trust_facts[@]}" >"$OUT/fixtures.json.tmp"
 mv "$OUT/fixtures.json.tmp" "$OUT/fixtures.json"
 log "fixtures in $OUT (facts: $OUT/fixtures.json), total $((SECONDS - start)) s"
 jq -r '.fixtures[] | "  \(.layout):\(.tag)  \(.digest)  user=\(.user // "-")"' "$OUT/fixtures.json" >&2

@@ -9,6 +9,15 @@
 #   OUTDIR    default <repo>/artifacts/testbed/oci
 #   SC_TEST_REGISTRY_USER / SC_TEST_REGISTRY_PASSWORD: credentials for a registry with basic auth
 #   FIXTURES="aspnet multi"  push only these fixtures
+#   SC_TEST_REGISTRY_STORAGE  the registry's storage folder (registry.sh's env file); needed for
+#             hostile-digest, whose layer blob is tampered in storage after the push (see below).
+#             When unset, the storage of a docker-registry process serving REGISTRY's port is used.
+#
+# hostile-digest: after the push, eng/testbed/tamper-blob.sh flips four bytes of its hostile
+# layer's blob in the registry's storage, so GET /v2/base/hostile-digest/blobs/<digest> serves
+# bytes whose sha256 is not <digest> (same size). This script then checks that with curl.
+# Re-running is safe: the tamper is idempotent, and the registry never re-receives the blob
+# (it already "has" the digest), so a tampered registry stays tampered until it is stopped.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -67,4 +76,37 @@ done
 failed=0
 for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
 [ $failed = 0 ] || die "some pushes failed"
+
+# The storage folder of the registry serving $registry: the env's, else found through the
+# config file of the docker-registry process listening on that port.
+registry_storage() {
+  if [ -n "${SC_TEST_REGISTRY_STORAGE:-}" ] &&
+     { [ -z "${SC_TEST_REGISTRY:-}" ] || [ "$SC_TEST_REGISTRY" = "$registry" ]; }; then
+    echo "$SC_TEST_REGISTRY_STORAGE"; return
+  fi
+  local port=${registry##*:} p config
+  for p in /proc/[0-9]*; do
+    [ "$(cat "$p/comm" 2>/dev/null)" = docker-registry ] || continue
+    config=$(tr '\0' '\n' <"$p/cmdline" 2>/dev/null | sed -n 3p)
+    case $config in /*) ;; *) config="$(readlink "$p/cwd" || true)/$config" ;; esac  # relative to its cwd
+    [ -f "$config" ] && grep -E "^  addr: [^ ]*:$port\$" "$config" >/dev/null || continue
+    sed -n 's/^    rootdirectory: //p' "$config"; return
+  done
+}
+
+# Tamper the blobs of fixtures that ask for it (hostile: "digest") and prove the registry now
+# serves bytes that do not match their digest.
+for name in $names; do
+  read -r hostile repository layer < <(jq -r --arg n "$name" \
+    '.fixtures[$n] | "\(.hostile // "-") \(.repository) \(.hostileLayer // "-")"' "$facts")
+  [ "$hostile" = digest ] || continue
+  storage=$(registry_storage)
+  [ -n "$storage" ] && [ -d "$storage" ] ||
+    die "$name: cannot find $registry's storage to tamper its layer; export SC_TEST_REGISTRY_STORAGE (registry.sh env)"
+  "$here/tamper-blob.sh" "$storage" "$layer"
+  served=sha256:$(curl -sfL --max-time 10 "${curl_auth[@]}" "http://$registry/v2/$repository/blobs/$layer" |
+    sha256sum | cut -d' ' -f1) || die "$name: GET of blob $layer failed"
+  [ "$served" != "$layer" ] || die "$name: registry still serves $layer intact after tampering"
+  log "$repository: layer $layer tampered; registry serves $served"
+done
 log "done in $((SECONDS - start)) s"

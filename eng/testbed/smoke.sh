@@ -28,7 +28,7 @@ t0=$SECONDS
 step "fixtures ready"
 "$here/registry.sh" start "$work/registry"
 # shellcheck disable=SC1091
-source "$work/registry/env"
+set -a; source "$work/registry/env"; set +a  # exported: push-fixtures.sh tampers in ..._STORAGE
 reg=$SC_TEST_REGISTRY
 "$here/push-fixtures.sh" "$reg"
 step "fixtures pushed to $reg"

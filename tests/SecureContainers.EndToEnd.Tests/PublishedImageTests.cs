@@ -41,6 +41,20 @@ public class PublishedImageTests(PublishedAspNetApi published) : IClassFixture<P
     }
 
     [Fact]
+    public void GateReportsTheBaseImageInventoryFromItsLayers()
+    {
+        Assert.True(published.Result.Succeeded, published.Result.ToString());
+        var fixture = Fixtures.Get("aspnet");
+        int packages = fixture.GetProperty("packages").GetArrayLength();
+        Assert.Contains($"base image {Fixtures.Pinned("aspnet")} for linux/amd64:", published.Result.Output);
+        Assert.Contains($"{packages} deb packages", published.Result.Output);
+        foreach (var framework in fixture.GetProperty("frameworks").EnumerateObject())
+        {
+            Assert.Contains($"{framework.Name} {framework.Value.GetString()}", published.Result.Output);
+        }
+    }
+
+    [Fact]
     public async Task SbomIsWrittenReportedAndValidAgainstCycloneDx16()
     {
         Assert.True(published.Result.Succeeded, published.Result.ToString());

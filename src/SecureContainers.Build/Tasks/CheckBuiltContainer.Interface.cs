@@ -21,6 +21,12 @@ public sealed partial class CheckBuiltContainer
     /// <summary>The user the pre-build gate approved for this RID.</summary>
     public string? ApprovedUser { get; set; }
 
+    /// <summary>The base manifest digest the gate checked for this RID.</summary>
+    public string? ApprovedBaseImageDigest { get; set; }
+
+    /// <summary>The pinned base reference to suggest if the base changed during the build.</summary>
+    public string? PinnedBaseImage { get; set; }
+
     /// <summary><c>SecureContainerAllowRoot</c>.</summary>
     public string? AllowRoot { get; set; }
 }

@@ -12,6 +12,7 @@ public sealed partial class CheckBuiltContainer : SecureContainerTask
         bool allowRoot = PropertyParser.ParseBoolean("SecureContainerAllowRoot", AllowRoot, defaultValue: false, Sink);
         ImageConfig config = ImageConfig.Parse(Encoding.UTF8.GetBytes(GeneratedConfiguration));
         BuiltImageCheck.CheckUser(TargetImage ?? "the image", GeneratedDigest ?? "unknown", config, ApprovedUser, allowRoot, Sink);
+        BuiltImageCheck.CheckBaseImage(TargetImage ?? "the image", config, ApprovedBaseImageDigest, PinnedBaseImage, Sink);
         return System.Threading.Tasks.Task.CompletedTask;
     }
 }

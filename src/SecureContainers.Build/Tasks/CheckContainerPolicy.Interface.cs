@@ -45,8 +45,32 @@ public sealed partial class CheckContainerPolicy
     /// <summary>True when the SDK inferred Microsoft's base image (the user set no <c>ContainerBaseImage</c>).</summary>
     public bool UsesMicrosoftDefaultImage { get; set; }
 
+    /// <summary><c>SecureContainerProfile</c>: <c>Baseline</c> (default) or <c>Restricted</c>.</summary>
+    public string? Profile { get; set; }
+
     /// <summary><c>SecureContainerAllowRoot</c>, unparsed so that a typo is a coded error.</summary>
     public string? AllowRoot { get; set; }
+
+    /// <summary><c>SecureContainerRequireBaseImageDigest</c>; empty for the profile's default.</summary>
+    public string? RequireBaseImageDigest { get; set; }
+
+    /// <summary><c>SecureContainerRequireMinimalBaseImage</c>; empty for the profile's default.</summary>
+    public string? RequireMinimalBaseImage { get; set; }
+
+    /// <summary><c>SecureContainerRequireTrustedBaseImage</c> (default true).</summary>
+    public string? RequireTrustedBaseImage { get; set; }
+
+    /// <summary><c>SecureContainerTrustMicrosoftBaseImages</c> (default true): trust Microsoft's .NET image repositories.</summary>
+    public string? TrustMicrosoftBaseImages { get; set; }
+
+    /// <summary>The <c>SecureContainerTrustedBaseImage</c> items: repository patterns.</summary>
+    public ITaskItem[] TrustedBaseImages { get; set; } = [];
+
+    /// <summary><c>SecureContainerMaxLayerBytes</c>: cap on one base layer's uncompressed size.</summary>
+    public string? MaxLayerBytes { get; set; }
+
+    /// <summary><c>SecureContainerMaxLayerEntries</c>: cap on one base layer's entry count.</summary>
+    public string? MaxLayerEntries { get; set; }
 
     /// <summary><c>SecureContainerEnabled</c>, validated here (the targets already skip the gate when it is false).</summary>
     public string? Enabled { get; set; }

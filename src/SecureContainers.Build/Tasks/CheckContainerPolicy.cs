@@ -13,7 +13,14 @@ public sealed partial class CheckContainerPolicy : SecureContainerTask
     protected override async System.Threading.Tasks.Task ExecuteAsync(CancellationToken cancellationToken)
     {
         PropertyParser.ParseBoolean("SecureContainerEnabled", Enabled, defaultValue: true, Sink);
-        bool allowRoot = PropertyParser.ParseBoolean("SecureContainerAllowRoot", AllowRoot, defaultValue: false, Sink);
+        PolicyOptions options = PolicyOptions.Resolve(
+            Profile, AllowRoot, RequireBaseImageDigest, RequireMinimalBaseImage, RequireTrustedBaseImage, TrustMicrosoftBaseImages,
+            TrustedBaseImages.Select(i => i.ItemSpec), Sink);
+        LayerScanLimits limits = LayerScanLimits.Default with
+        {
+            MaxUncompressedBytesPerLayer = PropertyParser.ParsePositiveInteger("SecureContainerMaxLayerBytes", MaxLayerBytes, LayerScanLimits.Default.MaxUncompressedBytesPerLayer, Sink),
+            MaxEntriesPerLayer = (int)Math.Min(int.MaxValue, PropertyParser.ParsePositiveInteger("SecureContainerMaxLayerEntries", MaxLayerEntries, LayerScanLimits.Default.MaxEntriesPerLayer, Sink)),
+        };
         if (Log.HasLoggedErrors)
         {
             return;
@@ -27,12 +34,17 @@ public sealed partial class CheckContainerPolicy : SecureContainerTask
             ContainerUser = NullIfEmpty(ContainerUser),
             ProjectEnvironment = ContainerEnvironmentVariables.ToDictionary(i => i.ItemSpec, i => i.GetMetadata("Value"), StringComparer.Ordinal),
             UsesMicrosoftDefaultImage = UsesMicrosoftDefaultImage,
-            AllowRoot = allowRoot,
+            Options = options,
         };
 
         using RegistryClient registry = new(RegistryClientOptions.FromEnvironment(Environment.GetEnvironmentVariable, outputRegistry: NullIfEmpty(OutputRegistry)));
-        LayerScanner scanner = new(LayerScanLimits.Default, new LayerScanCache(NullIfEmpty(CacheDirectory) ?? LayerScanCache.DefaultDirectory));
+        LayerScanner scanner = new(limits, new LayerScanCache(NullIfEmpty(CacheDirectory) ?? LayerScanCache.DefaultDirectory));
         IReadOnlyList<PlatformGateResult> results = await new ContainerGate(registry, scanner, Sink).RunAsync(request, cancellationToken).ConfigureAwait(false);
+
+        foreach (PlatformGateResult r in results.Where(r => r.Contents is not null))
+        {
+            Log.LogMessage(MessageImportance.High, "SecureContainers: base image {0} for {1}: {2}", Pinned(r), r.Platform, BaseImageSummary.Describe(r.Contents!));
+        }
 
         GateResults = results.Select(r =>
         {
@@ -42,8 +54,16 @@ public sealed partial class CheckContainerPolicy : SecureContainerTask
             item.SetMetadata("BaseImageName", $"{r.BaseImage.Reference.Registry}/{r.BaseImage.Reference.Repository}");
             item.SetMetadata("BaseImageDigest", r.BaseImage.ManifestDigest.ToString());
             item.SetMetadata("User", r.User.Value);
+            item.SetMetadata("PinnedBaseImage", Pinned(r));
             return (ITaskItem)item;
         }).ToArray();
+    }
+
+    /// <summary>The reference to paste into ContainerBaseImage: the tag kept for readers, the digest for the content.</summary>
+    private static string Pinned(PlatformGateResult r)
+    {
+        ImageReference reference = r.BaseImage.Reference;
+        return $"{reference.Registry}/{reference.Repository}{(reference.Tag is null ? "" : ":" + reference.Tag)}@{r.BaseImage.ReferenceDigest}";
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;

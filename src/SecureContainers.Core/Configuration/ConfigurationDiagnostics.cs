@@ -10,4 +10,22 @@ public static class ConfigurationDiagnostics
         DiagnosticSeverity.Error,
         "The property {0} has the value '{1}', which is not a boolean, so SecureContainers cannot tell what you meant and will not guess on a security setting. " +
         "Fix: set <{0}>true</{0}> or <{0}>false</{0}>, or remove it to use the default ({2}).");
+
+    public static readonly DiagnosticDescriptor InvalidProfile = new(
+        "SC1002",
+        DiagnosticSeverity.Error,
+        "SecureContainerProfile is '{0}', which is not a profile, so the rules to enforce are unknown. " +
+        "Fix: set <SecureContainerProfile>Baseline</SecureContainerProfile> or <SecureContainerProfile>Restricted</SecureContainerProfile>, or remove it for Baseline.");
+
+    public static readonly DiagnosticDescriptor InvalidTrustedBaseImage = new(
+        "SC1003",
+        DiagnosticSeverity.Error,
+        "The SecureContainerTrustedBaseImage item '{0}' is not an image pattern, so it cannot be matched and trusts nothing. " +
+        "Fix: write a repository such as <SecureContainerTrustedBaseImage Include=\"mcr.microsoft.com/dotnet/aspnet\" />, optionally with :tag or @sha256:<digest>, or a prefix ending in /* such as \"registry.example.com/base/*\".");
+
+    public static readonly DiagnosticDescriptor InvalidLimit = new(
+        "SC1004",
+        DiagnosticSeverity.Error,
+        "The property {0} has the value '{1}', which is not a positive whole number, so the safety limit it sets is unknown. " +
+        "Fix: set <{0}> to a positive whole number (default {2}), or remove it.");
 }

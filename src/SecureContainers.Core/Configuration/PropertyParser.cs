@@ -21,4 +21,21 @@ public static class PropertyParser
         sink.Report(ConfigurationDiagnostics.InvalidBoolean.Create(name, value, defaultValue ? "true" : "false"));
         return defaultValue;
     }
+
+    public static long ParsePositiveInteger(string name, string? value, long defaultValue, IDiagnosticSink sink)
+    {
+        string trimmed = value?.Trim() ?? string.Empty;
+        if (trimmed.Length == 0)
+        {
+            return defaultValue;
+        }
+
+        if (long.TryParse(trimmed, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long result) && result > 0)
+        {
+            return result;
+        }
+
+        sink.Report(ConfigurationDiagnostics.InvalidLimit.Create(name, value, defaultValue));
+        return defaultValue;
+    }
 }

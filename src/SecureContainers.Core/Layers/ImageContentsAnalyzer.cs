@@ -20,6 +20,12 @@ public static class ImageContentsAnalyzer
     /// <summary>Directories meant to be world-writable (with the sticky bit); everything at or below them is not reported.</summary>
     public static IReadOnlyList<string> WorldWritableAllowed { get; } = ["/tmp", "/var/tmp"];
 
+    /// <summary>
+    /// Lock and shared-memory directories the FHS makes world-writable; allowed only as sticky directories (where
+    /// nobody can replace another user's files), which is how every distribution ships them.
+    /// </summary>
+    public static IReadOnlyList<string> StickyDirectoriesAllowed { get; } = ["/var/lock", "/run/lock", "/dev/shm"];
+
     private static readonly string[] RpmDatabaseDirectories = ["/var/lib/rpm", "/usr/lib/sysimage/rpm"];
     private static readonly string[] RpmDatabaseFiles = ["Packages", "Packages.db", "rpmdb.sqlite"];
     private static readonly string[] DotNetFrameworkNames = ["Microsoft.NETCore.App", "Microsoft.AspNetCore.App", "Microsoft.WindowsDesktop.App"];
@@ -34,7 +40,9 @@ public static class ImageContentsAnalyzer
             FindExecutables(fs, PrivilegeEscalationToolNames),
             fs.Entries.Where(e => e.Type is LayerEntryType.File or LayerEntryType.HardLink && (e.IsSetUid || e.IsSetGid)).Select(ToFinding).ToArray(),
             fs.Entries.Where(e => e.Type is LayerEntryType.File or LayerEntryType.HardLink or LayerEntryType.Directory && e.IsWorldWritable
-                && !WorldWritableAllowed.Any(allowed => LayerPath.IsAtOrBelow(e.Path, allowed))).Select(ToFinding).ToArray(),
+                && !WorldWritableAllowed.Any(allowed => LayerPath.IsAtOrBelow(e.Path, allowed))
+                && !(e.Type == LayerEntryType.Directory && e.Mode.HasFlag(UnixFileMode.StickyBit) && StickyDirectoriesAllowed.Contains(e.Path, StringComparer.Ordinal)))
+                .Select(ToFinding).ToArray(),
             fs.ReadCapturedFile(InterestingFiles.Passwd) is { } passwd ? PasswdParser.Parse(passwd) : [],
             ReadOsRelease(fs),
             ReadPackages(fs),

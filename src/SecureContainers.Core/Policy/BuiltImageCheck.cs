@@ -40,4 +40,20 @@ public static class BuiltImageCheck
             ? uid != 0
             : spec.User != "root" && string.Equals(user, approvedUser, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// The SDK resolves the base tag again when it builds; its <c>org.opencontainers.image.base.digest</c> label says
+    /// which manifest it used. It must be the one the gate checked.
+    /// </summary>
+    public static void CheckBaseImage(string image, ImageConfig generated, string? approvedBaseDigest, string? pinnedReference, IDiagnosticSink sink)
+    {
+        if (string.IsNullOrEmpty(approvedBaseDigest)
+            || !generated.Labels.TryGetValue("org.opencontainers.image.base.digest", out string? used)
+            || string.Equals(used, approvedBaseDigest, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        sink.Report(BaseImageDiagnostics.BaseChangedDuringBuild.Create(image, used, approvedBaseDigest, pinnedReference));
+    }
 }

@@ -6,20 +6,43 @@ using SecureContainers.Core.Registry;
 namespace SecureContainers.Core.Policy;
 
 /// <summary>
-/// The pre-build gate: resolves the base image for each target platform (read-only, digest-verified), reads its
-/// layers only when a rule needs them, and reports policy findings. It writes nothing anywhere, so a failed gate
-/// leaves every registry and the disk as they were.
+/// The pre-build gate: resolves the base image once to a digest and then for each target platform (read-only,
+/// digest-verified), reads the Linux base layers once (streamed, cached by digest) and reports trust, pinning,
+/// hygiene and non-root findings. It writes nothing anywhere but the layer cache, so a failed gate leaves every
+/// registry and the build output as they were.
 /// </summary>
 public sealed class ContainerGate(RegistryClient registry, LayerScanner scanner, IDiagnosticSink sink)
 {
     public async Task<IReadOnlyList<PlatformGateResult>> RunAsync(GateRequest request, CancellationToken cancellationToken)
     {
+        // One digest for the whole build: a tag that moves between two platforms' lookups must not mix contents.
+        ImageReference requested = request.BaseImage;
+        ImageReference pinned = requested;
+        if (requested.Digest is null)
+        {
+            (Digest digest, _, _) = await registry.GetManifestAsync(requested.Registry, requested.Repository, requested.ReferenceForApi, cancellationToken).ConfigureAwait(false);
+            pinned = requested with { Digest = digest };
+        }
+
         List<PlatformGateResult> results = new();
         foreach (string rid in request.RuntimeIdentifiers)
         {
             Platform platform = Platform.FromRuntimeIdentifier(rid);
-            ResolvedImage baseImage = await registry.ResolveAsync(request.BaseImage, platform, cancellationToken).ConfigureAwait(false);
+            ResolvedImage baseImage = await registry.ResolveAsync(pinned, platform, cancellationToken).ConfigureAwait(false);
             bool isWindows = string.Equals(baseImage.Configuration.Os, "windows", StringComparison.OrdinalIgnoreCase);
+            string image = $"{request.TargetImage} ({platform}, base {requested.Registry}/{requested.Repository}@{baseImage.ManifestDigest})";
+
+            IReadOnlyList<Diagnostic> referenceFindings = BaseImagePolicy.EvaluateReference(requested, baseImage with { Reference = requested }, request.Options);
+            Report(referenceFindings);
+            bool trusted = !referenceFindings.Any(f => f.Descriptor == BaseImageDiagnostics.Untrusted);
+
+            // Windows layers are NTFS-shaped (Files/, Hives/) and often non-distributable: the Linux hygiene rules do not apply.
+            ImageContentsReport? contents = null;
+            if (trusted && !isWindows)
+            {
+                contents = ImageContentsAnalyzer.Analyze(await ScanAsync(baseImage, cancellationToken).ConfigureAwait(false));
+                Report(BaseImagePolicy.EvaluateContents(requested, contents, request.Options));
+            }
 
             string? containerUser = request.ContainerUser;
             if (string.IsNullOrEmpty(containerUser) && request.UsesMicrosoftDefaultImage && rid.StartsWith("win", StringComparison.Ordinal))
@@ -28,30 +51,34 @@ public sealed class ContainerGate(RegistryClient registry, LayerScanner scanner,
             }
 
             EffectiveUser user = EffectiveUser.Resolve(containerUser, baseImage.Configuration.Environment, request.ProjectEnvironment, baseImage.Configuration.User);
-
-            Func<string, uint?>? lookupUid = null;
-            if (NonRootPolicy.NeedsPasswd(user, isWindows))
+            Func<string, uint?>? lookupUid = contents is { Users.Count: > 0 }
+                ? name => contents.TryGetUid(name, out long uid) && uid is >= 0 and <= uint.MaxValue ? (uint)uid : null
+                : null;
+            if (!trusted && NonRootPolicy.NeedsPasswd(user, isWindows))
             {
-                ImageFileSystem fs = await scanner.ScanAsync(
-                    baseImage.Layers.Select(l => new LayerRef(l.Digest, l.MediaType, l.Size)).ToArray(),
-                    async (layer, ct) => await registry.OpenBlobAsync(baseImage.Reference.Registry, baseImage.Reference.Repository, new Descriptor(layer.MediaType, layer.Digest, layer.Size), ct).ConfigureAwait(false),
-                    cancellationToken).ConfigureAwait(false);
-                ImageContentsReport contents = ImageContentsAnalyzer.Analyze(fs);
-                if (contents.Users.Count > 0)
-                {
-                    lookupUid = name => contents.TryGetUid(name, out long uid) && uid is >= 0 and <= uint.MaxValue ? (uint)uid : null;
-                }
+                // The untrusted base was not read, so a user name cannot be mapped; SC4101 already fails the build.
+                results.Add(new PlatformGateResult(rid, platform, baseImage, user, contents));
+                continue;
             }
 
-            string image = $"{request.TargetImage} ({platform}, base {baseImage.Reference.Registry}/{baseImage.Reference.Repository}@{baseImage.ManifestDigest})";
-            foreach (Diagnostic d in NonRootPolicy.Evaluate(image, user, isWindows, lookupUid, request.AllowRoot))
-            {
-                sink.Report(d);
-            }
-
-            results.Add(new PlatformGateResult(rid, platform, baseImage, user));
+            Report(NonRootPolicy.Evaluate(image, user, isWindows, lookupUid, request.Options.AllowRoot));
+            results.Add(new PlatformGateResult(rid, platform, baseImage, user, contents));
         }
 
         return results;
+    }
+
+    private Task<ImageFileSystem> ScanAsync(ResolvedImage baseImage, CancellationToken cancellationToken) =>
+        scanner.ScanAsync(
+            baseImage.Layers.Select(l => new LayerRef(l.Digest, l.MediaType, l.Size)).ToArray(),
+            async (layer, ct) => await registry.OpenBlobAsync(baseImage.Reference.Registry, baseImage.Reference.Repository, new Descriptor(layer.MediaType, layer.Digest, layer.Size), ct).ConfigureAwait(false),
+            cancellationToken);
+
+    private void Report(IEnumerable<Diagnostic> diagnostics)
+    {
+        foreach (Diagnostic d in diagnostics)
+        {
+            sink.Report(d);
+        }
     }
 }

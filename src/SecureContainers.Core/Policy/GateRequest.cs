@@ -1,3 +1,4 @@
+using SecureContainers.Core.Layers;
 using SecureContainers.Core.Oci;
 
 namespace SecureContainers.Core.Policy;
@@ -11,7 +12,7 @@ public sealed record GateRequest
     /// <summary>One RID for a single-image publish; every RID of a multi-RID publish.</summary>
     public required IReadOnlyList<string> RuntimeIdentifiers { get; init; }
 
-    /// <summary>The image being built, for messages (<c>registry/repository:tag</c>).</summary>
+    /// <summary>The image being built, for messages (<c>registry/repository</c>).</summary>
     public required string TargetImage { get; init; }
 
     public string? ContainerUser { get; init; }
@@ -25,5 +26,5 @@ public sealed record GateRequest
     /// </summary>
     public bool UsesMicrosoftDefaultImage { get; init; }
 
-    public bool AllowRoot { get; init; }
+    public PolicyOptions Options { get; init; } = new();
 }

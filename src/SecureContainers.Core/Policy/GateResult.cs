@@ -1,6 +1,10 @@
+using SecureContainers.Core.Layers;
 using SecureContainers.Core.Oci;
 
 namespace SecureContainers.Core.Policy;
 
-/// <summary>What the gate learned for one platform: the exact base manifest used and the user the image will get.</summary>
-public sealed record PlatformGateResult(string RuntimeIdentifier, Platform Platform, ResolvedImage BaseImage, EffectiveUser User);
+/// <summary>
+/// What the gate learned for one platform: the exact base manifest used, the user the image will get, and (for Linux
+/// bases that passed the trust check) what the base contains.
+/// </summary>
+public sealed record PlatformGateResult(string RuntimeIdentifier, Platform Platform, ResolvedImage BaseImage, EffectiveUser User, ImageContentsReport? Contents);

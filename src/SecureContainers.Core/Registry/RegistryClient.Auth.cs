@@ -17,14 +17,18 @@ public sealed partial class RegistryClient
 
     private static readonly TimeSpan ExpiryMargin = TimeSpan.FromSeconds(5);
 
-    private async Task<CachedAuthorization> AuthenticateAsync(AuthChallenge? challenge, RequestTarget target, ImageReference image, string scope, CancellationToken ct)
+    private async Task<CachedAuthorization> AuthenticateAsync(AuthChallenge? challenge, RequestTarget target, ImageReference image, string scope, CancellationToken ct, bool push = false)
     {
+        // Pushing uses its own credentials (the SDK's RegistryMode.Push), and its failures name the push variables.
+        SecureContainerException Unauthorized(RequestTarget target, ImageReference image, string detail) => Denied(push, target, image, detail);
+
         if (challenge is null)
         {
             throw Unauthorized(target, image, "it answered 401 without a Basic or Bearer challenge");
         }
 
-        RegistryCredential? credential = await _options.Credentials.GetAsync(image.Registry, ct).ConfigureAwait(false);
+        ICredentialProvider credentials = push ? _options.PushCredentials ?? _options.Credentials : _options.Credentials;
+        RegistryCredential? credential = await credentials.GetAsync(image.Registry, ct).ConfigureAwait(false);
         if (challenge.IsBasic)
         {
             if (credential is null || credential.Password.Length == 0)
@@ -32,7 +36,7 @@ public sealed partial class RegistryClient
                 throw Unauthorized(target, image, "it requires a user name and password, and none were found for it");
             }
 
-            return new CachedAuthorization(BasicHeader(credential), DateTimeOffset.MaxValue);
+            return new CachedAuthorization(BasicHeader(credential), DateTimeOffset.MaxValue, credential.Source);
         }
 
         string realm = challenge["realm"] ?? throw InvalidChallenge(target, "its Bearer challenge names no token service (realm)");
@@ -93,13 +97,15 @@ public sealed partial class RegistryClient
                 throw Unauthorized(target, image, $"its token service {realmUri.Authority} refused {who} ({(int)response.StatusCode})");
             }
 
-            byte[] body = await ReadTokenResponseAsync(response, target, image, ct).ConfigureAwait(false);
-            return ParseToken(body, target, image, realmUri);
+            byte[] body = await ReadTokenResponseAsync(response, target, image, ct, push).ConfigureAwait(false);
+            return ParseToken(body, target, image, realmUri, push) with { Source = credential?.Source };
         }
     }
 
-    private async Task<byte[]> ReadTokenResponseAsync(HttpResponseMessage response, RequestTarget target, ImageReference image, CancellationToken ct)
+    private async Task<byte[]> ReadTokenResponseAsync(HttpResponseMessage response, RequestTarget target, ImageReference image, CancellationToken ct, bool push)
     {
+        SecureContainerException Unauthorized(RequestTarget target, ImageReference image, string detail) => Denied(push, target, image, detail);
+
         if (response.Content.Headers.ContentLength is > MaxTokenResponseBytes)
         {
             throw Unauthorized(target, image, "its token service answered with an oversized response");
@@ -118,8 +124,10 @@ public sealed partial class RegistryClient
         }
     }
 
-    private static CachedAuthorization ParseToken(byte[] body, RequestTarget target, ImageReference image, Uri realmUri)
+    private static CachedAuthorization ParseToken(byte[] body, RequestTarget target, ImageReference image, Uri realmUri, bool push)
     {
+        SecureContainerException Unauthorized(RequestTarget target, ImageReference image, string detail) => Denied(push, target, image, detail);
+
         try
         {
             using JsonDocument doc = JsonDocument.Parse(body);
@@ -154,6 +162,9 @@ public sealed partial class RegistryClient
 
     private static SecureContainerException Unauthorized(RequestTarget target, ImageReference image, string detail) =>
         new(RegistryDiagnostics.Unauthorized.Create(target.Registry, image.Repository, target.Image, detail));
+
+    private static SecureContainerException Denied(bool push, RequestTarget target, ImageReference image, string detail) =>
+        push ? new(RegistryDiagnostics.PushDenied.Create(target.Registry, image.Repository, detail)) : Unauthorized(target, image, detail);
 
     private static SecureContainerException InvalidChallenge(RequestTarget target, string detail) =>
         new(RegistryDiagnostics.InvalidAuthChallenge.Create(target.Registry, target.Image, detail));

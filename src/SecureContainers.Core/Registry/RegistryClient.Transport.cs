@@ -86,13 +86,13 @@ public sealed partial class RegistryClient
     }
 
     /// <summary>
-    /// Sends with retries: GET/HEAD only, on 429/502/503/504 (honouring Retry-After) and connection failures, with capped
+    /// Sends with retries: GET/HEAD/PUT only (idempotent; POST is not), on 429/502/503/504 (honouring Retry-After) and connection failures, with capped
     /// exponential backoff. An insecure registry that fails the TLS handshake switches to HTTP for good (as the SDK).
     /// </summary>
     private async Task<HttpResponseMessage> SendAsync(RequestTarget target, HttpMethod method, Uri uri, IReadOnlyList<string>? accept,
         AuthenticationHeaderValue? authorization, Func<HttpContent>? content, CancellationToken ct)
     {
-        bool retriable = method == HttpMethod.Get || method == HttpMethod.Head;
+        bool retriable = method == HttpMethod.Get || method == HttpMethod.Head || method == HttpMethod.Put;
         for (int attempt = 0; ; attempt++)
         {
             HttpResponseMessage response;

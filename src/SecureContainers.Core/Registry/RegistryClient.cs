@@ -305,7 +305,8 @@ public sealed partial class RegistryClient : IDisposable
 
     private sealed record Fetched(Digest Digest, string MediaType, byte[] Bytes);
 
-    private sealed record CachedAuthorization(AuthenticationHeaderValue Header, DateTimeOffset Expires);
+    /// <summary>A usable Authorization header; <see cref="Source"/> names where its credential came from, for messages.</summary>
+    private sealed record CachedAuthorization(AuthenticationHeaderValue Header, DateTimeOffset Expires, string? Source = null);
 
     /// <summary>Disposes the HTTP response together with its body stream.</summary>
     private sealed class ResponseStream(Stream inner, HttpResponseMessage response) : Stream

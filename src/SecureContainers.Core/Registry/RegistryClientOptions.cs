@@ -10,6 +10,9 @@ public sealed class RegistryClientOptions
 
     public ICredentialProvider Credentials { get; set; } = AnonymousCredentialProvider.Instance;
 
+    /// <summary>Credentials for pushes (blobs, manifests, referrers); null means <see cref="Credentials"/>.</summary>
+    public ICredentialProvider? PushCredentials { get; set; }
+
     /// <summary>
     /// Registries (host[:port]) that may be reached over plain HTTP. As in the SDK, these are tried over HTTPS first
     /// with certificate errors ignored for that host, and switch to HTTP for good after a TLS handshake failure.
@@ -41,15 +44,16 @@ public sealed class RegistryClientOptions
     /// The SDK's conventions: credentials from DOTNET_CONTAINER_PULL_REGISTRY_UNAME/PWORD (plus the generic and legacy
     /// pairs when <paramref name="outputRegistry"/> is the registry pulled from), then docker/podman credential files;
     /// a registry is insecure when its host is <c>localhost</c> or it is listed in DOTNET_CONTAINER_INSECURE_REGISTRIES.
+    /// Pushes use DOTNET_CONTAINER_PUSH_REGISTRY_UNAME/PWORD, then the generic and legacy pairs, then the same files.
     /// </summary>
     public static RegistryClientOptions FromEnvironment(Func<string, string?> getEnvironmentVariable, string? dockerConfigPath = null, string? outputRegistry = null)
     {
         string? insecureList = getEnvironmentVariable(InsecureRegistriesVariable);
+        DockerConfigCredentialProvider files = new(DockerConfigCredentialProvider.DefaultConfigPaths(getEnvironmentVariable, dockerConfigPath), getEnvironmentVariable);
         return new RegistryClientOptions
         {
-            Credentials = new CompositeCredentialProvider(
-                new EnvironmentCredentialProvider(getEnvironmentVariable, outputRegistry),
-                new DockerConfigCredentialProvider(DockerConfigCredentialProvider.DefaultConfigPaths(getEnvironmentVariable, dockerConfigPath), getEnvironmentVariable)),
+            Credentials = new CompositeCredentialProvider(new EnvironmentCredentialProvider(getEnvironmentVariable, outputRegistry), files),
+            PushCredentials = new CompositeCredentialProvider(new PushEnvironmentCredentialProvider(getEnvironmentVariable), files),
             IsInsecureRegistry = registry => IsInsecureBySdkRules(registry, insecureList),
         };
     }

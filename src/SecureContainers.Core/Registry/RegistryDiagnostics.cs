@@ -37,4 +37,22 @@ public static class RegistryDiagnostics
 
     public static readonly DiagnosticDescriptor InvalidAuthChallenge = new("SC3111", DiagnosticSeverity.Error,
         "Registry {0} asked for authentication in a way that is refused for image {1}: {2}. Credentials are only sent over HTTPS (or plain HTTP to a registry listed as insecure); check that ContainerBaseImage names the registry you meant.");
+
+    public static readonly DiagnosticDescriptor PushDenied = new("SC3112", DiagnosticSeverity.Error,
+        "Registry {0} refused to let you push to repository {1}: {2}. Provide credentials that may push there: set DOTNET_CONTAINER_PUSH_REGISTRY_UNAME and DOTNET_CONTAINER_PUSH_REGISTRY_PWORD (or DOTNET_CONTAINER_REGISTRY_UNAME/PWORD), or run `docker login {0}`, and check that the account has write access to {1}.");
+
+    public static readonly DiagnosticDescriptor UploadFailed = new("SC3113", DiagnosticSeverity.Error,
+        "Uploading {0} to {1}/{2} failed: {3}. The registry refused or lost the upload; retry, and if it persists check the registry's storage, quota and logs.");
+
+    public static readonly DiagnosticDescriptor ManifestRejected = new("SC3114", DiagnosticSeverity.Error,
+        "Registry {0} rejected the {1} pushed to {2}: {3}. The registry does not accept this kind of manifest (for example an OCI artifact with 'subject'/'artifactType' on an old registry) or is missing a blob it references; check the registry's version and what it supports.");
+
+    public static readonly DiagnosticDescriptor TaggedDocumentUnusable = new("SC3115", DiagnosticSeverity.Error,
+        "The {0} at tag {1}/{2}:{3} cannot be updated: {4}. It was left untouched. Inspect it with `skopeo inspect --raw docker://{1}/{2}:{3}`; if another tool wrote it, repair or delete that tag, then retry.");
+
+    public static readonly DiagnosticDescriptor TooManyReferrers = new("SC3116", DiagnosticSeverity.Error,
+        "The referrers of {0} in {1}/{2} number more than {3}, so no more were read or added. Old attestations or SBOMs pile up when every build attaches new ones; delete stale referrers (and their entries in tag {4}) or use a registry with the OCI referrers API.");
+
+    public static readonly DiagnosticDescriptor TagUpdateConflict = new("SC3117", DiagnosticSeverity.Error,
+        "Tag {0}/{1}:{2} kept changing while it was being updated ({3} attempts): another client is writing it at the same time. Retry when the other publish has finished.");
 }

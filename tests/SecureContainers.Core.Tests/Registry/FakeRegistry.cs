@@ -19,6 +19,8 @@ public sealed class FakeRegistry : HttpMessageHandler
     private readonly Dictionary<string, byte[]> _blobs = new(StringComparer.Ordinal);
     private readonly List<Func<HttpRequestMessage, HttpResponseMessage?>> _interceptors = new();
     private readonly HashSet<string> _validTokens = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _pushTokens = new(StringComparer.Ordinal);
+    private int _uploadSessions;
     private readonly object _gate = new();
 
     public FakeRegistry(string host = "registry.test") => Host = host;
@@ -50,6 +52,28 @@ public sealed class FakeRegistry : HttpMessageHandler
     public string? DigestHeaderOverride { get; set; }
 
     public List<RecordedRequest> Requests { get; } = new();
+
+    /// <summary>Serve GET /v2/&lt;name&gt;/referrers/&lt;digest&gt; and answer OCI-Subject to manifests with a subject (OCI 1.1).</summary>
+    public bool ReferrersApi { get; set; }
+
+    /// <summary>How upload Locations look: "relative-query" (Distribution's, with _state), "relative", "absolute-query".</summary>
+    public string UploadLocationStyle { get; set; } = "relative-query";
+
+    /// <summary>With a bearer token service: only these credentials get a token that may push.</summary>
+    public (string User, string Password)? PushCredentials { get; set; }
+
+    /// <summary>Called after a manifest PUT is stored (repository, reference): lets a test play a concurrent writer.</summary>
+    public Action<string, string>? AfterManifestPut { get; set; }
+
+    /// <summary>When set, manifest PUTs are refused with 400 and this distribution error code.</summary>
+    public string? RejectManifestsWith { get; set; }
+
+    public int BlobUploads { get; private set; }
+
+    public bool HasBlob(Digest digest) => _blobs.ContainsKey(digest.ToString());
+
+    public byte[]? ManifestAt(string repository, string reference) =>
+        _manifests.TryGetValue((repository, reference), out var m) ? m.Bytes : null;
 
     public sealed record RecordedRequest(HttpMethod Method, Uri Uri, string? Authorization, IReadOnlyList<string> Accept);
 
@@ -250,6 +274,11 @@ public sealed class FakeRegistry : HttpMessageHandler
             return new HttpResponseMessage(HttpStatusCode.OK);
         }
 
+        if (AnswerWriteOrReferrers(request, uri, path) is HttpResponseMessage written)
+        {
+            return written;
+        }
+
         int manifests = path.LastIndexOf("/manifests/", StringComparison.Ordinal);
         int blobs = path.LastIndexOf("/blobs/", StringComparison.Ordinal);
         if (path.StartsWith("/v2/", StringComparison.Ordinal) && manifests > 0)
@@ -287,6 +316,113 @@ public sealed class FakeRegistry : HttpMessageHandler
         return Error(HttpStatusCode.NotFound, "NAME_UNKNOWN");
     }
 
+    private HttpResponseMessage? AnswerWriteOrReferrers(HttpRequestMessage request, Uri uri, string path)
+    {
+        int uploads = path.IndexOf("/blobs/uploads/", StringComparison.Ordinal);
+        int manifests = path.LastIndexOf("/manifests/", StringComparison.Ordinal);
+        int referrers = path.LastIndexOf("/referrers/", StringComparison.Ordinal);
+        if (request.Method == HttpMethod.Post && uploads > 0)
+        {
+            string repo = path[4..uploads];
+            int id = Interlocked.Increment(ref _uploadSessions);
+            HttpResponseMessage accepted = new(HttpStatusCode.Accepted);
+            string relative = $"/v2/{repo}/blobs/uploads/session-{id}";
+            accepted.Headers.Location = UploadLocationStyle switch
+            {
+                "relative" => new Uri(relative, UriKind.Relative),
+                "absolute-query" => new Uri($"{uri.Scheme}://{uri.Authority}{relative}?_state=s{id}%3D%3D"),
+                _ => new Uri($"{relative}?_state=s{id}%3D%3D", UriKind.Relative),
+            };
+            return accepted;
+        }
+
+        if (request.Method == HttpMethod.Put && uploads > 0)
+        {
+            string query = uri.Query;
+            byte[] body = request.Content!.ReadAsByteArrayAsync().GetAwaiter().GetResult();
+            string? digestText = System.Web.HttpUtility.ParseQueryString(query)["digest"];
+            bool stateKept = UploadLocationStyle == "relative" || query.Contains("_state=s", StringComparison.Ordinal);
+            if (!stateKept || !Digest.TryParse(digestText, out Digest digest) || !digest.Matches(body))
+            {
+                return Error(HttpStatusCode.BadRequest, "DIGEST_INVALID");
+            }
+
+            _blobs[digest.ToString()] = body;
+            BlobUploads++;
+            HttpResponseMessage created = new(HttpStatusCode.Created);
+            created.Headers.Add("Docker-Content-Digest", digest.ToString());
+            return created;
+        }
+
+        if (request.Method == HttpMethod.Put && manifests > 0)
+        {
+            if (RejectManifestsWith is string code)
+            {
+                return Error(HttpStatusCode.BadRequest, code);
+            }
+
+            string repo = path[4..manifests];
+            string reference = path[(manifests + "/manifests/".Length)..];
+            byte[] body = request.Content!.ReadAsByteArrayAsync().GetAwaiter().GetResult();
+            Digest digest = Digest.Sha256(body);
+            if (Digest.TryParse(reference, out Digest named) && named != digest)
+            {
+                return Error(HttpStatusCode.BadRequest, "DIGEST_INVALID");
+            }
+
+            string mediaType = request.Content.Headers.ContentType?.MediaType ?? "application/octet-stream";
+            _manifests[(repo, digest.ToString())] = (body, mediaType);
+            _manifests[(repo, reference)] = (body, mediaType);
+            HttpResponseMessage created = new(HttpStatusCode.Created);
+            created.Headers.Add("Docker-Content-Digest", DigestHeaderOverride ?? digest.ToString());
+            using (JsonDocument doc = JsonDocument.Parse(body))
+            {
+                if (ReferrersApi && doc.RootElement.TryGetProperty("subject", out JsonElement subject))
+                {
+                    created.Headers.Add("OCI-Subject", subject.GetProperty("digest").GetString());
+                }
+            }
+
+            AfterManifestPut?.Invoke(repo, reference);
+            return created;
+        }
+
+        if (request.Method == HttpMethod.Get && referrers > 0)
+        {
+            if (!ReferrersApi)
+            {
+                return Error(HttpStatusCode.NotFound, "NAME_UNKNOWN");
+            }
+
+            string repo = path[4..referrers];
+            string subjectDigest = path[(referrers + "/referrers/".Length)..];
+            List<object> found = new();
+            foreach (((string r, string reference), (byte[] bytes, string _)) in _manifests)
+            {
+                if (r != repo || !Digest.TryParse(reference, out _))
+                {
+                    continue;
+                }
+
+                using JsonDocument doc = JsonDocument.Parse(bytes);
+                if (doc.RootElement.TryGetProperty("subject", out JsonElement subject) && subject.GetProperty("digest").GetString() == subjectDigest)
+                {
+                    found.Add(new
+                    {
+                        mediaType = MediaTypes.OciManifestV1,
+                        digest = reference,
+                        size = bytes.Length,
+                        artifactType = doc.RootElement.TryGetProperty("artifactType", out JsonElement at) ? at.GetString() : doc.RootElement.GetProperty("config").GetProperty("mediaType").GetString(),
+                    });
+                }
+            }
+
+            return Bytes(JsonSerializer.SerializeToUtf8Bytes(new { schemaVersion = 2, mediaType = MediaTypes.OciIndexV1, manifests = found }), MediaTypes.OciIndexV1);
+        }
+
+        return null;
+    }
+
     private HttpResponseMessage? Challenge(HttpRequestMessage request)
     {
         string? authorization = request.Headers.Authorization?.ToString();
@@ -301,18 +437,21 @@ public sealed class FakeRegistry : HttpMessageHandler
             }
         }
 
+        bool write = request.Method != HttpMethod.Get && request.Method != HttpMethod.Head;
         if (RequiresBearer)
         {
             bool valid;
             lock (_gate)
             {
-                valid = authorization is not null && authorization.StartsWith("Bearer ", StringComparison.Ordinal) && _validTokens.Contains(authorization[7..]);
+                valid = authorization is not null && authorization.StartsWith("Bearer ", StringComparison.Ordinal) && _validTokens.Contains(authorization[7..])
+                    && (!write || _pushTokens.Contains(authorization[7..]));
             }
 
             if (!valid)
             {
                 HttpResponseMessage r = Error(HttpStatusCode.Unauthorized, "UNAUTHORIZED");
-                r.Headers.WwwAuthenticate.Add(new AuthenticationHeaderValue("Bearer", $"realm=\"https://{AuthHost}/token\",service=\"{Host}\",scope=\"repository:x:pull\""));
+                string actions = write ? "pull,push" : "pull";
+                r.Headers.WwwAuthenticate.Add(new AuthenticationHeaderValue("Bearer", $"realm=\"https://{AuthHost}/token\",service=\"{Host}\",scope=\"repository:x:{actions}\""));
                 return r;
             }
         }
@@ -337,6 +476,14 @@ public sealed class FakeRegistry : HttpMessageHandler
             TokensIssued++;
             token = $"tok-{TokensIssued}";
             _validTokens.Add(token);
+            // Like real token services: push only when asked for and the caller may (else a narrower token, not an error).
+            bool askedPush = request.RequestUri!.Query.Contains("push", StringComparison.Ordinal);
+            bool mayPush = PushCredentials is not (string pu, string pp)
+                || request.Headers.Authorization?.ToString() == "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{pu}:{pp}"));
+            if (askedPush && mayPush)
+            {
+                _pushTokens.Add(token);
+            }
         }
 
         return Bytes(JsonSerializer.SerializeToUtf8Bytes(new { token, expires_in = TokenLifetimeSeconds }), "application/json");

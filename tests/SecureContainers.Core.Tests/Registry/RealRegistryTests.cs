@@ -4,21 +4,21 @@ using SecureContainers.Core.Registry;
 namespace SecureContainers.Core.Tests.Registry;
 
 /// <summary>
-/// Against a real registry when SC_TEST_REGISTRY names an image in it (e.g. localhost:5000/x/aspnet:10.0, served by
-/// Debian's docker-registry); without it the test returns at once, as the unit tiers run without a registry.
+/// Against the real registry eng/test.sh starts (SC_TEST_REGISTRY=localhost:PORT, Debian's docker-registry, with the
+/// test bed's fixtures pushed); without it the test returns at once, as the unit tiers run without a registry.
 /// </summary>
 public class RealRegistryTests
 {
     [Fact]
     public async Task ResolvesAndStreamsARealImage()
     {
-        string? reference = Environment.GetEnvironmentVariable("SC_TEST_REGISTRY");
-        if (string.IsNullOrEmpty(reference))
+        string? registry = Environment.GetEnvironmentVariable("SC_TEST_REGISTRY");
+        if (string.IsNullOrEmpty(registry))
         {
             return;
         }
 
-        ImageReference image = ImageReference.Parse(reference);
+        ImageReference image = ImageReference.Parse($"{registry}/base/minimal:1");
         using RegistryClient client = new(RegistryClientOptions.FromEnvironment(Environment.GetEnvironmentVariable));
 
         ResolvedImage resolved = await client.ResolveAsync(image, Platform.FromRuntimeIdentifier("linux-x64"), CancellationToken.None);

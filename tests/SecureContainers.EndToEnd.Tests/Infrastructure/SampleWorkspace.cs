@@ -36,7 +36,7 @@ public sealed class SampleWorkspace
 
     public string ProjectFile { get; }
 
-    public static SampleWorkspace Create(string sample, string name)
+    public static SampleWorkspace Create(string sample, string name, bool trustTestBases = true)
     {
         string source = Path.Combine(TestBed.RepoRoot, "samples", sample);
         string target = Path.Combine(TestBed.WorkRoot, name);
@@ -46,7 +46,15 @@ public sealed class SampleWorkspace
         }
 
         CopyDirectory(source, target);
-        File.WriteAllText(Path.Combine(target, "Directory.Build.props"), "<Project />\n");
+        // How a team trusts its own base images: once, for the repository.
+        string trust = trustTestBases ? $"""<SecureContainerTrustedBaseImage Include="{TestBed.Registry}/base/*" />""" : string.Empty;
+        File.WriteAllText(Path.Combine(target, "Directory.Build.props"), $"""
+            <Project>
+              <ItemGroup>
+                {trust}
+              </ItemGroup>
+            </Project>
+            """);
         // A pipeline step after PublishContainer, the way a user would consume the SBOM items.
         File.WriteAllText(Path.Combine(target, "Directory.Build.targets"), """
             <Project>

@@ -1,0 +1,91 @@
+using SecureContainers.Core.Configuration;
+using SecureContainers.Core.Diagnostics;
+
+namespace SecureContainers.Core.Policy;
+
+/// <summary>
+/// The rules in force for one build: the profile's defaults, each overridable on its own. Resolved once from the
+/// raw MSBuild strings so that every front end applies the same matrix (docs/configuration.md shows it).
+/// </summary>
+public sealed record PolicyOptions
+{
+    /// <summary>Microsoft's official .NET image repositories: what the SDK itself picks when no base is set.</summary>
+    public static IReadOnlyList<string> MicrosoftBaseImages { get; } =
+    [
+        "mcr.microsoft.com/dotnet/runtime",
+        "mcr.microsoft.com/dotnet/aspnet",
+        "mcr.microsoft.com/dotnet/runtime-deps",
+    ];
+
+    public SecurityProfile Profile { get; init; } = SecurityProfile.Baseline;
+
+    public bool AllowRoot { get; init; }
+
+    /// <summary>A base referenced by tag only is an error (otherwise the pinned reference is shown as advice).</summary>
+    public bool RequireBaseImageDigest { get; init; }
+
+    /// <summary>Shells, package managers, setuid/setgid files, sshd, sudo and world-writable paths are errors, not warnings.</summary>
+    public bool RequireMinimalBaseImage { get; init; }
+
+    /// <summary>The base must match <see cref="TrustedBaseImages"/>.</summary>
+    public bool RequireTrustedBaseImage { get; init; } = true;
+
+    public IReadOnlyList<TrustedImagePattern> TrustedBaseImages { get; init; } = [];
+
+    public static PolicyOptions Resolve(
+        string? profile,
+        string? allowRoot,
+        string? requireBaseImageDigest,
+        string? requireMinimalBaseImage,
+        string? requireTrustedBaseImage,
+        string? trustMicrosoftBaseImages,
+        IEnumerable<string> trustedBaseImages,
+        IDiagnosticSink sink)
+    {
+        SecurityProfile resolvedProfile = SecurityProfile.Baseline;
+        string trimmed = profile?.Trim() ?? string.Empty;
+        if (trimmed.Length > 0)
+        {
+            // Enum.TryParse also accepts numbers and comma lists; only the two names are profiles.
+            SecurityProfile? named = Enum.GetValues<SecurityProfile>().Select(p => (SecurityProfile?)p)
+                .FirstOrDefault(p => string.Equals(p.ToString(), trimmed, StringComparison.OrdinalIgnoreCase));
+            if (named is null)
+            {
+                sink.Report(ConfigurationDiagnostics.InvalidProfile.Create(profile));
+            }
+            else
+            {
+                resolvedProfile = named.Value;
+            }
+        }
+
+        bool restricted = resolvedProfile == SecurityProfile.Restricted;
+        List<TrustedImagePattern> patterns = new();
+        if (PropertyParser.ParseBoolean("SecureContainerTrustMicrosoftBaseImages", trustMicrosoftBaseImages, true, sink))
+        {
+            patterns.AddRange(MicrosoftBaseImages.Select(p => TrustedImagePattern.Parse(p)!));
+        }
+
+        foreach (string raw in trustedBaseImages.Where(t => !string.IsNullOrWhiteSpace(t)))
+        {
+            if (TrustedImagePattern.Parse(raw) is { } pattern)
+            {
+                patterns.Add(pattern);
+            }
+            else
+            {
+                sink.Report(ConfigurationDiagnostics.InvalidTrustedBaseImage.Create(raw));
+            }
+        }
+
+        return new PolicyOptions
+        {
+            Profile = resolvedProfile,
+            AllowRoot = PropertyParser.ParseBoolean("SecureContainerAllowRoot", allowRoot, false, sink),
+            RequireBaseImageDigest = PropertyParser.ParseBoolean("SecureContainerRequireBaseImageDigest", requireBaseImageDigest, restricted, sink),
+            RequireMinimalBaseImage = PropertyParser.ParseBoolean("SecureContainerRequireMinimalBaseImage", requireMinimalBaseImage, restricted, sink),
+            RequireTrustedBaseImage = PropertyParser.ParseBoolean("SecureContainerRequireTrustedBaseImage", requireTrustedBaseImage, true, sink),
+            TrustedBaseImages = patterns,
+        };
+    }
+}

@@ -1,0 +1,186 @@
+using System.Net;
+using System.Text;
+using SecureContainers.Core.Diagnostics;
+using SecureContainers.Core.Oci;
+using SecureContainers.Core.Registry;
+
+namespace SecureContainers.Core.Tests.Registry;
+
+public class PushTests
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    private sealed class FixedCredentials(RegistryCredential? credential) : ICredentialProvider
+    {
+        public Task<RegistryCredential?> GetAsync(string registry, CancellationToken ct) => Task.FromResult(credential);
+    }
+
+    [Fact]
+    public async Task BlobAlreadyPresentIsNotUploadedAgain()
+    {
+        FakeRegistry registry = new();
+        byte[] content = Encoding.UTF8.GetBytes("layer");
+        registry.AddBlob(content, "application/octet-stream");
+        using RegistryClient client = new(registry.Options());
+
+        Descriptor pushed = await client.PushBlobAsync("registry.test", "app", content, "text/plain", None);
+
+        Assert.Equal(Digest.Sha256(content), pushed.Digest);
+        Assert.Equal(0, registry.BlobUploads);
+        Assert.Equal(0, registry.CountRequests(r => r.Method == HttpMethod.Post));
+    }
+
+    [Theory]
+    [InlineData("relative-query")]
+    [InlineData("relative")]
+    [InlineData("absolute-query")]
+    public async Task BlobUploadAppendsDigestToAnyLocationShape(string style)
+    {
+        FakeRegistry registry = new() { UploadLocationStyle = style };
+        byte[] content = Encoding.UTF8.GetBytes("new blob " + style);
+        using RegistryClient client = new(registry.Options());
+
+        Descriptor pushed = await client.PushBlobAsync("registry.test", "app", content, "text/plain", None);
+
+        Assert.True(registry.HasBlob(pushed.Digest));
+        Assert.Equal(1, registry.BlobUploads);
+        FakeRegistry.RecordedRequest put = Assert.Single(registry.Requests, r => r.Method == HttpMethod.Put);
+        Assert.Single(put.Uri.Query.Split('&'), p => p.TrimStart('?').StartsWith("digest=", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void QueryParameterIsAddedWithTheRightSeparator()
+    {
+        Assert.Equal("https://r.test/u/1?digest=sha256%3Aab", RegistryClient.WithQueryParameter(new Uri("https://r.test/u/1"), "digest", "sha256:ab").AbsoluteUri);
+        Assert.Equal("https://r.test/u/1?_state=x%3D&digest=sha256%3Aab", RegistryClient.WithQueryParameter(new Uri("https://r.test/u/1?_state=x%3D"), "digest", "sha256:ab").AbsoluteUri);
+    }
+
+    [Fact]
+    public async Task ManifestPushReturnsItsDigest()
+    {
+        FakeRegistry registry = new();
+        byte[] manifest = Encoding.UTF8.GetBytes("""{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"x","digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","size":2},"layers":[]}""");
+        using RegistryClient client = new(registry.Options());
+
+        Digest digest = await client.PushManifestAsync("registry.test", "app", "v1", manifest, MediaTypes.OciManifestV1, None);
+
+        Assert.Equal(Digest.Sha256(manifest), digest);
+        Assert.Equal(manifest, registry.ManifestAt("app", "v1"));
+    }
+
+    [Fact]
+    public async Task ManifestPushRefusesADisagreeingDigestHeader()
+    {
+        FakeRegistry registry = new() { DigestHeaderOverride = "sha256:" + new string('0', 64) };
+        using RegistryClient client = new(registry.Options());
+
+        SecureContainerException ex = await Assert.ThrowsAsync<SecureContainerException>(
+            () => client.PushManifestAsync("registry.test", "app", "v1", "{}"u8.ToArray(), MediaTypes.OciManifestV1, None));
+
+        Assert.Equal("SC3106", ex.Diagnostic.Code);
+    }
+
+    [Fact]
+    public async Task RejectedManifestReportsWhatTheRegistrySaid()
+    {
+        FakeRegistry registry = new() { RejectManifestsWith = "MANIFEST_INVALID" };
+        using RegistryClient client = new(registry.Options());
+
+        SecureContainerException ex = await Assert.ThrowsAsync<SecureContainerException>(
+            () => client.PushManifestAsync("registry.test", "app", "v1", "{}"u8.ToArray(), MediaTypes.OciManifestV1, None));
+
+        Assert.Equal("SC3114", ex.Diagnostic.Code);
+        Assert.Contains("MANIFEST_INVALID", ex.Diagnostic.Message);
+    }
+
+    [Fact]
+    public async Task FailedUploadReportsTheRegistryErrorCode()
+    {
+        FakeRegistry registry = new();
+        registry.Intercept(r => r.Method == HttpMethod.Post ? FakeRegistry.Error(HttpStatusCode.BadRequest, "BLOB_UPLOAD_INVALID") : null);
+        using RegistryClient client = new(registry.Options());
+
+        SecureContainerException ex = await Assert.ThrowsAsync<SecureContainerException>(
+            () => client.PushBlobAsync("registry.test", "app", "x"u8.ToArray(), "text/plain", None));
+
+        Assert.Equal("SC3113", ex.Diagnostic.Code);
+        Assert.Contains("BLOB_UPLOAD_INVALID", ex.Diagnostic.Message);
+    }
+
+    [Fact]
+    public async Task PushWithPullOnlyCredentialsIsDeniedNamingThePushVariables()
+    {
+        FakeRegistry registry = new();
+        registry.RequireBearer();
+        registry.PushCredentials = ("pusher", "secret-push");
+        RegistryClientOptions options = registry.Options();
+        options.PushCredentials = new FixedCredentials(new RegistryCredential("reader", "secret-read") { Source = "DOTNET_CONTAINER_REGISTRY_UNAME" });
+        using RegistryClient client = new(options);
+
+        SecureContainerException ex = await Assert.ThrowsAsync<SecureContainerException>(
+            () => client.PushManifestAsync("registry.test", "app", "v1", "{}"u8.ToArray(), MediaTypes.OciManifestV1, None));
+
+        Assert.Equal("SC3112", ex.Diagnostic.Code);
+        Assert.Contains("DOTNET_CONTAINER_PUSH_REGISTRY_UNAME", ex.Diagnostic.Message);
+        Assert.DoesNotContain("secret", ex.Diagnostic.Message);
+    }
+
+    [Fact]
+    public async Task PushAsksForAPushScopedTokenEvenWithAPullTokenCached()
+    {
+        FakeRegistry registry = new();
+        registry.RequireBearer();
+        registry.AddImage("app", "1", new Platform("linux", "amd64"), "1654", MediaTypes.OciManifestV1, [1]);
+        using RegistryClient client = new(registry.Options());
+        await client.GetManifestAsync("registry.test", "app", "1", None);
+
+        await client.PushManifestAsync("registry.test", "app", "v2", "{}"u8.ToArray(), MediaTypes.OciManifestV1, None);
+
+        Assert.Equal(2, registry.TokensIssued);
+        Assert.Contains(registry.Requests, r => r.Uri.Host == "auth.test" && r.Uri.Query.Contains("scope=repository%3Aapp%3Apull%2Cpush"));
+    }
+
+    [Fact]
+    public async Task PushCredentialsFollowTheSdkOrder()
+    {
+        Dictionary<string, string> env = new()
+        {
+            ["DOTNET_CONTAINER_REGISTRY_UNAME"] = "generic",
+            ["DOTNET_CONTAINER_REGISTRY_PWORD"] = "g",
+            ["DOTNET_CONTAINER_PULL_REGISTRY_UNAME"] = "puller",
+            ["DOTNET_CONTAINER_PULL_REGISTRY_PWORD"] = "p",
+        };
+        PushEnvironmentCredentialProvider provider = new(name => env.GetValueOrDefault(name));
+        Assert.Equal("generic", (await provider.GetAsync("r.test", None))!.Username);
+
+        env["DOTNET_CONTAINER_PUSH_REGISTRY_UNAME"] = "pusher";
+        env["DOTNET_CONTAINER_PUSH_REGISTRY_PWORD"] = "q";
+        RegistryCredential credential = (await provider.GetAsync("r.test", None))!;
+        Assert.Equal(("pusher", "DOTNET_CONTAINER_PUSH_REGISTRY_UNAME"), (credential.Username, credential.Source));
+    }
+
+    [Fact]
+    public async Task ManifestPutIsRetriedAfterA503()
+    {
+        FakeRegistry registry = new();
+        int failures = 0;
+        registry.Intercept(r => r.Method == HttpMethod.Put && failures++ == 0 ? FakeRegistry.Error(HttpStatusCode.ServiceUnavailable, "UNAVAILABLE") : null);
+        using RegistryClient client = new(registry.Options());
+
+        await client.PushManifestAsync("registry.test", "app", "v1", "{}"u8.ToArray(), MediaTypes.OciManifestV1, None);
+
+        Assert.Equal(2, registry.CountRequests(r => r.Method == HttpMethod.Put));
+    }
+
+    [Fact]
+    public async Task UploadStartIsNotRetried()
+    {
+        FakeRegistry registry = new();
+        registry.Intercept(r => r.Method == HttpMethod.Post ? FakeRegistry.Error(HttpStatusCode.ServiceUnavailable, "UNAVAILABLE") : null);
+        using RegistryClient client = new(registry.Options());
+
+        await Assert.ThrowsAsync<SecureContainerException>(() => client.PushBlobAsync("registry.test", "app", "x"u8.ToArray(), "text/plain", None));
+
+        Assert.Equal(1, registry.CountRequests(r => r.Method == HttpMethod.Post));
+    }
+}

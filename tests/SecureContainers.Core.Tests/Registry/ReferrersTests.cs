@@ -1,0 +1,199 @@
+using System.Text;
+using System.Text.Json;
+using SecureContainers.Core.Diagnostics;
+using SecureContainers.Core.Oci;
+using SecureContainers.Core.Registry;
+
+namespace SecureContainers.Core.Tests.Registry;
+
+public class ReferrersTests
+{
+    private const string Sbom = "application/vnd.cyclonedx+json";
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    private static (FakeRegistry Registry, Descriptor Subject) WithImage(bool referrersApi = false)
+    {
+        FakeRegistry registry = new() { ReferrersApi = referrersApi };
+        FakeRegistry.FakeImage image = registry.AddImage("app", "1", new Platform("linux", "amd64"), "1654", MediaTypes.OciManifestV1, [1, 2, 3]);
+        return (registry, new Descriptor(MediaTypes.OciManifestV1, image.Digest, image.Size));
+    }
+
+    private static ArtifactRequest SbomRequest(Descriptor subject, string content = """{"bomFormat":"CycloneDX"}""") =>
+        new("registry.test", "app", subject, Sbom, [new ArtifactLayer(Encoding.UTF8.GetBytes(content), Sbom, new Dictionary<string, string> { ["org.opencontainers.image.title"] = "sbom.cdx.json" })])
+        {
+            Annotations = new Dictionary<string, string> { ["org.opencontainers.image.created"] = "2026-11-22T00:00:00Z" },
+        };
+
+    private static JsonElement[] IndexEntries(FakeRegistry registry, Digest subject)
+    {
+        byte[] bytes = registry.ManifestAt("app", RegistryClient.ReferrersTag(subject)) ?? throw new InvalidOperationException("no referrers tag");
+        using JsonDocument doc = JsonDocument.Parse(bytes);
+        return doc.RootElement.GetProperty("manifests").EnumerateArray().Select(e => e.Clone()).ToArray();
+    }
+
+    [Fact]
+    public void ReferrersTagFollowsTheTagSchema()
+    {
+        Digest digest = Digest.Parse("sha256:" + new string('a', 64));
+        Assert.Equal("sha256-" + new string('a', 64), RegistryClient.ReferrersTag(digest));
+    }
+
+    [Fact]
+    public async Task AttachCreatesTheFallbackIndexWithTheArtifactDescriptor()
+    {
+        (FakeRegistry registry, Descriptor subject) = WithImage();
+        using RegistryClient client = new(registry.Options());
+
+        Descriptor artifact = await client.AttachArtifactAsync(SbomRequest(subject), None);
+
+        JsonElement entry = Assert.Single(IndexEntries(registry, subject.Digest));
+        Assert.Equal(artifact.Digest.ToString(), entry.GetProperty("digest").GetString());
+        Assert.Equal(Sbom, entry.GetProperty("artifactType").GetString());
+        Assert.Equal("2026-11-22T00:00:00Z", entry.GetProperty("annotations").GetProperty("org.opencontainers.image.created").GetString());
+        using JsonDocument manifest = JsonDocument.Parse(registry.ManifestAt("app", artifact.Digest.ToString())!);
+        Assert.Equal(subject.Digest.ToString(), manifest.RootElement.GetProperty("subject").GetProperty("digest").GetString());
+        Assert.Equal(MediaTypes.OciEmptyJson, manifest.RootElement.GetProperty("config").GetProperty("mediaType").GetString());
+        Assert.Equal("sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", manifest.RootElement.GetProperty("config").GetProperty("digest").GetString());
+    }
+
+    [Fact]
+    public async Task ReattachingTheSameArtifactDoesNotDuplicateItsEntry()
+    {
+        (FakeRegistry registry, Descriptor subject) = WithImage();
+        using RegistryClient client = new(registry.Options());
+
+        Descriptor first = await client.AttachArtifactAsync(SbomRequest(subject), None);
+        Descriptor second = await client.AttachArtifactAsync(SbomRequest(subject), None);
+
+        Assert.Equal(first.Digest, second.Digest);
+        Assert.Single(IndexEntries(registry, subject.Digest));
+    }
+
+    [Fact]
+    public async Task AttachExtendsTheIndexKeepingForeignEntriesExactly()
+    {
+        (FakeRegistry registry, Descriptor subject) = WithImage();
+        const string foreign = """{"mediaType":"application/vnd.example.future+json","digest":"sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb","size":7,"artifactType":"application/vnd.dev.sigstore.bundle.v0.3+json","annotations":{"z.last":"1","a.first":"<&+>"},"x-unknown":{"nested":[1,2]}}""";
+        string index = $$$"""{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{{{foreign}}}],"annotations":{"tool":"other"}}""";
+        registry.ServeManifestAs("app", RegistryClient.ReferrersTag(subject.Digest), Encoding.UTF8.GetBytes(index), MediaTypes.OciIndexV1);
+        using RegistryClient client = new(registry.Options());
+
+        await client.AttachArtifactAsync(SbomRequest(subject), None);
+
+        JsonElement[] entries = IndexEntries(registry, subject.Digest);
+        Assert.Equal(2, entries.Length);
+        Assert.Equal(foreign, entries[0].GetRawText());
+        using JsonDocument updated = JsonDocument.Parse(registry.ManifestAt("app", RegistryClient.ReferrersTag(subject.Digest))!);
+        Assert.Equal("other", updated.RootElement.GetProperty("annotations").GetProperty("tool").GetString());
+    }
+
+    [Fact]
+    public async Task MalformedFallbackIndexIsReportedAndLeftUntouched()
+    {
+        (FakeRegistry registry, Descriptor subject) = WithImage();
+        string tag = RegistryClient.ReferrersTag(subject.Digest);
+        byte[] odd = Encoding.UTF8.GetBytes("""{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"x","digest":"not-a-digest","size":1}]}""");
+        registry.ServeManifestAs("app", tag, odd, MediaTypes.OciIndexV1);
+        using RegistryClient client = new(registry.Options());
+
+        SecureContainerException ex = await Assert.ThrowsAsync<SecureContainerException>(() => client.AttachArtifactAsync(SbomRequest(subject), None));
+
+        Assert.Equal("SC3115", ex.Diagnostic.Code);
+        Assert.Contains(tag, ex.Diagnostic.Message);
+        Assert.Equal(odd, registry.ManifestAt("app", tag));
+        Assert.Equal(0, registry.CountRequests(r => r.Method == HttpMethod.Put && r.Uri.AbsolutePath.EndsWith(tag, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task AConcurrentWriterThatDropsOurEntryMakesUsWriteAgain()
+    {
+        (FakeRegistry registry, Descriptor subject) = WithImage();
+        string tag = RegistryClient.ReferrersTag(subject.Digest);
+        const string theirs = """{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc","size":9,"artifactType":"application/spdx+json"}""";
+        bool raced = false;
+        registry.AfterManifestPut = (repo, reference) =>
+        {
+            if (reference == tag && !raced)
+            {
+                // The other writer read the index before us and writes last, without our entry.
+                raced = true;
+                registry.ServeManifestAs(repo, tag, Encoding.UTF8.GetBytes($$"""{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{{theirs}}]}"""), MediaTypes.OciIndexV1);
+            }
+        };
+        using RegistryClient client = new(registry.Options());
+
+        Descriptor artifact = await client.AttachArtifactAsync(SbomRequest(subject), None);
+
+        JsonElement[] entries = IndexEntries(registry, subject.Digest);
+        Assert.True(raced);
+        Assert.Equal(["sha256:" + new string('c', 64), artifact.Digest.ToString()], entries.Select(e => e.GetProperty("digest").GetString()));
+    }
+
+    [Fact]
+    public async Task TooManyReferrersAreRefused()
+    {
+        (FakeRegistry registry, Descriptor subject) = WithImage();
+        string entries = string.Join(",", Enumerable.Range(0, RegistryClient.MaxReferrers).Select(i =>
+            $$"""{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:{{i:x64}}","size":1}"""));
+        registry.ServeManifestAs("app", RegistryClient.ReferrersTag(subject.Digest), Encoding.UTF8.GetBytes($$"""{"schemaVersion":2,"manifests":[{{entries}}]}"""), MediaTypes.OciIndexV1);
+        using RegistryClient client = new(registry.Options());
+
+        SecureContainerException ex = await Assert.ThrowsAsync<SecureContainerException>(() => client.AttachArtifactAsync(SbomRequest(subject), None));
+
+        Assert.Equal("SC3116", ex.Diagnostic.Code);
+    }
+
+    [Fact]
+    public async Task ReferrersAreListedThroughTheFallbackTagAndFilteredByType()
+    {
+        (FakeRegistry registry, Descriptor subject) = WithImage();
+        using RegistryClient client = new(registry.Options());
+        Descriptor sbom = await client.AttachArtifactAsync(SbomRequest(subject), None);
+        await client.AttachArtifactAsync(SbomRequest(subject) with { ArtifactType = "application/vnd.example.other" }, None);
+
+        IReadOnlyList<Descriptor> all = await client.GetReferrersAsync("registry.test", "app", subject.Digest, null, None);
+        IReadOnlyList<Descriptor> sboms = await client.GetReferrersAsync("registry.test", "app", subject.Digest, Sbom, None);
+
+        Assert.Equal(2, all.Count);
+        Assert.Equal(sbom.Digest, Assert.Single(sboms).Digest);
+        // The API was probed once; after its 404 the client goes straight to the tag.
+        Assert.Equal(1, registry.CountRequests(r => r.Uri.AbsolutePath.Contains("/referrers/", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task NoFallbackTagMeansNoReferrers()
+    {
+        (FakeRegistry registry, Descriptor subject) = WithImage();
+        using RegistryClient client = new(registry.Options());
+
+        Assert.Empty(await client.GetReferrersAsync("registry.test", "app", subject.Digest, null, None));
+    }
+
+    [Fact]
+    public async Task WithTheReferrersApiNoFallbackTagIsWrittenAndTheApiLists()
+    {
+        (FakeRegistry registry, Descriptor subject) = WithImage(referrersApi: true);
+        using RegistryClient client = new(registry.Options());
+
+        Descriptor artifact = await client.AttachArtifactAsync(SbomRequest(subject), None);
+        IReadOnlyList<Descriptor> listed = await client.GetReferrersAsync("registry.test", "app", subject.Digest, Sbom, None);
+
+        Assert.Null(registry.ManifestAt("app", RegistryClient.ReferrersTag(subject.Digest)));
+        Descriptor found = Assert.Single(listed);
+        Assert.Equal((artifact.Digest, Sbom), (found.Digest, found.ArtifactType));
+    }
+
+    [Fact]
+    public async Task ArtifactManifestIsTheSameForTheSameInputs()
+    {
+        (FakeRegistry one, Descriptor subject) = WithImage();
+        (FakeRegistry two, _) = WithImage();
+        using RegistryClient a = new(one.Options());
+        using RegistryClient b = new(two.Options());
+
+        Descriptor first = await a.AttachArtifactAsync(SbomRequest(subject), None);
+        Descriptor second = await b.AttachArtifactAsync(SbomRequest(subject), None);
+
+        Assert.Equal(first.Digest, second.Digest);
+    }
+}

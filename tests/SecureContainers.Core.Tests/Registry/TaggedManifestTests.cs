@@ -1,0 +1,88 @@
+using System.Text;
+using System.Text.Json;
+using SecureContainers.Core.Oci;
+using SecureContainers.Core.Registry;
+
+namespace SecureContainers.Core.Tests.Registry;
+
+public class TaggedManifestTests
+{
+    private const string SimpleSigning = "application/vnd.dev.cosign.simplesigning.v1+json";
+    private const string Tag = "sha256-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.sig";
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    private static ArtifactLayer Signature(string payload, string signature) =>
+        new(Encoding.UTF8.GetBytes(payload), SimpleSigning, new Dictionary<string, string> { ["dev.cosignproject.cosign/signature"] = signature });
+
+    private static JsonElement Manifest(FakeRegistry registry)
+    {
+        using JsonDocument doc = JsonDocument.Parse(registry.ManifestAt("app", Tag)!);
+        return doc.RootElement.Clone();
+    }
+
+    [Fact]
+    public async Task FirstSignatureCreatesAnOciManifestWithACosignConfig()
+    {
+        FakeRegistry registry = new();
+        using RegistryClient client = new(registry.Options());
+
+        Digest digest = await client.AppendLayersToTaggedManifestAsync("registry.test", "app", Tag, [Signature("p1", "s1")], null, None);
+
+        JsonElement manifest = Manifest(registry);
+        Assert.Equal(Digest.Sha256(registry.ManifestAt("app", Tag)!), digest);
+        Assert.Equal(MediaTypes.OciManifestV1, manifest.GetProperty("mediaType").GetString());
+        Assert.Equal(MediaTypes.OciConfigV1, manifest.GetProperty("config").GetProperty("mediaType").GetString());
+        Digest layer = Digest.Sha256("p1"u8);
+        string expectedConfig = $$$"""{"architecture":"","created":"0001-01-01T00:00:00Z","history":[{"created":"0001-01-01T00:00:00Z"}],"os":"","rootfs":{"type":"layers","diff_ids":["{{{layer}}}"]},"config":{}}""";
+        Assert.Equal(Digest.Sha256(Encoding.UTF8.GetBytes(expectedConfig)).ToString(), manifest.GetProperty("config").GetProperty("digest").GetString());
+    }
+
+    [Fact]
+    public async Task AppendingKeepsExistingLayersAndSkipsDuplicates()
+    {
+        FakeRegistry registry = new();
+        using RegistryClient client = new(registry.Options());
+        await client.AppendLayersToTaggedManifestAsync("registry.test", "app", Tag, [Signature("p1", "s1")], null, None);
+        string firstLayer = Manifest(registry).GetProperty("layers")[0].GetRawText();
+
+        await client.AppendLayersToTaggedManifestAsync("registry.test", "app", Tag, [Signature("p1", "s1"), Signature("p1", "s2")], null, None);
+
+        JsonElement[] layers = Manifest(registry).GetProperty("layers").EnumerateArray().ToArray();
+        Assert.Equal(2, layers.Length);
+        Assert.Equal(firstLayer, layers[0].GetRawText());
+        Assert.Equal("s2", layers[1].GetProperty("annotations").GetProperty("dev.cosignproject.cosign/signature").GetString());
+    }
+
+    [Fact]
+    public async Task ACallerDefinedDuplicateIsNotAppended()
+    {
+        FakeRegistry registry = new();
+        using RegistryClient client = new(registry.Options());
+        await client.AppendLayersToTaggedManifestAsync("registry.test", "app", Tag, [Signature("p1", "s1")], null, None);
+        Digest before = Digest.Sha256(registry.ManifestAt("app", Tag)!);
+
+        Digest after = await client.AppendLayersToTaggedManifestAsync("registry.test", "app", Tag, [Signature("p1", "s1-again")], (existing, added) => existing.Digest == added.Digest, None);
+
+        Assert.Equal(before, after);
+        Assert.Single(Manifest(registry).GetProperty("layers").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task ADockerSignatureManifestKeepsItsMediaTypesAndForeignLayers()
+    {
+        FakeRegistry registry = new();
+        Descriptor oldConfig = registry.AddBlob("{}"u8.ToArray(), MediaTypes.DockerContainerConfigV1);
+        const string foreignLayer = """{"mediaType":"application/vnd.dev.cosign.simplesigning.v1+json","size":2,"digest":"sha256:dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd","annotations":{"dev.sigstore.cosign/bundle":"{}"}}""";
+        string existing = $$"""{"schemaVersion":2,"mediaType":"{{MediaTypes.DockerManifestV2}}","config":{"mediaType":"{{oldConfig.MediaType}}","size":2,"digest":"{{oldConfig.Digest}}"},"layers":[{{foreignLayer}}]}""";
+        registry.ServeManifestAs("app", Tag, Encoding.UTF8.GetBytes(existing), MediaTypes.DockerManifestV2);
+        using RegistryClient client = new(registry.Options());
+
+        await client.AppendLayersToTaggedManifestAsync("registry.test", "app", Tag, [Signature("p2", "s2")], null, None);
+
+        JsonElement manifest = Manifest(registry);
+        Assert.Equal(MediaTypes.DockerManifestV2, manifest.GetProperty("mediaType").GetString());
+        Assert.Equal(MediaTypes.DockerContainerConfigV1, manifest.GetProperty("config").GetProperty("mediaType").GetString());
+        Assert.Equal(foreignLayer, manifest.GetProperty("layers")[0].GetRawText());
+        Assert.Equal(2, manifest.GetProperty("layers").GetArrayLength());
+    }
+}

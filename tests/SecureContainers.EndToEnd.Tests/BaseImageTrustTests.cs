@@ -1,0 +1,145 @@
+using SecureContainers.EndToEnd.Tests.Infrastructure;
+
+namespace SecureContainers.EndToEnd.Tests;
+
+/// <summary>Base image trust in real publishes: allowlist, digest pinning, minimal-image hygiene by profile, hostile layers.</summary>
+[Collection(EndToEndCollection.Name)]
+public class BaseImageTrustTests
+{
+    private static string[] Push(string baseImage, string repository, params string[] extra) =>
+    [
+        $"ContainerBaseImage={baseImage}",
+        $"ContainerRegistry={TestBed.Registry}",
+        $"ContainerRepository={repository}",
+        "ContainerImageTag=1.0",
+        .. extra,
+    ];
+
+    private static string[] ScCodes(IEnumerable<string> codes) => codes.Where(c => c.StartsWith("SC", StringComparison.Ordinal)).Order().ToArray();
+
+    [Fact]
+    public async Task UntrustedBaseFailsWithTheItemToAddAndPushesNothing()
+    {
+        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "untrusted", trustTestBases: false);
+        PublishResult result = await sample.PublishAsync(Push(TestBed.BaseImage("aspnet:10.0"), "e2e/untrusted"));
+
+        Assert.False(result.Succeeded, result.ToString());
+        Assert.Equal(["SC4101"], ScCodes(result.Errors));
+        Assert.Contains($"<SecureContainerTrustedBaseImage Include=\"{TestBed.BaseImage("aspnet")}\" />", result.Output);
+        Assert.Empty(await RegistryProbe.TagsAsync("e2e/untrusted"));
+    }
+
+    [Fact]
+    public async Task RestrictedRefusesATagOnlyBaseWithThePinnedReference()
+    {
+        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "restricted-tag");
+        PublishResult result = await sample.PublishAsync(Push(TestBed.BaseImage("aspnet:10.0"), "e2e/restricted-tag", "SecureContainerProfile=Restricted"));
+
+        Assert.False(result.Succeeded, result.ToString());
+        Assert.Equal(["SC4102"], ScCodes(result.Errors));
+        Assert.Contains($"<ContainerBaseImage>{Fixtures.Pinned("aspnet")}</ContainerBaseImage>", result.Output);
+        Assert.Empty(await RegistryProbe.TagsAsync("e2e/restricted-tag"));
+    }
+
+    [Fact]
+    public async Task RestrictedAcceptsAPinnedMinimalNonRootBaseAndCachesItsLayers()
+    {
+        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "restricted-ok");
+        string cache = Path.Combine(sample.Directory, "layer-cache");
+        PublishResult result = await sample.PublishAsync(Push(Fixtures.Pinned("aspnet"), "e2e/restricted-ok", "SecureContainerProfile=Restricted", $"SecureContainerCacheDirectory={cache}"));
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.Empty(ScCodes(result.Warnings));
+        Assert.Contains("1.0", await RegistryProbe.TagsAsync("e2e/restricted-ok"));
+        foreach (var layer in Fixtures.Get("aspnet").GetProperty("layers").EnumerateArray())
+        {
+            string digest = layer.GetString()!;
+            Assert.True(File.Exists(Path.Combine(cache, "sha256", digest["sha256:".Length..] + ".json")), $"layer {digest} was not cached");
+        }
+    }
+
+    [Fact]
+    public async Task FatBasePassesBaselineWithOneWarningPerFinding()
+    {
+        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "fat-baseline");
+        PublishResult result = await sample.PublishAsync(Push(TestBed.BaseImage("fat:12"), "e2e/fat-baseline", "ContainerUser=1654"));
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.Equal(["SC4110", "SC4111", "SC4112", "SC4113"], ScCodes(result.Warnings).Intersect(["SC4110", "SC4111", "SC4112", "SC4113"]));
+        Assert.Contains("/usr/sbin/sshd", result.Output);
+        Assert.Contains("1.0", await RegistryProbe.TagsAsync("e2e/fat-baseline"));
+    }
+
+    [Fact]
+    public async Task FatBaseFailsRestrictedWithOneErrorPerFindingAndPushesNothing()
+    {
+        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "fat-restricted");
+        PublishResult result = await sample.PublishAsync(Push(Fixtures.Pinned("fat"), "e2e/fat-restricted", "ContainerUser=1654", "SecureContainerProfile=Restricted"));
+
+        Assert.False(result.Succeeded, result.ToString());
+        string[] errors = ScCodes(result.Errors);
+        Assert.Equal(["SC4110", "SC4111", "SC4112", "SC4113"], errors.Intersect(["SC4110", "SC4111", "SC4112", "SC4113"]));
+        Assert.All(errors, c => Assert.StartsWith("SC411", c));
+        foreach (string code in errors)
+        {
+            Assert.Single(result.Output.Split('\n'), l => l.Contains($"error {code}:", StringComparison.Ordinal));
+        }
+
+        Assert.Empty(await RegistryProbe.TagsAsync("e2e/fat-restricted"));
+    }
+
+    [Fact]
+    public async Task FatBaseRunningAsRootIsRefusedInBothProfiles()
+    {
+        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "fat-root");
+        PublishResult result = await sample.PublishAsync(Push(TestBed.BaseImage("fat:12"), "e2e/fat-root"));
+
+        Assert.False(result.Succeeded, result.ToString());
+        Assert.Equal(["SC2001"], ScCodes(result.Errors));
+        Assert.Empty(await RegistryProbe.TagsAsync("e2e/fat-root"));
+    }
+
+    [Theory]
+    [InlineData("hostile-traversal", "SC4002")]
+    [InlineData("hostile-symlink", "SC4003")]
+    [InlineData("hostile-hardlink", "SC4004")]
+    [InlineData("hostile-truncated", "SC4005")]
+    [InlineData("hostile-tartrunc", "SC4005")]
+    [InlineData("hostile-digest", "SC4006")]
+    [InlineData("hostile-bomb", "SC4007", "SecureContainerMaxLayerBytes=16777216")]
+    [InlineData("hostile-entries", "SC4009", "SecureContainerMaxLayerEntries=10000")]
+    public async Task HostileBaseLayersAreRefusedWithTheirCodeAndNothingIsPushed(string fixture, string code, params string[] extra)
+    {
+        string repository = $"e2e/{fixture}";
+        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", fixture);
+        string cache = Path.Combine(sample.Directory, "layer-cache");
+        PublishResult result = await sample.PublishAsync(Push(TestBed.BaseImage($"{fixture}:1"), repository, [$"SecureContainerCacheDirectory={cache}", .. extra]));
+
+        Assert.False(result.Succeeded, result.ToString());
+        Assert.Equal([code], ScCodes(result.Errors));
+        Assert.DoesNotContain("   at ", result.Output);
+        Assert.Empty(await RegistryProbe.TagsAsync(repository));
+    }
+
+    [Fact]
+    public async Task RpmBaseWarnsThatItsPackagesAreNotInventoried()
+    {
+        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "rpm-base");
+        PublishResult result = await sample.PublishAsync(Push(TestBed.BaseImage("rpm:1"), "e2e/rpm-base"));
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.Contains("SC4012", result.Warnings);
+    }
+
+    [Fact]
+    public async Task ApkBaseIsInventoriedAndItsBusyboxShellIsReported()
+    {
+        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "apk-base");
+        PublishResult result = await sample.PublishAsync(Push(TestBed.BaseImage("apk:1"), "e2e/apk-base"));
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.Contains("4 apk packages", result.Output);
+        Assert.Contains("SC4110", result.Warnings);
+        Assert.Contains("/bin/sh -> /bin/busybox", result.Output);
+    }
+}
