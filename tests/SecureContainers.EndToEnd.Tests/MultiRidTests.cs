@@ -57,6 +57,10 @@ public class MultiRidTests
             string purl = sbom.RootElement.GetProperty("metadata").GetProperty("component").GetProperty("purl").GetString()!;
             Assert.Contains(entry.GetProperty("digest").GetString()!.Replace(":", "%3A"), purl);
             Assert.True((await SbomFacts.ValidateAsync(sbomPath)).Succeeded);
+
+            var attached = await RegistryProbe.AttachedSbomAsync("e2e/multi-ok", entry.GetProperty("digest").GetString()!);
+            Assert.NotNull(attached);
+            Assert.Equal(File.ReadAllBytes(sbomPath), attached.Value.Sbom);
         }
     }
 }

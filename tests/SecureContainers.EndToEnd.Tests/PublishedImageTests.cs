@@ -37,7 +37,8 @@ public class PublishedImageTests(PublishedAspNetApi published) : IClassFixture<P
     public async Task NonRootImageIsPushedUnderEveryTag()
     {
         Assert.True(published.Result.Succeeded, published.Result.ToString());
-        Assert.Equal(["1.0", "stable"], (await RegistryProbe.TagsAsync(PublishedAspNetApi.Repository)).Order());
+        // sha256-<hex> tags are the referrers fallback (the attached SBOM), not image tags.
+        Assert.Equal(["1.0", "stable"], (await RegistryProbe.TagsAsync(PublishedAspNetApi.Repository)).Where(t => !t.StartsWith("sha256-", StringComparison.Ordinal)).Order());
     }
 
     [Fact]
@@ -92,6 +93,19 @@ public class PublishedImageTests(PublishedAspNetApi published) : IClassFixture<P
         string purl = image.GetProperty("purl").GetString()!;
         Assert.StartsWith("pkg:oci/aspnetapi@" + manifest.Value.Digest.Replace(":", "%3A"), purl);
         Assert.DoesNotContain(sbom.RootElement.GetProperty("components").EnumerateArray(), c => c.GetProperty("name").GetString() == "SecureContainers.Build");
+    }
+
+    [Fact]
+    public async Task SbomIsAttachedToTheImageAsAnOciReferrer()
+    {
+        Assert.True(published.Result.Succeeded, published.Result.ToString());
+        var manifest = await RegistryProbe.ManifestAsync(PublishedAspNetApi.Repository, "1.0");
+        var attached = await RegistryProbe.AttachedSbomAsync(PublishedAspNetApi.Repository, manifest!.Value.Digest);
+
+        Assert.NotNull(attached);
+        Assert.Equal(1, attached.Value.Referrers);
+        Assert.Equal(manifest.Value.Digest, attached.Value.Subject);
+        Assert.Equal(File.ReadAllBytes(published.SbomPath), attached.Value.Sbom);
     }
 
     [Fact]

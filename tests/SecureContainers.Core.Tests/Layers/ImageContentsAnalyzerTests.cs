@@ -86,15 +86,16 @@ public class ImageContentsAnalyzerTests
     }
 
     [Fact]
-    public async Task WorldWritableOutsideTmpIsReportedButNotSymlinksOrTmp()
+    public async Task WorldWritableOutsideTmpIsReportedButNotSymlinksTmpOrStickyLockDirectories()
     {
         const UnixFileMode sticky777 = (UnixFileMode)0b111_111_111 | UnixFileMode.StickyBit;
         ImageContentsReport report = ImageContentsAnalyzer.Analyze(await Scan.Layers(new TestLayer()
             .Dir("tmp", sticky777).Dir("tmp/sub", (UnixFileMode)0b111_111_111).Dir("var/tmp", sticky777)
-            .Dir("run/lock", sticky777).File("app/config.json", "{}", (UnixFileMode)0b110_110_110)
+            .Dir("run/lock", sticky777).Dir("var/lock", (UnixFileMode)0b111_111_111).File("app/config.json", "{}", (UnixFileMode)0b110_110_110)
             .Symlink("app/link", "/tmp").Dir("tmpfoo", (UnixFileMode)0b111_111_111)));
 
-        Assert.Equal(["/app/config.json", "/run/lock", "/tmpfoo"], report.WorldWritable.Select(w => w.Path));
+        // /run/lock is allowed only because it is sticky; the non-sticky /var/lock is reported.
+        Assert.Equal(["/app/config.json", "/tmpfoo", "/var/lock"], report.WorldWritable.Select(w => w.Path));
     }
 
     [Fact]

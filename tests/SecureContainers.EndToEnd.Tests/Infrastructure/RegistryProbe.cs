@@ -60,4 +60,30 @@ public static class RegistryProbe
 
     public static async Task<byte[]> BlobAsync(string repository, string digest) =>
         await Http.GetByteArrayAsync($"http://{TestBed.Registry}/v2/{repository}/blobs/{digest}");
+
+    /// <summary>
+    /// The SBOM attached to an image manifest, read the way the OCI referrers tag schema defines (the test registry,
+    /// Distribution 2.8, has no referrers API): the <c>sha256-&lt;hex&gt;</c> index, the artifact manifest, its layer.
+    /// </summary>
+    public static async Task<(int Referrers, string Subject, byte[] Sbom)?> AttachedSbomAsync(string repository, string imageDigest)
+    {
+        var index = await ManifestAsync(repository, "sha256-" + imageDigest["sha256:".Length..]);
+        if (index is null)
+        {
+            return null;
+        }
+
+        JsonElement[] entries = index.Value.Json.RootElement.GetProperty("manifests").EnumerateArray()
+            .Where(m => m.TryGetProperty("artifactType", out JsonElement t) && t.GetString() == "application/vnd.cyclonedx+json").ToArray();
+        if (entries.Length == 0)
+        {
+            return null;
+        }
+
+        var artifact = await ManifestAsync(repository, entries[0].GetProperty("digest").GetString()!);
+        JsonElement root = artifact!.Value.Json.RootElement;
+        string subject = root.GetProperty("subject").GetProperty("digest").GetString()!;
+        byte[] sbom = await BlobAsync(repository, root.GetProperty("layers")[0].GetProperty("digest").GetString()!);
+        return (entries.Length, subject, sbom);
+    }
 }
