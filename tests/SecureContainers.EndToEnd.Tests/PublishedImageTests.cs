@@ -81,6 +81,26 @@ public class PublishedImageTests(PublishedAspNetApi published) : IClassFixture<P
     }
 
     [Fact]
+    public void SbomOsComponentsEqualTheBaseImagesDpkgDatabase()
+    {
+        Assert.True(published.Result.Succeeded, published.Result.ToString());
+        using JsonDocument sbom = JsonDocument.Parse(File.ReadAllBytes(published.SbomPath));
+        SortedSet<string> expected = new(Fixtures.Get("aspnet").GetProperty("packages").EnumerateArray().Select(p => p.GetString()!), StringComparer.Ordinal);
+
+        Assert.Equal(expected, SbomFacts.OsPackages(sbom, "deb"));
+    }
+
+    [Fact]
+    public void SbomRuntimeComponentsEqualTheFrameworksInTheBaseImage()
+    {
+        Assert.True(published.Result.Succeeded, published.Result.ToString());
+        using JsonDocument sbom = JsonDocument.Parse(File.ReadAllBytes(published.SbomPath));
+        SortedSet<string> expected = new(Fixtures.Get("aspnet").GetProperty("frameworks").EnumerateObject().Select(f => $"{f.Name}={f.Value.GetString()}"), StringComparer.Ordinal);
+
+        Assert.Equal(expected, SbomFacts.Frameworks(sbom));
+    }
+
+    [Fact]
     public async Task SbomNamesTheImageByThePushedDigest()
     {
         Assert.True(published.Result.Succeeded, published.Result.ToString());

@@ -57,6 +57,30 @@ public sealed partial class GenerateContainerSbom
     /// <summary>The app's source repository URL (<c>RepositoryUrl</c>), when known.</summary>
     public string? RepositoryUrl { get; set; }
 
+    /// <summary>The base image pinned by digest (<c>registry/repository:tag@sha256:…</c>), from the gate; its layers are read from the scan cache.</summary>
+    public string? PinnedBaseImage { get; set; }
+
+    /// <summary>The SDK's <c>GeneratedContainerManifest</c>: its last layer is the app layer.</summary>
+    public string? GeneratedManifest { get; set; }
+
+    /// <summary><c>SelfContained</c> (also true for Native AOT): the runtime pack ships in the app, not the base.</summary>
+    public bool SelfContained { get; set; }
+
+    /// <summary>The SDK's <c>@(ResolvedRuntimePack)</c> items (NuGetPackageId, NuGetPackageVersion, FrameworkName, PackageDirectory).</summary>
+    public ITaskItem[] RuntimePacks { get; set; } = [];
+
+    /// <summary><c>SecureContainerSbomSpecVersion</c>: 1.5, 1.6 (default) or 1.7.</summary>
+    public string? SpecVersion { get; set; }
+
+    /// <summary><c>SecureContainerSbomIncludeBuildDependencies</c>: list build-only packages with scope <c>excluded</c>.</summary>
+    public string? IncludeBuildDependencies { get; set; }
+
+    /// <summary><c>SecureContainerCacheDirectory</c>: where the gate cached the base layers' scan results.</summary>
+    public string? CacheDirectory { get; set; }
+
+    /// <summary>The destination registry's credentials rule: the SDK's generic credentials apply to the output registry.</summary>
+    public string? OutputRegistry { get; set; }
+
     /// <summary>The SBOM written, with <c>ImageDigest</c> and <c>RuntimeIdentifier</c> metadata.</summary>
     [Output]
     public ITaskItem? SbomFile { get; private set; }

@@ -1,7 +1,11 @@
 using System.Reflection;
+using System.Text;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
+using SecureContainers.Core.Configuration;
+using SecureContainers.Core.Layers;
 using SecureContainers.Core.Oci;
+using SecureContainers.Core.Registry;
 using SecureContainers.Core.Sbom;
 using SecureContainers.Core.Sbom.NuGetAssets;
 
@@ -12,13 +16,15 @@ public sealed partial class GenerateContainerSbom : SecureContainerTask
     private static readonly string ToolVersion =
         typeof(GenerateContainerSbom).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
-    protected override System.Threading.Tasks.Task ExecuteAsync(CancellationToken cancellationToken)
+    protected override async System.Threading.Tasks.Task ExecuteAsync(CancellationToken cancellationToken)
     {
         DateTimeOffset timestamp = SbomTimestamp.Resolve(SourceDateEpoch, DateTimeOffset.UtcNow);
+        CycloneDxSpecVersion specVersion = CycloneDxSpecVersions.Parse(SpecVersion);
+        bool includeBuildDependencies = PropertyParser.ParseBoolean("SecureContainerSbomIncludeBuildDependencies", IncludeBuildDependencies, false, Sink);
         NuGetRuntimeClosure closure = ProjectAssetsReader.Read(ProjectAssetsFile, TargetFramework, NullIfEmpty(RuntimeIdentifier), Sink);
         if (Log.HasLoggedErrors)
         {
-            return System.Threading.Tasks.Task.CompletedTask;
+            return;
         }
 
         string imageName = string.IsNullOrEmpty(ImageRegistry) ? ImageRepository : $"{ImageRegistry}/{ImageRepository}";
@@ -33,23 +39,54 @@ public sealed partial class GenerateContainerSbom : SecureContainerTask
             TargetFramework = TargetFramework,
             RuntimeIdentifier = NullIfEmpty(ContainerRuntimeIdentifier) ?? NullIfEmpty(RuntimeIdentifier),
             NuGetLibraries = closure.Libraries,
+            BuildOnlyNuGetLibraries = closure.BuildOnlyLibraries,
+            IncludeBuildDependencies = includeBuildDependencies,
+            NuGetPackageFolders = closure.PackageFolders,
+            FrameworkReferences = closure.FrameworkReferences,
+            SelfContained = SelfContained,
+            RuntimePacks = RuntimePacks.Select(p => new SbomRuntimePack(
+                p.GetMetadata("NuGetPackageId"), p.GetMetadata("NuGetPackageVersion"), p.GetMetadata("FrameworkName"), NullIfEmpty(p.GetMetadata("PackageDirectory")))).ToArray(),
             Timestamp = timestamp,
             ToolName = "SecureContainers.Build",
             ToolVersion = ToolVersion,
             BaseImageName = NullIfEmpty(BaseImageName),
             BaseImageDigest = Digest.TryParse(BaseImageDigest, out Digest baseDigest) ? baseDigest : null,
+            BaseImageContents = await ReadBaseImageAsync(cancellationToken).ConfigureAwait(false),
+            AppLayerDigest = AppLayer(),
+            SpecVersion = specVersion,
         };
 
-        SbomWriter.WriteToFile(SbomBuilder.Build(inputs), OutputFile);
-        Log.LogMessage(MessageImportance.High, "SecureContainers: SBOM of {0}@{1} ({2} NuGet packages) written to {3}",
-            imageName, ImageDigest, closure.Packages.Count(), OutputFile);
+        SbomWriter.WriteToFile(SbomBuilder.Build(inputs, Sink), OutputFile);
+        Log.LogMessage(MessageImportance.High, "SecureContainers: SBOM of {0}@{1} ({2} NuGet packages, {3} OS packages) written to {4}",
+            imageName, ImageDigest, closure.Packages.Count(), inputs.BaseImageContents?.Packages.Count ?? 0, OutputFile);
 
         TaskItem item = new(OutputFile);
         item.SetMetadata("ImageDigest", ImageDigest ?? string.Empty);
         item.SetMetadata("RuntimeIdentifier", ContainerRuntimeIdentifier ?? RuntimeIdentifier ?? string.Empty);
         SbomFile = item;
-        return System.Threading.Tasks.Task.CompletedTask;
     }
+
+    /// <summary>
+    /// The base image's contents, from the layer scan cache the gate filled (no layer bytes are read again). Windows
+    /// bases are not scanned by the gate and contribute no OS inventory.
+    /// </summary>
+    private async Task<ImageContentsReport?> ReadBaseImageAsync(CancellationToken cancellationToken)
+    {
+        if (NullIfEmpty(PinnedBaseImage) is not { } pinned || NullIfEmpty(ContainerRuntimeIdentifier) is not { } rid || rid.StartsWith("win", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        using RegistryClient registry = new(RegistryClientOptions.FromEnvironment(Environment.GetEnvironmentVariable, outputRegistry: NullIfEmpty(OutputRegistry)));
+        ResolvedImage baseImage = await registry.ResolveAsync(ImageReference.Parse(pinned), Platform.FromRuntimeIdentifier(rid), cancellationToken).ConfigureAwait(false);
+        LayerScanner scanner = new(LayerScanLimits.Default, new LayerScanCache(NullIfEmpty(CacheDirectory) ?? LayerScanCache.DefaultDirectory));
+        return await ImageInspector.InspectAsync(registry, scanner, baseImage, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Digest? AppLayer() =>
+        NullIfEmpty(GeneratedManifest) is { } json && ImageManifest.Parse(Encoding.UTF8.GetBytes(json)).Layers is { Count: > 0 } layers
+            ? layers[^1].Digest
+            : null;
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

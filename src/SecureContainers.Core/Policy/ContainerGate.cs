@@ -40,7 +40,7 @@ public sealed class ContainerGate(RegistryClient registry, LayerScanner scanner,
             ImageContentsReport? contents = null;
             if (trusted && !isWindows)
             {
-                contents = ImageContentsAnalyzer.Analyze(await ScanAsync(baseImage, cancellationToken).ConfigureAwait(false));
+                contents = await ImageInspector.InspectAsync(registry, scanner, baseImage, cancellationToken).ConfigureAwait(false);
                 Report(BaseImagePolicy.EvaluateContents(requested, contents, request.Options));
             }
 
@@ -67,12 +67,6 @@ public sealed class ContainerGate(RegistryClient registry, LayerScanner scanner,
 
         return results;
     }
-
-    private Task<ImageFileSystem> ScanAsync(ResolvedImage baseImage, CancellationToken cancellationToken) =>
-        scanner.ScanAsync(
-            baseImage.Layers.Select(l => new LayerRef(l.Digest, l.MediaType, l.Size)).ToArray(),
-            async (layer, ct) => await registry.OpenBlobAsync(baseImage.Reference.Registry, baseImage.Reference.Repository, new Descriptor(layer.MediaType, layer.Digest, layer.Size), ct).ConfigureAwait(false),
-            cancellationToken);
 
     private void Report(IEnumerable<Diagnostic> diagnostics)
     {

@@ -48,6 +48,42 @@ public static class PackageUrl
     }
 
     /// <summary>
+    /// <c>pkg:deb/&lt;vendor&gt;/&lt;name&gt;@&lt;version&gt;?arch=..&amp;distro=..</c> or the same for <c>apk</c>: the
+    /// vendor (os-release <c>ID</c>, e.g. <c>debian</c>, <c>ubuntu</c>, <c>alpine</c>) and the name lowercased as both
+    /// type definitions require, the version exactly as the package database has it with <c>:</c> (a Debian epoch)
+    /// and <c>+</c> percent-encoded, as Syft and Trivy write them.
+    /// </summary>
+    /// <param name="distro">The <c>distro</c> qualifier, e.g. <c>debian-12</c>; <c>null</c> leaves it out.</param>
+    public static string OsPackage(string type, string vendor, string name, string version, string? architecture, string? distro)
+    {
+        if (type is not ("deb" or "apk"))
+        {
+            throw new ArgumentException($"'{type}' is not an OS package purl type (deb, apk).", nameof(type));
+        }
+
+        ArgumentException.ThrowIfNullOrEmpty(vendor);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentException.ThrowIfNullOrEmpty(version);
+        var purl = new StringBuilder("pkg:").Append(type).Append('/')
+            .Append(Encode(vendor.ToLowerInvariant(), qualifierValue: false)).Append('/')
+            .Append(Encode(name.ToLowerInvariant(), qualifierValue: false)).Append('@')
+            .Append(Encode(version, qualifierValue: false));
+
+        // Qualifier keys in lexical order, as the canonical form requires: arch < distro.
+        char separator = '?';
+        foreach ((string key, string? value) in new[] { ("arch", architecture), ("distro", distro) })
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                purl.Append(separator).Append(key).Append('=').Append(Encode(value, qualifierValue: true));
+                separator = '&';
+            }
+        }
+
+        return purl.ToString();
+    }
+
+    /// <summary>
     /// Percent-encodes UTF-8 bytes outside <c>A-Z a-z 0-9 . - _ ~</c> with uppercase hex. Qualifier values also keep
     /// <c>/</c> and <c>:</c>, which the purl spec lets through there (<c>repository_url=docker.io/library/debian</c>).
     /// </summary>

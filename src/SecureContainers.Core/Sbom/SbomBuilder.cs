@@ -1,17 +1,20 @@
+using SecureContainers.Core.Diagnostics;
 using SecureContainers.Core.Oci;
-using SecureContainers.Core.Sbom.NuGetAssets;
 
 namespace SecureContainers.Core.Sbom;
 
 /// <summary>
-/// Turns <see cref="SbomInputs"/> into a CycloneDX document: the image is the subject (<c>metadata.component</c>),
-/// the app and every library it ships are components, and the graph runs image → app → direct references →
-/// their dependencies. Every component has a dependencies entry, empty when it depends on nothing, because
-/// CycloneDX reads a missing entry as "unknown".
+/// Turns <see cref="SbomInputs"/> into a CycloneDX document: the image is the subject (<c>metadata.component</c>);
+/// the app, its project references and NuGet packages, the .NET runtime (shared frameworks in the base image, or the
+/// runtime packs of a self-contained app), the OS and its packages are components. The graph runs image → app, .NET
+/// frameworks, OS and OS packages; app → direct references and the runtime it runs on; package → its dependencies.
+/// Every component has a dependencies entry, empty when it depends on nothing, because CycloneDX reads a missing
+/// entry as "unknown". Only reading nuspecs touches the disk; everything else is a pure function of the inputs.
 /// </summary>
-public static class SbomBuilder
+public static partial class SbomBuilder
 {
-    public static SbomDocument Build(SbomInputs inputs)
+    /// <param name="diagnostics">Receives SC5008/SC5009 warnings about nuspecs; may be <c>null</c>.</param>
+    public static SbomDocument Build(SbomInputs inputs, IDiagnosticSink? diagnostics = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentException.ThrowIfNullOrWhiteSpace(inputs.ImageName);
@@ -24,32 +27,16 @@ public static class SbomBuilder
             throw new ArgumentException("Image tags must not be empty.", nameof(inputs));
         }
 
-        Dictionary<string, string> libraryRefs = new(StringComparer.OrdinalIgnoreCase);
-        foreach (NuGetLibrary library in inputs.NuGetLibraries)
-        {
-            if (!libraryRefs.TryAdd(library.Id, LibraryBomRef(library)))
-            {
-                throw new ArgumentException($"NuGet library '{library.Id}' is listed twice.", nameof(inputs));
-            }
-        }
-
         SbomComponent image = ImageComponent(inputs);
         SbomComponent app = AppComponent(inputs);
+        var graph = new Graph();
+        graph.Add(image.BomRef!, app.BomRef!);
+        graph.Add(app.BomRef!);
         List<SbomComponent> components = [app];
-        List<SbomDependency> dependencies =
-        [
-            new(image.BomRef!, [app.BomRef!]),
-            new(app.BomRef!, inputs.NuGetLibraries.Where(l => l.IsDirect).Select(l => libraryRefs[l.Id]).ToArray()),
-        ];
 
-        foreach (NuGetLibrary library in inputs.NuGetLibraries)
-        {
-            components.Add(LibraryComponent(library, libraryRefs[library.Id]));
-            dependencies.Add(new SbomDependency(libraryRefs[library.Id], library.Dependencies.Select(d =>
-                libraryRefs.TryGetValue(d, out string? target)
-                    ? target
-                    : throw new ArgumentException($"NuGet library '{library.Id}' depends on '{d}', which is not in the list.", nameof(inputs))).ToArray()));
-        }
+        AddNuGetLibraries(inputs, app.BomRef!, components, graph, diagnostics);
+        AddDotNetRuntime(inputs, image.BomRef!, app.BomRef!, components, graph, diagnostics);
+        AddOperatingSystem(inputs, image.BomRef!, components, graph);
 
         return new SbomDocument
         {
@@ -57,11 +44,11 @@ public static class SbomBuilder
             Metadata = new SbomMetadata
             {
                 Timestamp = inputs.Timestamp,
-                Tools = [new SbomComponent { Type = SbomComponentType.Application, Name = inputs.ToolName, Version = inputs.ToolVersion }],
+                Tools = [new SbomComponent { Type = SbomComponentType.Application, Name = inputs.ToolName, Version = inputs.ToolVersion, Purl = ToolPurl(inputs) }],
                 Component = image,
             },
             Components = components,
-            Dependencies = dependencies,
+            Dependencies = graph.ToDependencies(),
         };
     }
 
@@ -69,6 +56,17 @@ public static class SbomBuilder
     {
         string? firstTag = inputs.Tags.Count > 0 ? inputs.Tags[0] : null;
         string? purl = inputs.ManifestDigest is Digest digest ? PackageUrl.Oci(inputs.ImageName, digest, firstTag) : null;
+        List<SbomProperty> properties = inputs.Tags.Select(t => new SbomProperty(SbomPropertyNames.ImageTag, t)).ToList();
+        if (!string.IsNullOrWhiteSpace(inputs.BaseImageName))
+        {
+            properties.Add(new SbomProperty(SbomPropertyNames.BaseImageName, inputs.BaseImageName));
+        }
+
+        if (inputs.BaseImageDigest is Digest baseDigest)
+        {
+            properties.Add(new SbomProperty(SbomPropertyNames.BaseImageDigest, baseDigest.ToString()));
+        }
+
         return new SbomComponent
         {
             Type = SbomComponentType.Container,
@@ -77,7 +75,7 @@ public static class SbomBuilder
             Version = firstTag ?? inputs.ManifestDigest?.ToString(),
             Hashes = DigestHashes(inputs.ManifestDigest),
             Purl = purl,
-            Properties = inputs.Tags.Select(t => new SbomProperty(SbomPropertyNames.ImageTag, t)).ToArray(),
+            Properties = properties,
             Ancestors = BaseImage(inputs) is SbomComponent baseImage ? [baseImage] : [],
         };
     }
@@ -109,6 +107,9 @@ public static class SbomBuilder
             properties.Add(new SbomProperty(SbomPropertyNames.RuntimeIdentifier, inputs.RuntimeIdentifier));
         }
 
+        properties.Add(new SbomProperty(SbomPropertyNames.SelfContained, inputs.SelfContained ? "true" : "false"));
+        properties.AddRange(LayerProperties(inputs.AppLayerDigest));
+
         return new SbomComponent
         {
             Type = SbomComponentType.Application,
@@ -120,25 +121,12 @@ public static class SbomBuilder
         };
     }
 
-    private static SbomComponent LibraryComponent(NuGetLibrary library, string bomRef) => new()
-    {
-        Type = SbomComponentType.Library,
-        BomRef = bomRef,
-        Name = library.Id,
-        Version = library.Version,
-        Hashes = library.Sha512Hex is null ? [] : [new SbomHash(SbomHashAlgorithm.Sha512, library.Sha512Hex)],
-        Purl = library.Kind == NuGetLibraryKind.Package ? bomRef : null,
-        Properties =
-        [
-            new SbomProperty(SbomPropertyNames.NuGetDirect, library.IsDirect ? "true" : "false"),
-            new SbomProperty(SbomPropertyNames.NuGetRuntimeAssets, library.HasRuntimeAssets ? "true" : "false"),
-        ],
-    };
+    // The tool is this package; its purl lets consumers tell our SBOMs apart from other generators' by identity.
+    private static string? ToolPurl(SbomInputs inputs) =>
+        inputs.ToolName.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_') ? PackageUrl.NuGet(inputs.ToolName, inputs.ToolVersion) : null;
 
-    // Packages are identified by their purl; a referenced project has no registry identity, so it gets a local ref.
-    private static string LibraryBomRef(NuGetLibrary library) => library.Kind == NuGetLibraryKind.Package
-        ? PackageUrl.NuGet(library.Id, library.Version)
-        : $"project:{library.Id}@{library.Version}";
+    private static IEnumerable<SbomProperty> LayerProperties(Digest? layer) =>
+        layer is Digest d ? [new SbomProperty(SbomPropertyNames.LayerDigest, d.ToString())] : [];
 
     private static IReadOnlyList<SbomHash> DigestHashes(Digest? digest) => digest switch
     {
@@ -146,4 +134,23 @@ public static class SbomBuilder
         Digest { Algorithm: "sha512" } d => [new SbomHash(SbomHashAlgorithm.Sha512, d.Hex)],
         _ => [],
     };
+
+    /// <summary>The dependency graph under construction: one entry per bom-ref, edges deduplicated.</summary>
+    private sealed class Graph
+    {
+        private readonly Dictionary<string, HashSet<string>> _edges = new(StringComparer.Ordinal);
+
+        public void Add(string from, params IEnumerable<string> to)
+        {
+            if (!_edges.TryGetValue(from, out HashSet<string>? targets))
+            {
+                _edges[from] = targets = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            targets.UnionWith(to);
+        }
+
+        public IReadOnlyList<SbomDependency> ToDependencies() =>
+            _edges.Select(e => new SbomDependency(e.Key, e.Value.Order(StringComparer.Ordinal).ToArray())).ToArray();
+    }
 }

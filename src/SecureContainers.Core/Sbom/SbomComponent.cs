@@ -20,7 +20,7 @@ public enum SbomComponentScope
 }
 
 /// <summary>
-/// A CycloneDX component: the image, the app, a NuGet package, and later OS packages and .NET frameworks.
+/// A CycloneDX component: the image, the app, a NuGet package, an OS package, a .NET framework or the OS itself.
 /// Only <see cref="Type"/> and <see cref="Name"/> are required by the spec; empty lists are not written.
 /// </summary>
 public sealed record SbomComponent
@@ -39,12 +39,21 @@ public sealed record SbomComponent
 
     public string? Description { get; init; }
 
+    /// <summary>
+    /// The people or organisations that wrote the component, as the package names them. CycloneDX 1.6 and later get
+    /// an <c>authors</c> list; 1.5, which has only the single <c>author</c> string, gets them joined with ", ".
+    /// </summary>
+    public IReadOnlyList<string> Authors { get; init; } = [];
+
     public SbomComponentScope? Scope { get; init; }
 
     public IReadOnlyList<SbomHash> Hashes { get; init; } = [];
 
     /// <summary>SPDX ids and names, or exactly one SPDX expression (the spec forbids mixing them).</summary>
     public IReadOnlyList<SbomLicense> Licenses { get; init; } = [];
+
+    /// <summary>A CPE 2.3 name, for components vulnerability databases track by CPE rather than purl (the .NET runtime).</summary>
+    public string? Cpe { get; init; }
 
     public string? Purl { get; init; }
 

@@ -25,4 +25,13 @@ public static class SbomDiagnostics
 
     public static readonly DiagnosticDescriptor WriteFailed = new("SC5007", DiagnosticSeverity.Error,
         "The SBOM could not be written to '{0}' ({1}). No partial file was left behind; check that the folder exists, is writable and has free space, or choose another path.");
+
+    public static readonly DiagnosticDescriptor NuspecInvalid = new("SC5008", DiagnosticSeverity.Warning,
+        "'{0}' (the .nuspec of package {1} {2}) could not be read: {3}. The SBOM lists the package without its license, description and authors; clear it from the packages folder ('dotnet nuget locals global-packages --clear') and run 'dotnet restore'.");
+
+    public static readonly DiagnosticDescriptor PackageNotInPackagesFolder = new("SC5009", DiagnosticSeverity.Warning,
+        "Package {0} {1} is not in the NuGet packages folder (looked for '{2}'). The SBOM lists it without its license, description and authors; run 'dotnet restore' on this machine (with the same NUGET_PACKAGES) before publishing the container.");
+
+    public static readonly DiagnosticDescriptor UnsupportedSpecVersion = new("SC5010", DiagnosticSeverity.Error,
+        "SecureContainerSbomSpecVersion is '{0}', which is not a CycloneDX version SecureContainers writes. Set it to 1.5, 1.6 (the default) or 1.7.");
 }

@@ -1,10 +1,19 @@
 namespace SecureContainers.Core.Sbom;
 
-/// <summary>The CycloneDX specification versions <see cref="SbomWriter"/> can emit.</summary>
+/// <summary>
+/// The CycloneDX specification versions <see cref="SbomWriter"/> can emit. The values are explicit so that an
+/// uninitialised value (0) is not a version and is refused by the writer.
+/// </summary>
 public enum CycloneDxSpecVersion
 {
-    /// <summary>CycloneDX 1.6 (tools as <c>{ components: [...] }</c>, <c>container</c> components, OCI purls).</summary>
-    V1_6,
+    /// <summary>CycloneDX 1.5: component authors are a single <c>author</c> string.</summary>
+    V1_5 = 15,
+
+    /// <summary>CycloneDX 1.6, the default: component <c>authors</c> are a list of contacts.</summary>
+    V1_6 = 16,
+
+    /// <summary>CycloneDX 1.7: as 1.6 for everything SecureContainers writes.</summary>
+    V1_7 = 17,
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using SecureContainers.Core.Layers;
 using SecureContainers.Core.Oci;
 using SecureContainers.Core.Sbom.NuGetAssets;
 
@@ -42,4 +43,51 @@ public sealed record SbomInputs
     public Digest? BaseImageDigest { get; init; }
 
     public CycloneDxSpecVersion SpecVersion { get; init; } = CycloneDxSpecVersion.V1_6;
+
+    /// <summary>
+    /// What the base image holds (from <see cref="ImageContentsAnalyzer"/>): its os-release, the dpkg/apk packages and
+    /// the .NET shared frameworks, each with the layer that wrote it. <c>null</c> lists none of them.
+    /// </summary>
+    public ImageContentsReport? BaseImageContents { get; init; }
+
+    /// <summary>
+    /// The layer that holds the published app (and, for self-contained apps, the runtime it carries); written as the
+    /// layer of the app, its NuGet packages and its runtime packs when known.
+    /// </summary>
+    public Digest? AppLayerDigest { get; init; }
+
+    /// <summary>True for a self-contained (or Native AOT) app: it brings its own runtime, <see cref="RuntimePacks"/>.</summary>
+    public bool SelfContained { get; init; }
+
+    /// <summary>
+    /// The runtime packs a self-contained app ships (MSBuild <c>@(ResolvedRuntimePack)</c>); ignored unless
+    /// <see cref="SelfContained"/>. Written as <c>framework</c> components with <c>pkg:nuget</c> purls.
+    /// </summary>
+    public IReadOnlyList<SbomRuntimePack> RuntimePacks { get; init; } = [];
+
+    /// <summary>
+    /// The shared frameworks the app references (<see cref="NuGetRuntimeClosure.FrameworkReferences"/>); a
+    /// framework-dependent app depends on the image's copy of each. Empty means <c>Microsoft.NETCore.App</c>.
+    /// </summary>
+    public IReadOnlyList<string> FrameworkReferences { get; init; } = [];
+
+    /// <summary>
+    /// The packages folders to read <c>.nuspec</c> files from (<see cref="NuGetRuntimeClosure.PackageFolders"/>), first
+    /// match wins. Empty reads none: packages are listed without license, description and authors, and no SC5009.
+    /// </summary>
+    public IReadOnlyList<string> NuGetPackageFolders { get; init; } = [];
+
+    /// <summary>Restored but not shipped libraries (<see cref="NuGetRuntimeClosure.BuildOnlyLibraries"/>); used only with <see cref="IncludeBuildDependencies"/>.</summary>
+    public IReadOnlyList<NuGetLibrary> BuildOnlyNuGetLibraries { get; init; } = [];
+
+    /// <summary><c>SecureContainerSbomIncludeBuildDependencies</c>: also list <see cref="BuildOnlyNuGetLibraries"/>, with scope <c>excluded</c>.</summary>
+    public bool IncludeBuildDependencies { get; init; }
 }
+
+/// <summary>A .NET runtime pack a self-contained app ships, e.g. <c>Microsoft.NETCore.App.Runtime.linux-x64</c> 10.0.0.</summary>
+/// <param name="Id">The NuGet package id (<c>%(ResolvedRuntimePack.NuGetPackageId)</c>).</param>
+/// <param name="Version">The package version (<c>%(ResolvedRuntimePack.NuGetPackageVersion)</c>).</param>
+/// <param name="FrameworkName">The shared framework it stands for (<c>%(ResolvedRuntimePack.FrameworkName)</c>), e.g. <c>Microsoft.NETCore.App</c>.</param>
+/// <param name="PackageDirectory">Where NuGet extracted it (<c>%(ResolvedRuntimePack.PackageDirectory)</c>); the nuspec and the
+/// <c>.nupkg.sha512</c> are read from there. <c>null</c> looks in <see cref="SbomInputs.NuGetPackageFolders"/>.</param>
+public sealed record SbomRuntimePack(string Id, string Version, string FrameworkName, string? PackageDirectory = null);

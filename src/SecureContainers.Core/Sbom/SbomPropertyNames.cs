@@ -21,4 +21,37 @@ public static class SbomPropertyNames
     public const string TargetFramework = "securecontainers:dotnet:targetFramework";
 
     public const string RuntimeIdentifier = "securecontainers:dotnet:runtimeIdentifier";
+
+    /// <summary><c>true</c> when the app is self-contained (it ships its own runtime as runtime packs).</summary>
+    public const string SelfContained = "securecontainers:dotnet:selfContained";
+
+    /// <summary>On the image: <c>registry/repository</c> of the base image.</summary>
+    public const string BaseImageName = "securecontainers:baseImage:name";
+
+    /// <summary>On the image: the base image's manifest digest.</summary>
+    public const string BaseImageDigest = "securecontainers:baseImage:digest";
+
+    /// <summary>The digest of the image layer the component's files (or its package database record) came from; one per layer.</summary>
+    public const string LayerDigest = "securecontainers:layer:digest";
+
+    /// <summary>On a .NET shared framework: its folder in the image, e.g. <c>/usr/share/dotnet/shared/Microsoft.NETCore.App/10.0.0</c>.</summary>
+    public const string DotNetFrameworkPath = "securecontainers:dotnet:frameworkPath";
+
+    /// <summary>
+    /// On a .NET shared framework: the purl of the runtime pack with the same files for the app's RID, which is how
+    /// GitHub advisories name the runtime; it is not a package in the image.
+    /// </summary>
+    public const string DotNetRuntimePackEquivalent = "securecontainers:dotnet:runtimePackEquivalent";
+
+    /// <summary>On a runtime pack: the shared framework it stands for (<c>Microsoft.NETCore.App</c>).</summary>
+    public const string DotNetFrameworkName = "securecontainers:dotnet:frameworkName";
+
+    /// <summary>On an OS package: the source package it was built from (dpkg <c>Source</c>, apk origin).</summary>
+    public const string OsSourcePackage = "securecontainers:os:sourcePackage";
+
+    /// <summary>On an OS package: the source package's version when dpkg gives one that differs from the binary's.</summary>
+    public const string OsSourceVersion = "securecontainers:os:sourceVersion";
+
+    /// <summary>On the operating-system component: os-release <c>VERSION_CODENAME</c> (e.g. <c>bookworm</c>).</summary>
+    public const string OsVersionCodename = "securecontainers:os:versionCodename";
 }

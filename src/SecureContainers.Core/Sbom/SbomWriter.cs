@@ -96,12 +96,12 @@ public static partial class SbomWriter
             }
 
             json.WriteNumber("version", document.Version);
-            WriteMetadata(json, document.Metadata);
+            WriteMetadata(json, document.Metadata, document.SpecVersion);
 
             json.WriteStartArray("components");
             foreach (SbomComponent component in Sorted(document.Components))
             {
-                WriteComponent(json, component);
+                WriteComponent(json, component, document.SpecVersion);
             }
 
             json.WriteEndArray();
@@ -129,7 +129,7 @@ public static partial class SbomWriter
         return buffer.ToArray();
     }
 
-    private static void WriteMetadata(Utf8JsonWriter json, SbomMetadata metadata)
+    private static void WriteMetadata(Utf8JsonWriter json, SbomMetadata metadata, CycloneDxSpecVersion version)
     {
         json.WriteStartObject("metadata");
         if (metadata.Timestamp is DateTimeOffset timestamp)
@@ -143,7 +143,7 @@ public static partial class SbomWriter
             json.WriteStartArray("components");
             foreach (SbomComponent tool in metadata.Tools)
             {
-                WriteComponent(json, tool);
+                WriteComponent(json, tool, version);
             }
 
             json.WriteEndArray();
@@ -153,18 +153,19 @@ public static partial class SbomWriter
         if (metadata.Component is not null)
         {
             json.WritePropertyName("component");
-            WriteComponent(json, metadata.Component);
+            WriteComponent(json, metadata.Component, version);
         }
 
         WriteProperties(json, metadata.Properties);
         json.WriteEndObject();
     }
 
-    private static void WriteComponent(Utf8JsonWriter json, SbomComponent component)
+    private static void WriteComponent(Utf8JsonWriter json, SbomComponent component, CycloneDxSpecVersion version)
     {
         json.WriteStartObject();
         json.WriteString("type", ComponentTypeText(component.Type));
         WriteOptional(json, "bom-ref", component.BomRef);
+        WriteAuthors(json, component.Authors, version);
         WriteOptional(json, "group", component.Group);
         json.WriteString("name", component.Name);
         WriteOptional(json, "version", component.Version);
@@ -189,6 +190,7 @@ public static partial class SbomWriter
         }
 
         WriteLicenses(json, component.Licenses);
+        WriteOptional(json, "cpe", component.Cpe);
         WriteOptional(json, "purl", component.Purl);
 
         if (component.ExternalReferences.Count > 0)
@@ -213,7 +215,7 @@ public static partial class SbomWriter
             json.WriteStartArray("ancestors");
             foreach (SbomComponent ancestor in Sorted(component.Ancestors))
             {
-                WriteComponent(json, ancestor);
+                WriteComponent(json, ancestor, version);
             }
 
             json.WriteEndArray();
@@ -221,6 +223,31 @@ public static partial class SbomWriter
         }
 
         json.WriteEndObject();
+    }
+
+    private static void WriteAuthors(Utf8JsonWriter json, IReadOnlyList<string> authors, CycloneDxSpecVersion version)
+    {
+        if (authors.Count == 0)
+        {
+            return;
+        }
+
+        // 1.6 deprecated the free-text "author" for a list of organizational contacts; 1.5 knows only the string.
+        if (version == CycloneDxSpecVersion.V1_5)
+        {
+            json.WriteString("author", string.Join(", ", authors));
+            return;
+        }
+
+        json.WriteStartArray("authors");
+        foreach (string author in authors)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", author);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
     }
 
     private static void WriteLicenses(Utf8JsonWriter json, IReadOnlyList<SbomLicense> licenses)
@@ -295,6 +322,7 @@ public static partial class SbomWriter
             throw new ArgumentException($"SBOM serial number '{document.SerialNumber}' is not a lowercase urn:uuid.", nameof(document));
         }
 
+        _ = CycloneDxSpecVersions.ToText(document.SpecVersion);
         if (document.Version < 1)
         {
             throw new ArgumentException("SBOM version must be 1 or more.", nameof(document));
@@ -345,6 +373,11 @@ public static partial class SbomWriter
             throw new ArgumentException($"Component '{component.BomRef ?? component.Name}' needs a non-empty name and bom-ref.");
         }
 
+        if (component.Authors.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new ArgumentException($"Component '{component.BomRef ?? component.Name}' has an empty author.");
+        }
+
         foreach (SbomHash hash in component.Hashes)
         {
             int expected = hash.Algorithm switch { SbomHashAlgorithm.Sha256 => 64, SbomHashAlgorithm.Sha384 => 96, _ => 128 };
@@ -363,11 +396,7 @@ public static partial class SbomWriter
     private static IEnumerable<SbomComponent> Flatten(IEnumerable<SbomComponent> components) =>
         components.SelectMany(c => Flatten(c.Ancestors).Prepend(c));
 
-    private static string SpecVersionText(CycloneDxSpecVersion version) => version switch
-    {
-        CycloneDxSpecVersion.V1_6 => "1.6",
-        _ => throw new ArgumentOutOfRangeException(nameof(version), version, "Unsupported CycloneDX version."),
-    };
+    private static string SpecVersionText(CycloneDxSpecVersion version) => CycloneDxSpecVersions.ToText(version);
 
     private static string SchemaUrl(CycloneDxSpecVersion version) => $"http://cyclonedx.org/schema/bom-{SpecVersionText(version)}.schema.json";
 

@@ -38,4 +38,24 @@ public class PackageUrlTests
 
         Assert.Equal($"pkg:oci/aspnet@sha256%3A{new string('a', 64)}?repository_url=mcr.microsoft.com/dotnet/aspnet", purl);
     }
+
+    [Theory]
+    [InlineData("deb", "debian", "zlib1g", "1:1.2.13.dfsg-1", "amd64", "debian-12", "pkg:deb/debian/zlib1g@1%3A1.2.13.dfsg-1?arch=amd64&distro=debian-12")]
+    [InlineData("deb", "debian", "libc6", "2.36-9+deb12u10", "amd64", "debian-12", "pkg:deb/debian/libc6@2.36-9%2Bdeb12u10?arch=amd64&distro=debian-12")]
+    [InlineData("deb", "debian", "libssl3", "3.0.15-1~deb12u1", "arm64", "debian-12", "pkg:deb/debian/libssl3@3.0.15-1~deb12u1?arch=arm64&distro=debian-12")]
+    [InlineData("deb", "Ubuntu", "libstdc++6", "14.2.0-4ubuntu2~24.04", "amd64", "ubuntu-24.04", "pkg:deb/ubuntu/libstdc%2B%2B6@14.2.0-4ubuntu2~24.04?arch=amd64&distro=ubuntu-24.04")]
+    [InlineData("deb", "debian", "tzdata", "2025b-0+deb12u1", null, null, "pkg:deb/debian/tzdata@2025b-0%2Bdeb12u1")]
+    [InlineData("deb", "debian", "base-files", "12.4", null, "debian-12", "pkg:deb/debian/base-files@12.4?distro=debian-12")]
+    [InlineData("apk", "alpine", "musl", "1.2.5-r0", "x86_64", "alpine-3.20.3", "pkg:apk/alpine/musl@1.2.5-r0?arch=x86_64&distro=alpine-3.20.3")]
+    [InlineData("apk", "alpine", "Py3-Foo", "1.0_rc1-r0", "aarch64", null, "pkg:apk/alpine/py3-foo@1.0_rc1-r0?arch=aarch64")]
+    public void OsPackagePurlLowercasesVendorAndNameEncodesEpochAndPlusAndSortsQualifiers(string type, string vendor, string name, string version, string? arch, string? distro, string expected)
+    {
+        Assert.Equal(expected, PackageUrl.OsPackage(type, vendor, name, version, arch, distro));
+    }
+
+    [Fact]
+    public void OsPackagePurlRefusesOtherTypes()
+    {
+        Assert.Throws<ArgumentException>(() => PackageUrl.OsPackage("rpm", "fedora", "glibc", "2.39", "x86_64", null));
+    }
 }

@@ -69,6 +69,72 @@ public sealed class SbomSchemaValidationTests : IDisposable
         Assert.True(exitCode == 0, output);
     }
 
+    [Theory]
+    [InlineData(CycloneDxSpecVersion.V1_5)]
+    [InlineData(CycloneDxSpecVersion.V1_6)]
+    [InlineData(CycloneDxSpecVersion.V1_7)]
+    public void WholeImageSbomIsValidForEverySpecVersion(CycloneDxSpecVersion version)
+    {
+        if (Validator() is not (string node, string script))
+        {
+            return;
+        }
+
+        // Every feature at once: nuspec metadata (authors, license id/expression/name+url), build-only packages,
+        // OS packages with licenses, the OS, shared frameworks with CPEs, and a second image with runtime packs.
+        using var packages = new TempPackagesFolder();
+        packages.AddNuspec("Polly", "8.5.2", """<authors>App vNext</authors><license type="expression">BSD-3-Clause</license><description>Resilience.</description><projectUrl>https://www.thepollyproject.org/</projectUrl>""");
+        packages.AddNuspec("Polly.Core", "8.5.2", """<license type="expression">BSD-3-Clause OR MIT</license>""");
+        packages.AddNuspec("Newtonsoft.Json", "13.0.3", """<license type="file">LICENSE.md</license><repository type="git" url="https://github.com/JamesNK/Newtonsoft.Json" />""");
+        packages.AddNuspec("System.CommandLine", "2.0.0", """<licenseUrl>https://example.com/license</licenseUrl>""");
+        packages.AddNuspec("Microsoft.NETCore.App.Runtime.linux-x64", "10.0.0", """<authors>Microsoft</authors><license type="expression">MIT</license>""");
+        packages.AddSha512("Microsoft.NETCore.App.Runtime.linux-x64", "10.0.0");
+        SbomInputs debian = SbomTestInputs.Full() with
+        {
+            SpecVersion = version,
+            NuGetPackageFolders = [packages.Root],
+            BuildOnlyNuGetLibraries = SbomTestInputs.Closure().BuildOnlyLibraries,
+            IncludeBuildDependencies = true,
+        };
+        SbomInputs alpine = SbomTestInputs.Full(SbomTestInputs.Report(
+            new Core.Layers.OsRelease("alpine", "3.20.3", null, "Alpine Linux v3.20", new Dictionary<string, string>()),
+            [
+                new("apk", "musl", "1.2.5-r0", "x86_64", "musl", null, "MIT", [], SbomTestInputs.OsLayer),
+                new("apk", "busybox", "1.36.1-r29", "x86_64", "busybox", null, "GPL-2.0-only AND BSD-2-Clause", ["musl"], SbomTestInputs.OsLayer),
+                new("apk", "alpine-keys", "2.4-r1", "x86_64", null, null, "custom", [], SbomTestInputs.OsLayer),
+            ],
+            [])) with
+        {
+            SpecVersion = version,
+            SelfContained = true,
+            RuntimePacks = [new SbomRuntimePack("Microsoft.NETCore.App.Runtime.linux-x64", "10.0.0", "Microsoft.NETCore.App", packages.PackageDirectory("Microsoft.NETCore.App.Runtime.linux-x64", "10.0.0"))],
+        };
+
+        foreach (SbomInputs inputs in new[] { debian, alpine })
+        {
+            (int exitCode, string output) = Run(node, script, Save(SbomWriter.Write(SbomBuilder.Build(inputs))), CycloneDxSpecVersions.ToText(version));
+
+            Assert.True(exitCode == 0, output);
+        }
+    }
+
+    [Fact]
+    public void SpdxListMatchesTheOneTheSchemaEnforces()
+    {
+        if (Validator() is not (_, string script))
+        {
+            return;
+        }
+
+        // license.id is checked against this enum; ids we write must be in it, and new SPDX ids should be picked up.
+        string schema = Path.Combine(Path.GetDirectoryName(script)!, "node_modules", "@cyclonedx", "cyclonedx-library", "res", "schema", "spdx.SNAPSHOT.schema.json");
+        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(schema));
+        string[] enumIds = document.RootElement.GetProperty("enum").EnumerateArray().Select(e => e.GetString()!).Order(StringComparer.Ordinal).ToArray();
+
+        Assert.Equal(enumIds, SpdxLicenseList.Ids.Order(StringComparer.Ordinal));
+        Assert.Equal(SpdxLicenseList.Version, document.RootElement.GetProperty("$comment").GetString());
+    }
+
     [Fact]
     public void ValidatorRejectsADocumentOutsideTheSchema()
     {
@@ -95,12 +161,12 @@ public sealed class SbomSchemaValidationTests : IDisposable
         return path;
     }
 
-    private static (int ExitCode, string Output) Run(string node, string script, string file)
+    private static (int ExitCode, string Output) Run(string node, string script, string file, string specVersion = "1.6")
     {
         var start = new ProcessStartInfo(node) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(script);
         start.ArgumentList.Add(file);
-        start.ArgumentList.Add("1.6");
+        start.ArgumentList.Add(specVersion);
         using Process process = Process.Start(start)!;
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();

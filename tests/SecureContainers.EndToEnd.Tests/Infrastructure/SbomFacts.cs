@@ -47,4 +47,29 @@ public static class SbomFacts
         string validator = Path.Combine(TestBed.RepoRoot, "eng", "sbom-validator", "validate.mjs");
         return await ProcessRunner.RunAsync("node", [validator, sbomPath, specVersion], TestBed.RepoRoot, timeout: TimeSpan.FromMinutes(1));
     }
+
+    /// <summary>OS package components as "name=version", decoded from their pkg:deb / pkg:apk purls.</summary>
+    public static SortedSet<string> OsPackages(JsonDocument sbom, string purlType)
+    {
+        SortedSet<string> set = new(StringComparer.Ordinal);
+        foreach (JsonElement c in Components(sbom))
+        {
+            if (c.TryGetProperty("purl", out JsonElement purl) && purl.GetString() is { } p && p.StartsWith($"pkg:{purlType}/", StringComparison.Ordinal))
+            {
+                string nameAndVersion = p[(p.LastIndexOf('/') + 1)..].Split('?')[0];
+                int at = nameAndVersion.IndexOf('@');
+                set.Add($"{Uri.UnescapeDataString(nameAndVersion[..at])}={Uri.UnescapeDataString(nameAndVersion[(at + 1)..])}");
+            }
+        }
+
+        return set;
+    }
+
+    /// <summary>Framework components (the .NET shared runtimes) as "name=version".</summary>
+    public static SortedSet<string> Frameworks(JsonDocument sbom) =>
+        new(Components(sbom).Where(c => c.GetProperty("type").GetString() == "framework")
+            .Select(c => $"{c.GetProperty("name").GetString()}={c.GetProperty("version").GetString()}"), StringComparer.Ordinal);
+
+    private static IEnumerable<JsonElement> Components(JsonDocument sbom) =>
+        sbom.RootElement.TryGetProperty("components", out JsonElement components) ? components.EnumerateArray() : [];
 }

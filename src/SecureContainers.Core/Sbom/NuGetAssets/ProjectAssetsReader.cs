@@ -116,19 +116,54 @@ public static class ProjectAssetsReader
 
         NuGetLibrary[] result = libraries.Values
             .Where(l => shipped.Contains(l.Id))
-            .Select(l => new NuGetLibrary(
-                l.Id,
-                l.Version,
-                l.Kind,
-                l.Kind == NuGetLibraryKind.Package ? ReadSha512Hex(root, l.Key) : null,
-                direct.Contains(l.Id),
-                ShipsFiles(l),
-                l.DependencyIds.Where(shipped.Contains).Select(d => libraries[d].Id).Distinct().Order(StringComparer.Ordinal).ToArray()))
+            .Select(l => ToLibrary(root, l, direct.Contains(l.Id), ShipsFiles(l), l.DependencyIds.Where(shipped.Contains).Select(d => libraries[d].Id)))
             .OrderBy(l => l.Id, StringComparer.Ordinal)
             .ToArray();
 
-        return new NuGetRuntimeClosure(sourcePath, targetKey, result);
+        // Everything restore resolved that publish does not ship: PrivateAssets="all" tooling, analyzers, compile-only
+        // references. The SBOM lists them only on request (scope "excluded"), with their full dependency lists.
+        NuGetLibrary[] buildOnly = libraries.Values
+            .Where(l => !shipped.Contains(l.Id))
+            .Select(l => ToLibrary(root, l, direct.Contains(l.Id), hasRuntimeAssets: false, l.DependencyIds.Where(libraries.ContainsKey).Select(d => libraries[d].Id)))
+            .OrderBy(l => l.Id, StringComparer.Ordinal)
+            .ToArray();
+
+        return new NuGetRuntimeClosure(sourcePath, targetKey, result)
+        {
+            BuildOnlyLibraries = buildOnly,
+            PackageFolders = ReadPackageFolders(root),
+            FrameworkReferences = ReadFrameworkReferences(framework),
+        };
     }
+
+    private static NuGetLibrary ToLibrary(JsonElement root, TargetLibrary library, bool isDirect, bool hasRuntimeAssets, IEnumerable<string> dependencies)
+    {
+        (string? sha512, string? path) = library.Kind == NuGetLibraryKind.Package ? ReadPackageEntry(root, library.Key) : (null, null);
+        return new NuGetLibrary(
+            library.Id,
+            library.Version,
+            library.Kind,
+            sha512,
+            isDirect,
+            hasRuntimeAssets,
+            dependencies.Distinct().Order(StringComparer.Ordinal).ToArray(),
+            path);
+    }
+
+    /// <summary>
+    /// <c>packageFolders</c> lists the global packages folder first, then fallback folders, as restore searched them;
+    /// the keys are absolute paths of the machine that restored.
+    /// </summary>
+    private static string[] ReadPackageFolders(JsonElement root) =>
+        root.TryGetProperty("packageFolders", out JsonElement folders) && folders.ValueKind == JsonValueKind.Object
+            ? folders.EnumerateObject().Select(f => f.Name).Where(n => n.Length > 0).ToArray()
+            : [];
+
+    /// <summary>The shared frameworks the project references (<c>Microsoft.NETCore.App</c>, <c>Microsoft.AspNetCore.App</c>).</summary>
+    private static string[] ReadFrameworkReferences(JsonElement framework) =>
+        framework.TryGetProperty("frameworkReferences", out JsonElement references) && references.ValueKind == JsonValueKind.Object
+            ? references.EnumerateObject().Select(r => r.Name).Order(StringComparer.Ordinal).ToArray()
+            : [];
 
     /// <summary>
     /// <c>project.frameworks</c> is keyed by the TargetFramework alias; older files key it by framework and newer ones
@@ -418,7 +453,8 @@ public static class ProjectAssetsReader
         return present;
     }
 
-    private static string ReadSha512Hex(JsonElement root, string libraryKey)
+    /// <summary>The package's SHA-512 (as lowercase hex) and its folder relative to a packages folder (<c>path</c>).</summary>
+    private static (string Sha512Hex, string? Path) ReadPackageEntry(JsonElement root, string libraryKey)
     {
         JsonElement libraries = RequireObject(root, "libraries", "the root");
         if (!libraries.TryGetProperty(libraryKey, out JsonElement library) || library.ValueKind != JsonValueKind.Object)
@@ -437,7 +473,9 @@ public static class ProjectAssetsReader
             throw new AssetsFormatException($"the sha512 of '{libraryKey}' is not base64", ex);
         }
 
-        return hash.Length == 64 ? Convert.ToHexStringLower(hash) : throw new AssetsFormatException($"the sha512 of '{libraryKey}' is {hash.Length} bytes, not 64");
+        return hash.Length == 64
+            ? (Convert.ToHexStringLower(hash), OptionalString(library, "path"))
+            : throw new AssetsFormatException($"the sha512 of '{libraryKey}' is {hash.Length} bytes, not 64");
     }
 
     private static JsonElement RequireObject(JsonElement parent, string name, string where)

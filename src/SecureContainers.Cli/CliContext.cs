@@ -1,0 +1,48 @@
+using SecureContainers.Core.Registry;
+
+namespace SecureContainers.Cli;
+
+/// <summary>
+/// Everything a command takes from its process: output streams, environment and registry options. <see cref="Console"/>
+/// is the real process; tests build one with a fake registry and in-memory writers and run the same commands in-process.
+/// </summary>
+public sealed class CliContext
+{
+    /// <summary>Raw standard output, for content that must arrive byte for byte (an SBOM without -o).</summary>
+    public required Stream StandardOutput { get; init; }
+
+    /// <summary>Text for people: help, version, the summary after writing a file.</summary>
+    public required TextWriter Output { get; init; }
+
+    /// <summary>Diagnostics, one <c>error SCxxxx: message</c> line each.</summary>
+    public required TextWriter Error { get; init; }
+
+    public Func<string, string?> GetEnvironmentVariable { get; init; } = Environment.GetEnvironmentVariable;
+
+    /// <summary>
+    /// Options for each registry client a command creates. The default follows the MSBuild tasks: credentials and
+    /// insecure registries from the environment (<see cref="RegistryClientOptions.FromEnvironment"/>).
+    /// </summary>
+    public Func<RegistryClientOptions>? RegistryOptions { get; init; }
+
+    /// <summary>
+    /// Asks a person for a secret without echoing it; <c>null</c> when nobody is at a terminal (CI), so a command can
+    /// fail with a coded error instead of waiting for input that never comes.
+    /// </summary>
+    public Func<string, string?> ReadSecret { get; init; } = _ => null;
+
+    public static CliContext Console() => new()
+    {
+        StandardOutput = System.Console.OpenStandardOutput(),
+        Output = System.Console.Out,
+        Error = System.Console.Error,
+        ReadSecret = TerminalSecret.Read,
+    };
+
+    public RegistryClient CreateRegistryClient() =>
+        new(RegistryOptions?.Invoke() ?? RegistryClientOptions.FromEnvironment(GetEnvironmentVariable));
+
+    /// <summary>Prints a coded diagnostic the way compilers do, so CI log parsers pick it up.</summary>
+    public void Report(Core.Diagnostics.Diagnostic diagnostic) =>
+        Error.WriteLine($"{diagnostic.Severity.ToString().ToLowerInvariant()} {diagnostic.Code}: {diagnostic.Message}");
+}

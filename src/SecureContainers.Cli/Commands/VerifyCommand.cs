@@ -1,0 +1,108 @@
+using System.CommandLine;
+using SecureContainers.Core.Oci;
+using SecureContainers.Core.Registry;
+using SecureContainers.Core.Signing;
+using SecureContainers.Core.Signing.Keys;
+
+namespace SecureContainers.Cli.Commands;
+
+/// <summary>
+/// <c>securecontainers verify &lt;image&gt; --key pub.pem [--require-sbom] [--require-provenance] [--output json]</c>:
+/// the release gate. Resolves a tag to a digest once, then requires a valid cosign signature binding that digest and
+/// repository, and checks every attestation. All checks live in <see cref="ImageVerifier"/>.
+/// </summary>
+internal sealed class VerifyCommand : ICliCommand
+{
+    public Command Create(CliContext context)
+    {
+        Argument<string> image = new("image")
+        {
+            Description = "The image: registry/repository:tag or registry/repository@sha256:<digest>. A tag is resolved to a digest once; the digest is what is verified (for a multi-platform image, the index, unless --platform picks a platform's manifest).",
+        };
+        Option<string> key = new("--key")
+        {
+            HelpName = "pub.pem",
+            Description = "The PEM public key (ECDSA P-256 or P-384) that must have signed the image.",
+            Required = true,
+        };
+        Option<bool> requireSbom = new("--require-sbom") { Description = "Fail unless a valid CycloneDX SBOM attestation (https://cyclonedx.org/bom) is attached." };
+        Option<bool> requireProvenance = new("--require-provenance") { Description = "Fail unless a valid SLSA provenance attestation (https://slsa.dev/provenance/v1) is attached." };
+        Option<string?> platform = new("--platform")
+        {
+            HelpName = "os/arch[/variant]",
+            Description = "For a multi-platform image, verify this platform's manifest instead of the index.",
+        };
+        Option<string> output = new("--output")
+        {
+            HelpName = "text|json",
+            Description = "The report format on standard output.",
+            DefaultValueFactory = _ => "text",
+        };
+        output.AcceptOnlyFromAmong("text", "json");
+
+        Command command = new("verify", "Verify an image's cosign signature and attestations with a public key before deploying it.");
+        command.Arguments.Add(image);
+        command.Options.Add(key);
+        command.Options.Add(requireSbom);
+        command.Options.Add(requireProvenance);
+        command.Options.Add(platform);
+        command.Options.Add(output);
+        command.SetAction((parse, ct) => CommandAction.RunAsync(context, () => RunAsync(
+            context, parse.GetRequiredValue(image), parse.GetRequiredValue(key), parse.GetValue(requireSbom), parse.GetValue(requireProvenance),
+            parse.GetValue(platform), parse.GetValue(output) == "json", ct)));
+        return command;
+    }
+
+    private static async Task<ExitCode> RunAsync(CliContext context, string imageText, string keyPath, bool requireSbom, bool requireProvenance, string? platformText, bool json, CancellationToken ct)
+    {
+        // Everything the user typed is checked before any network access.
+        ImageReference image = ImageReference.Parse(imageText);
+        Platform? platform = platformText is null ? null : PlatformText.Parse(platformText);
+        using VerificationKey publicKey = VerificationKey.Load(keyPath);
+
+        using RegistryClient client = context.CreateRegistryClient();
+        Digest digest = image.Digest ?? (await client.GetManifestAsync(image.Registry, image.Repository, image.ReferenceForApi, ct).ConfigureAwait(false)).Digest;
+        if (platform is not null)
+        {
+            digest = (await client.ResolveAsync(image with { Digest = digest }, platform, ct).ConfigureAwait(false)).ManifestDigest;
+        }
+
+        VerificationReport report = await ImageVerifier.VerifyAsync(
+            client,
+            new VerificationRequest(image.Registry, image.Repository, digest, publicKey) { RequireSbom = requireSbom, RequireProvenance = requireProvenance },
+            ct).ConfigureAwait(false);
+
+        foreach (Core.Diagnostics.Diagnostic d in report.Diagnostics)
+        {
+            context.Report(d);
+        }
+
+        if (json)
+        {
+            await context.StandardOutput.WriteAsync(report.ToJson(), ct).ConfigureAwait(false);
+            await context.StandardOutput.FlushAsync(ct).ConfigureAwait(false);
+        }
+        else
+        {
+            WriteText(context.Output, report);
+        }
+
+        return report.Verified ? ExitCode.Success : ExitCode.Failure;
+    }
+
+    private static void WriteText(TextWriter output, VerificationReport report)
+    {
+        output.WriteLine($"{(report.Verified ? "Verified" : "NOT verified")}: {report.Image}@{report.Digest} with key {report.KeyFingerprint}");
+        foreach (var signature in report.Signatures.Signatures)
+        {
+            output.WriteLine($"  signature {signature.Layer}: {(signature.Valid ? "valid" : "invalid")} ({signature.Reason})");
+        }
+
+        foreach (var attestation in report.Attestations?.Attestations ?? [])
+        {
+            output.WriteLine($"  attestation {attestation.Layer} {attestation.PredicateType ?? "(unknown predicate)"}: {(attestation.Valid ? "valid" : "invalid")} ({attestation.Reason})");
+        }
+
+        output.WriteLine($"  predicate types: {(report.PredicateTypes.Count == 0 ? "none" : string.Join(", ", report.PredicateTypes))}");
+    }
+}

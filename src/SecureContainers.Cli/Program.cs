@@ -1,0 +1,3 @@
+using SecureContainers.Cli;
+
+return await CliApp.RunAsync(args, CliContext.Console());

@@ -1,0 +1,140 @@
+using SecureContainers.Core.Layers;
+using SecureContainers.Core.Oci;
+
+namespace SecureContainers.Core.Sbom;
+
+public static partial class SbomBuilder
+{
+    /// <summary>
+    /// The OS (os-release) as an <c>operating-system</c> component and every dpkg/apk package as a library with a
+    /// <c>pkg:deb</c>/<c>pkg:apk</c> purl; image → each of them, package → the packages its Depends name that are
+    /// installed (by name: virtual packages and apk <c>so:</c>/<c>cmd:</c> provides do not resolve).
+    /// </summary>
+    private static void AddOperatingSystem(SbomInputs inputs, string imageRef, List<SbomComponent> components, Graph graph)
+    {
+        ImageContentsReport? contents = inputs.BaseImageContents;
+        if (contents is null)
+        {
+            return;
+        }
+
+        OsRelease? release = contents.OsRelease;
+        if (release?.Id is string osId)
+        {
+            SbomComponent os = OperatingSystemComponent(release, osId);
+            components.Add(os);
+            graph.Add(imageRef, os.BomRef!);
+            graph.Add(os.BomRef!);
+        }
+
+        string? distro = release is { Id: string id, VersionId: string versionId } ? $"{id.ToLowerInvariant()}-{versionId}" : null;
+
+        // The same package can be recorded twice (status and status.d, or rewritten by a later layer): one component,
+        // every layer that recorded it.
+        var byPurl = new Dictionary<string, List<OsPackage>>(StringComparer.Ordinal);
+        var order = new List<string>();
+        foreach (OsPackage package in contents.Packages)
+        {
+            string vendor = release?.Id?.ToLowerInvariant() ?? (package.Type == "apk" ? "alpine" : "debian");
+            string purl = PackageUrl.OsPackage(package.Type, vendor, package.Name, package.Version, package.Architecture, distro);
+            if (!byPurl.TryGetValue(purl, out List<OsPackage>? copies))
+            {
+                byPurl[purl] = copies = [];
+                order.Add(purl);
+            }
+
+            copies.Add(package);
+        }
+
+        Dictionary<string, List<(string Purl, OsPackage Package)>> byName = new(StringComparer.Ordinal);
+        foreach (string purl in order)
+        {
+            OsPackage package = byPurl[purl][0];
+            string key = package.Type + "/" + package.Name;
+            if (!byName.TryGetValue(key, out List<(string, OsPackage)>? list))
+            {
+                byName[key] = list = [];
+            }
+
+            list.Add((purl, package));
+        }
+
+        foreach (string purl in order)
+        {
+            List<OsPackage> copies = byPurl[purl];
+            components.Add(OsPackageComponent(purl, copies));
+            graph.Add(imageRef, purl);
+            graph.Add(purl, copies.SelectMany(c => c.Depends).Distinct(StringComparer.Ordinal)
+                .SelectMany(name => ResolveOsDependency(byName, copies[0], name))
+                .Where(target => target != purl));
+        }
+    }
+
+    private static SbomComponent OperatingSystemComponent(OsRelease release, string id)
+    {
+        List<SbomProperty> properties = [];
+        if (release.VersionCodename is string codename)
+        {
+            properties.Add(new SbomProperty(SbomPropertyNames.OsVersionCodename, codename));
+        }
+
+        return new SbomComponent
+        {
+            Type = SbomComponentType.OperatingSystem,
+            BomRef = release.VersionId is string v ? $"os:{id}@{v}" : $"os:{id}",
+            Name = id,
+            Version = release.VersionId,
+            Description = release.PrettyName,
+            Properties = properties,
+        };
+    }
+
+    private static SbomComponent OsPackageComponent(string purl, List<OsPackage> copies)
+    {
+        OsPackage package = copies[0];
+        List<SbomProperty> properties = [];
+        if (package.SourcePackage is string source)
+        {
+            properties.Add(new SbomProperty(SbomPropertyNames.OsSourcePackage, source));
+        }
+
+        if (package.SourceVersion is string sourceVersion)
+        {
+            properties.Add(new SbomProperty(SbomPropertyNames.OsSourceVersion, sourceVersion));
+        }
+
+        foreach (Digest layer in copies.Select(c => c.LayerDigest).Distinct())
+        {
+            properties.Add(new SbomProperty(SbomPropertyNames.LayerDigest, layer.ToString()));
+        }
+
+        return new SbomComponent
+        {
+            Type = SbomComponentType.Library,
+            BomRef = purl,
+            Name = package.Name,
+            Version = package.Version,
+            Scope = SbomComponentScope.Required,
+
+            // apk's L: is usually SPDX but also "custom" or a space-separated list; only listed ids become ids or expressions.
+            Licenses = string.IsNullOrWhiteSpace(package.License) ? [] : SpdxExpression.ToLicenses(package.License, requireListedIds: true),
+            Purl = purl,
+            Properties = properties,
+        };
+    }
+
+    /// <summary>
+    /// A dependency by name resolves to the installed package(s) of that name, preferring the dependent's own
+    /// architecture or <c>all</c>/<c>noarch</c>, as dpkg does for multi-arch installs.
+    /// </summary>
+    private static IEnumerable<string> ResolveOsDependency(Dictionary<string, List<(string Purl, OsPackage Package)>> byName, OsPackage dependent, string name)
+    {
+        if (!byName.TryGetValue(dependent.Type + "/" + name, out List<(string Purl, OsPackage Package)>? candidates))
+        {
+            return [];
+        }
+
+        var sameArch = candidates.Where(c => c.Package.Architecture == dependent.Architecture || c.Package.Architecture is "all" or "noarch").ToList();
+        return (sameArch.Count > 0 ? sameArch : candidates).Select(c => c.Purl);
+    }
+}

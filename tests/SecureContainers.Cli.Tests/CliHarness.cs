@@ -1,0 +1,72 @@
+using System.Text.Json;
+using SecureContainers.Core.Oci;
+using SecureContainers.Core.Registry;
+using SecureContainers.Core.Sbom;
+using SecureContainers.Core.Tests.Registry;
+
+namespace SecureContainers.Cli.Tests;
+
+/// <summary>What one in-process run of the tool produced.</summary>
+internal sealed record CliResult(ExitCode ExitCode, byte[] StandardOutput, string Output, string Error);
+
+/// <summary>
+/// Runs <see cref="CliApp"/> in-process with a <see cref="CliContext"/> whose registry is a <see cref="FakeRegistry"/>
+/// (or whatever <see cref="RegistryOptions"/> says) and whose streams are in memory.
+/// </summary>
+internal sealed class CliHarness
+{
+    public const string Host = "registry.test";
+
+    public FakeRegistry Registry { get; } = new(Host);
+
+    public Func<RegistryClientOptions>? RegistryOptions { get; set; }
+
+    public async Task<CliResult> RunAsync(params string[] args)
+    {
+        using MemoryStream stdout = new();
+        using StringWriter output = new();
+        using StringWriter error = new();
+        CliContext context = new()
+        {
+            StandardOutput = stdout,
+            Output = output,
+            Error = error,
+            GetEnvironmentVariable = _ => null,
+            RegistryOptions = RegistryOptions ?? Registry.Options,
+        };
+        int code = await CliApp.RunAsync(args, context);
+        return new CliResult((ExitCode)code, stdout.ToArray(), output.ToString(), error.ToString());
+    }
+
+    /// <summary>Attaches <paramref name="sbom"/> to <paramref name="image"/> the way the build does: an OCI artifact with the image as subject.</summary>
+    public async Task<Descriptor> AttachAsync(string repository, FakeRegistry.FakeImage image, byte[] sbom, string? created = null)
+    {
+        using RegistryClient client = new(Registry.Options());
+        ArtifactRequest request = new(Host, repository, new Descriptor(MediaTypes.OciManifestV1, image.Digest, image.Size),
+            SbomFetcher.CycloneDxJsonMediaType, [new ArtifactLayer(sbom, SbomFetcher.CycloneDxJsonMediaType)])
+        {
+            Annotations = created is null ? null : new Dictionary<string, string> { [SbomFetcher.CreatedAnnotation] = created },
+        };
+        return await client.AttachArtifactAsync(request, CancellationToken.None);
+    }
+
+    /// <summary>A minimal CycloneDX SBOM whose metadata.component names <paramref name="digest"/> by purl and hash.</summary>
+    public static byte[] Sbom(string repository, Digest digest, string marker = "app") =>
+        JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        {
+            ["bomFormat"] = "CycloneDX",
+            ["specVersion"] = "1.6",
+            ["version"] = 1,
+            ["metadata"] = new
+            {
+                component = new
+                {
+                    type = "container",
+                    name = $"{Host}/{repository}",
+                    purl = PackageUrl.Oci($"{Host}/{repository}", digest, null),
+                    hashes = new[] { new { alg = "SHA-256", content = digest.Hex } },
+                },
+            },
+            ["components"] = new[] { new { type = "library", name = marker, version = "1.0.0" } },
+        });
+}

@@ -1,0 +1,46 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+using SecureContainers.Core.Diagnostics;
+
+namespace SecureContainers.Cli.Tests;
+
+/// <summary>Exit codes and the CLI's own diagnostic codes are promises to pipelines; each must be written down.</summary>
+public class DocumentationTests
+{
+    [Fact]
+    public void EveryExitCodeIsDocumentedWithItsNumber()
+    {
+        string doc = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "cli.md"));
+        foreach (ExitCode code in Enum.GetValues<ExitCode>())
+        {
+            Assert.Matches(new Regex($@"^\|\s*{(int)code}\s*\|\s*`{code}`\s*\|", RegexOptions.Multiline), doc);
+        }
+    }
+
+    [Fact]
+    public void EveryCliDiagnosticIsDocumentedWithItsSeverity()
+    {
+        // In cli.md: the core's catalog test requires every row of diagnostics.md to be a core code, and these are the tool's.
+        string doc = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "cli.md"));
+        IEnumerable<DiagnosticDescriptor> descriptors = typeof(CliDiagnostics).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Select(f => (DiagnosticDescriptor)f.GetValue(null)!);
+        foreach (DiagnosticDescriptor d in descriptors)
+        {
+            Match row = Regex.Match(doc, $@"^\|\s*{d.Code}\s*\|\s*(\w+)\s*\|", RegexOptions.Multiline);
+            Assert.True(row.Success, $"{d.Code} has no row in docs/cli.md");
+            Assert.Equal(d.DefaultSeverity.ToString(), row.Groups[1].Value, ignoreCase: true);
+        }
+    }
+
+    private static string RepoRoot([CallerFilePath] string path = "")
+    {
+        DirectoryInfo? dir = new FileInfo(path).Directory;
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SecureContainers.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
+    }
+}
