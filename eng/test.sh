@@ -16,6 +16,7 @@ step "build and pack"
 dotnet build SecureContainers.sln -c Release -nodeReuse:false -clp:NoSummary
 rm -f artifacts/packages/SecureContainers.*.nupkg
 dotnet pack src/SecureContainers.Build -c Release -nodeReuse:false -clp:NoSummary
+dotnet pack src/SecureContainers.Cli -c Release -nodeReuse:false -clp:NoSummary
 
 step "SBOM validator (npm)"
 (cd eng/sbom-validator && { [ -d node_modules ] || npm ci --no-audit --no-fund --silent; })

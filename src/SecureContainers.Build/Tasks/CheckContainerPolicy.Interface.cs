@@ -78,6 +78,30 @@ public sealed partial class CheckContainerPolicy
     /// <summary>Where layer scan results are cached (<c>SecureContainerCacheDirectory</c>); empty for the default.</summary>
     public string? CacheDirectory { get; set; }
 
+    /// <summary><c>SecureContainerSigningKey</c>: the private key; loaded (and its password checked) before anything is pushed.</summary>
+    public string? SigningKey { get; set; }
+
+    /// <summary>
+    /// <c>SecureContainerSigningKeyPasswordVariable</c>: the NAME of the environment variable holding the key password.
+    /// The password itself is never an MSBuild property, so it cannot reach logs or binlogs.
+    /// </summary>
+    public string? SigningKeyPasswordVariable { get; set; }
+
+    /// <summary><c>SecureContainerRequireSigning</c>; empty for the profile's default (Restricted: true).</summary>
+    public string? RequireSigning { get; set; }
+
+    /// <summary>True where the "unsigned" warning belongs (single-RID builds and the outer multi-RID build), so it is said once.</summary>
+    public bool WarnUnsigned { get; set; }
+
+    /// <summary>The tags being published, for the latest-only rule (empty in inner builds, whose tags carry the RID).</summary>
+    public string[] ImageTags { get; set; } = [];
+
+    /// <summary><c>SecureContainerForbidLatestTag</c>; empty for the profile's default (Restricted: true).</summary>
+    public string? ForbidLatestTag { get; set; }
+
+    /// <summary><c>SecureContainerVerifyBaseImageKey</c>: a public key the base image's cosign signature must verify with.</summary>
+    public string? VerifyBaseImageKey { get; set; }
+
     /// <summary>One item per RID: <c>RuntimeIdentifier</c>, <c>BaseImageDigest</c> (the exact manifest used), <c>BaseImage</c>, <c>BaseImageName</c>, <c>User</c>.</summary>
     [Output]
     public ITaskItem[] GateResults { get; private set; } = [];

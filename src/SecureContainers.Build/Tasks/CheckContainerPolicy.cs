@@ -1,6 +1,8 @@
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using SecureContainers.Core.Configuration;
+using SecureContainers.Core.Evidence;
+using SecureContainers.Core.Signing.Keys;
 using SecureContainers.Core.Layers;
 using SecureContainers.Core.Oci;
 using SecureContainers.Core.Policy;
@@ -21,6 +23,20 @@ public sealed partial class CheckContainerPolicy : SecureContainerTask
             MaxUncompressedBytesPerLayer = PropertyParser.ParsePositiveInteger("SecureContainerMaxLayerBytes", MaxLayerBytes, LayerScanLimits.Default.MaxUncompressedBytesPerLayer, Sink),
             MaxEntriesPerLayer = (int)Math.Min(int.MaxValue, PropertyParser.ParsePositiveInteger("SecureContainerMaxLayerEntries", MaxLayerEntries, LayerScanLimits.Default.MaxEntriesPerLayer, Sink)),
         };
+        bool restricted = options.Profile == SecurityProfile.Restricted;
+        bool requireSigning = PropertyParser.ParseBoolean("SecureContainerRequireSigning", RequireSigning, restricted, Sink);
+        bool forbidLatest = PropertyParser.ParseBoolean("SecureContainerForbidLatestTag", ForbidLatestTag, restricted, Sink);
+        string image = string.IsNullOrEmpty(TargetImage) ? "the image" : TargetImage;
+        if (Log.HasLoggedErrors)
+        {
+            return;
+        }
+
+        // Offline checks first: a wrong key password or a latest-only release fails before any network access.
+        SigningPolicy.CheckTags(ImageTags, forbidLatest, image, Sink);
+        SigningPolicy.CheckKey(NullIfEmpty(SigningKey), NullIfEmpty(SigningKeyPasswordVariable), requireSigning, !string.IsNullOrEmpty(OutputRegistry), WarnUnsigned,
+            options.Profile.ToString(), image, Environment.GetEnvironmentVariable, Sink);
+        using VerificationKey? baseImageKey = NullIfEmpty(VerifyBaseImageKey) is { } keyPath ? VerificationKey.Load(keyPath) : null;
         if (Log.HasLoggedErrors)
         {
             return;
@@ -30,11 +46,12 @@ public sealed partial class CheckContainerPolicy : SecureContainerTask
         {
             BaseImage = ImageReference.FromParts(BaseRegistry, BaseImageName, NullIfEmpty(BaseImageTag), NullIfEmpty(BaseImageDigest)),
             RuntimeIdentifiers = RuntimeIdentifiers.Where(r => r.Length > 0).Distinct(StringComparer.Ordinal).ToArray(),
-            TargetImage = string.IsNullOrEmpty(TargetImage) ? "the image" : TargetImage,
+            TargetImage = image,
             ContainerUser = NullIfEmpty(ContainerUser),
             ProjectEnvironment = ContainerEnvironmentVariables.ToDictionary(i => i.ItemSpec, i => i.GetMetadata("Value"), StringComparer.Ordinal),
             UsesMicrosoftDefaultImage = UsesMicrosoftDefaultImage,
             Options = options,
+            BaseImageKey = baseImageKey,
         };
 
         using RegistryClient registry = new(RegistryClientOptions.FromEnvironment(Environment.GetEnvironmentVariable, outputRegistry: NullIfEmpty(OutputRegistry)));

@@ -1,4 +1,6 @@
 using SecureContainers.Core.Diagnostics;
+using SecureContainers.Core.Evidence;
+using SecureContainers.Core.Signing.Cosign;
 using SecureContainers.Core.Layers;
 using SecureContainers.Core.Oci;
 using SecureContainers.Core.Registry;
@@ -22,6 +24,20 @@ public sealed class ContainerGate(RegistryClient registry, LayerScanner scanner,
         {
             (Digest digest, _, _) = await registry.GetManifestAsync(requested.Registry, requested.Repository, requested.ReferenceForApi, cancellationToken).ConfigureAwait(false);
             pinned = requested with { Digest = digest };
+        }
+
+        if (request.BaseImageKey is { } key)
+        {
+            // Verified before any layer is read: unproven content is not even inspected.
+            SignatureVerification verification = await CosignVerifier.VerifyAsync(registry, requested.Registry, requested.Repository, pinned.Digest!.Value, key, cancellationToken).ConfigureAwait(false);
+            if (!verification.HasValidSignature)
+            {
+                string reasons = verification.Signatures.Count == 0
+                    ? $"no signatures under {verification.Tag}"
+                    : string.Join("; ", verification.Signatures.Select(s => s.Reason));
+                sink.Report(SigningPolicyDiagnostics.BaseImageNotSigned.Create($"{requested.Registry}/{requested.Repository}", pinned.Digest, key.Fingerprint, reasons));
+                return [];
+            }
         }
 
         List<PlatformGateResult> results = new();

@@ -27,4 +27,7 @@ public sealed record GateRequest
     public bool UsesMicrosoftDefaultImage { get; init; }
 
     public PolicyOptions Options { get; init; } = new();
+
+    /// <summary>When set, the base image must carry a valid cosign signature for this key ("trusted content").</summary>
+    public Signing.Keys.VerificationKey? BaseImageKey { get; init; }
 }

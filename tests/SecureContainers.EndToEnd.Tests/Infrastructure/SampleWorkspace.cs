@@ -36,7 +36,7 @@ public sealed class SampleWorkspace
 
     public string ProjectFile { get; }
 
-    public static SampleWorkspace Create(string sample, string name, bool trustTestBases = true)
+    public static SampleWorkspace Create(string sample, string name, bool trustTestBases = true, params string[] alsoTrusted)
     {
         string source = Path.Combine(TestBed.RepoRoot, "samples", sample);
         string target = Path.Combine(TestBed.WorkRoot, name);
@@ -47,7 +47,8 @@ public sealed class SampleWorkspace
 
         CopyDirectory(source, target);
         // How a team trusts its own base images: once, for the repository.
-        string trust = trustTestBases ? $"""<SecureContainerTrustedBaseImage Include="{TestBed.Registry}/base/*" />""" : string.Empty;
+        string trust = string.Join("\n", (trustTestBases ? [$"{TestBed.Registry}/base/*"] : Array.Empty<string>()).Concat(alsoTrusted)
+            .Select(p => $"""<SecureContainerTrustedBaseImage Include="{p}" />"""));
         File.WriteAllText(Path.Combine(target, "Directory.Build.props"), $"""
             <Project>
               <ItemGroup>
@@ -79,10 +80,10 @@ public sealed class SampleWorkspace
     public void WriteFile(string relativePath, string content) => File.WriteAllText(Path.Combine(Directory, relativePath), content);
 
     /// <summary>Runs `dotnet publish -t:PublishContainer` with the given MSBuild properties (name=value).</summary>
-    public async Task<PublishResult> PublishAsync(IEnumerable<string> properties, IReadOnlyDictionary<string, string?>? environment = null)
+    public async Task<PublishResult> PublishAsync(IEnumerable<string> properties, IReadOnlyDictionary<string, string?>? environment = null, string verbosity = "minimal")
     {
         string binlog = Path.Combine(Directory, $"publish-{Guid.NewGuid():N}.binlog");
-        List<string> args = ["publish", ProjectFile, "-t:PublishContainer", "-c", "Release", $"-bl:{binlog}", "-nodeReuse:false", "-clp:NoSummary"];
+        List<string> args = ["publish", ProjectFile, "-t:PublishContainer", "-c", "Release", $"-bl:{binlog}", "-nodeReuse:false", "-clp:NoSummary", $"-v:{verbosity}"];
         args.AddRange(properties.Select(p => "-p:" + p));
 
         Dictionary<string, string?> env = new()

@@ -1,0 +1,14 @@
+using SecureContainers.Core.Evidence;
+
+namespace SecureContainers.Build.Tasks;
+
+public sealed partial class ComputeSourceLabels : SecureContainerTask
+{
+    protected override System.Threading.Tasks.Task ExecuteAsync(CancellationToken cancellationToken)
+    {
+        SourceInfo info = SourceControl.Detect(Directory, RepositoryUrl, Commit);
+        SourceRepositoryUrl = info.RepositoryUrl;
+        SourceCommit = info.Commit;
+        return System.Threading.Tasks.Task.CompletedTask;
+    }
+}

@@ -1,0 +1,40 @@
+using SecureContainers.Core.Diagnostics;
+using SecureContainers.Core.Signing.Keys;
+
+namespace SecureContainers.Core.Evidence;
+
+/// <summary>
+/// Checks, before anything is pushed, that signing will work: the key loads and its password decrypts it (a wrong
+/// password must fail the build while the registry is still untouched), or, without a key, whether the profile
+/// allows an unsigned image. Also the tag rule that keeps signed releases identifiable.
+/// </summary>
+public static class SigningPolicy
+{
+    public static void CheckKey(string? keyPath, string? passwordVariable, bool requireSigning, bool pushesToRegistry, bool warnUnsigned, string profile, string image, Func<string, string?> getEnvironmentVariable, IDiagnosticSink sink)
+    {
+        if (string.IsNullOrWhiteSpace(keyPath))
+        {
+            if (pushesToRegistry && requireSigning)
+            {
+                sink.Report(SigningPolicyDiagnostics.SigningRequired.Create(profile));
+            }
+            else if (pushesToRegistry && warnUnsigned)
+            {
+                sink.Report(SigningPolicyDiagnostics.Unsigned.Create(image));
+            }
+
+            return;
+        }
+
+        using KeyPassword password = KeyPasswordSource.FromEnvironment(passwordVariable, getEnvironmentVariable);
+        using EcdsaFileSigner signer = EcdsaFileSigner.Load(keyPath, password);
+    }
+
+    public static void CheckTags(IReadOnlyList<string> tags, bool forbidLatestOnly, string image, IDiagnosticSink sink)
+    {
+        if (forbidLatestOnly && tags.Count > 0 && tags.All(t => string.Equals(t, "latest", StringComparison.Ordinal)))
+        {
+            sink.Report(SigningPolicyDiagnostics.LatestOnly.Create(image));
+        }
+    }
+}
