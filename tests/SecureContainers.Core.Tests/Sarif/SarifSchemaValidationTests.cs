@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text;
+using SecureContainers.Core.Sarif;
+using SecureContainers.Core.Secrets;
+using SecureContainers.Core.Tests.Secrets;
+
+namespace SecureContainers.Core.Tests.Sarif;
+
+/// <summary>
+/// Checks writer output against the SARIF 2.1.0 JSON schema through eng/sbom-validator/validate-sarif.mjs (the schema
+/// ships in the npm package @microsoft/jest-sarif; ajv-draft-04 validates it). Without node or node_modules the
+/// tests return without checking, unless SC_REQUIRE_VALIDATOR=1 makes that a failure, as for the SBOM validator.
+/// </summary>
+public sealed class SarifSchemaValidationTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("sarif-schema-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void SecretScanReportWithEveryRuleAndLocationKindIsValidSarif()
+    {
+        if (Validator() is not (string node, string script))
+        {
+            return;
+        }
+
+        using var publish = new PublishDirectory();
+        publish.Write("keys/a b.pem", TestSecrets.Pkcs8Pem());
+        publish.Write("appsettings.json", $$"""{ "Password": "{{TestSecrets.Password()}}" }""");
+        publish.WriteBytes("c.pfx", [1]);
+        publish.Write(".git/HEAD", "ref");
+        SecretScanResult scan = SecretScanner.Scan(
+            new SecretScanInput
+            {
+                PublishDirectory = publish.Root,
+                EnvironmentVariables = new Dictionary<string, string> { ["DB_PASSWORD"] = "p" },
+                Labels = new Dictionary<string, string> { ["t"] = TestSecrets.Jwt() },
+                Entrypoint = ["app", TestSecrets.GitHubPat()],
+            },
+            new SecretScanOptions { Exclusions = [new SecretScanExclusion("*.pfx", null, "empty test file")] });
+        Assert.Contains(scan.Findings, f => f.IsSuppressed);
+
+        var tool = new SarifTool("SecureContainers", "0.1.0", new Uri("https://example.com/sc"), new Uri("https://example.com/sc/docs/diagnostics.md"));
+        (int exitCode, string output) = Run(node, script, Save(SarifWriter.Write(SecretSarif.ToRun(scan, tool))));
+
+        Assert.True(exitCode == 0, output);
+    }
+
+    [Fact]
+    public void PackageResultsWithPropertiesAndNoOptionalToolFieldsAreValidSarif()
+    {
+        if (Validator() is not (string node, string script))
+        {
+            return;
+        }
+
+        var run = new SarifRun(
+            new SarifTool("SecureContainers", "0.1.0"),
+            [new SarifRule("SC7001", "VulnerablePackage", "Vulnerable package", "A package with a known advisory.", SarifLevel.Error)],
+            [
+                new SarifResult("SC7001", SarifLevel.Note, "Below the threshold.", new SarifLogicalLocation("System.Text.Encodings.Web", "pkg:nuget/System.Text.Encodings.Web@4.5.0", "module"))
+                {
+                    Properties = new Dictionary<string, string> { ["severity"] = "critical" },
+                    SuppressionJustification = "not reachable",
+                },
+            ]);
+
+        (int exitCode, string output) = Run(node, script, Save(SarifWriter.Write(run)));
+
+        Assert.True(exitCode == 0, output);
+    }
+
+    [Fact]
+    public void ValidatorRejectsADocumentOutsideTheSchema()
+    {
+        if (Validator() is not (string node, string script))
+        {
+            return;
+        }
+
+        // Proves the checks above can fail: "fatal" is not a SARIF level.
+        var run = new SarifRun(new SarifTool("x", "1"), [new SarifRule("SC7101", "A", "a", "a", SarifLevel.Error)], [new SarifResult("SC7101", SarifLevel.Error, "m", new SarifPhysicalLocation("PUBLISHDIR", "a", 1))]);
+        string broken = Encoding.UTF8.GetString(SarifWriter.Write(run)).Replace("\"level\": \"error\"", "\"level\": \"fatal\"");
+
+        (int exitCode, string output) = Run(node, script, Save(Encoding.UTF8.GetBytes(broken)));
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("level", output);
+    }
+
+    private string Save(byte[] content)
+    {
+        string path = Path.Combine(_dir, Guid.NewGuid().ToString("N") + ".sarif");
+        File.WriteAllBytes(path, content);
+        return path;
+    }
+
+    private static (int ExitCode, string Output) Run(string node, string script, string file)
+    {
+        var start = new ProcessStartInfo(node) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(script);
+        start.ArgumentList.Add(file);
+        using Process process = Process.Start(start)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(120)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("the SARIF validator did not finish within 120 s");
+        }
+
+        return (process.ExitCode, stdout.GetAwaiter().GetResult() + stderr.GetAwaiter().GetResult());
+    }
+
+    private static (string Node, string Script)? Validator([CallerFilePath] string thisFile = "")
+    {
+        DirectoryInfo? dir = new FileInfo(thisFile).Directory;
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SecureContainers.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        string? validatorDir = dir is null ? null : Path.Combine(dir.FullName, "eng", "sbom-validator");
+        string? node = (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => Path.Combine(p, OperatingSystem.IsWindows() ? "node.exe" : "node"))
+            .FirstOrDefault(File.Exists);
+
+        string? missing =
+            validatorDir is null ? "the repository root (SecureContainers.sln) was not found" :
+            node is null ? "'node' is not on PATH" :
+            !Directory.Exists(Path.Combine(validatorDir, "node_modules", "@microsoft", "jest-sarif")) || !Directory.Exists(Path.Combine(validatorDir, "node_modules", "ajv-draft-04"))
+                ? "eng/sbom-validator/node_modules lacks the SARIF schema or ajv-draft-04 (run 'npm ci' there)" :
+            null;
+        if (missing is null)
+        {
+            return (node!, Path.Combine(validatorDir!, "validate-sarif.mjs"));
+        }
+
+        Assert.False(Environment.GetEnvironmentVariable("SC_REQUIRE_VALIDATOR") == "1", $"SC_REQUIRE_VALIDATOR=1 but {missing}.");
+        return null;
+    }
+}
