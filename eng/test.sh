@@ -27,9 +27,15 @@ bash eng/testbed/build-fixtures.sh
 state="$repo/artifacts/testbed/registry-test"
 step "registry"
 bash eng/testbed/registry.sh start "$state"
-trap 'bash eng/testbed/registry.sh stop "$state" || true' EXIT
+feed="$repo/artifacts/testbed/nuget-feed-test"
+trap 'bash eng/testbed/registry.sh stop "$state" || true; bash eng/testbed/nuget-feed/serve.sh stop "$feed" || true' EXIT
 # shellcheck disable=SC1091
 set -a; . "$state/env"; set +a
+
+step "NuGet advisory feed"
+bash eng/testbed/nuget-feed/serve.sh start "$feed"
+# shellcheck disable=SC1091
+set -a; . "$feed/env"; set +a
 bash eng/testbed/push-fixtures.sh "$SC_TEST_REGISTRY"
 
 step "tests against $SC_TEST_REGISTRY"

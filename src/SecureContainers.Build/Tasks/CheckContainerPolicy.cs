@@ -72,6 +72,8 @@ public sealed partial class CheckContainerPolicy : SecureContainerTask
             item.SetMetadata("BaseImageDigest", r.BaseImage.ManifestDigest.ToString());
             item.SetMetadata("User", r.User.Value);
             item.SetMetadata("PinnedBaseImage", Pinned(r));
+            item.SetMetadata("BasePorts", string.Join(";", r.BaseImage.Configuration.ExposedPorts));
+            item.SetMetadata("RunsAsNonRoot", r.RunsAsNonRoot ? "true" : "false");
             return (ITaskItem)item;
         }).ToArray();
     }

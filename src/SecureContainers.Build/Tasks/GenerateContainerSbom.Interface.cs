@@ -81,6 +81,9 @@ public sealed partial class GenerateContainerSbom
     /// <summary>The destination registry's credentials rule: the SDK's generic credentials apply to the output registry.</summary>
     public string? OutputRegistry { get; set; }
 
+    /// <summary>The advisories the content gate matched (JSON written by <see cref="CheckPublishedContent"/>); missing for none.</summary>
+    public string? VulnerabilitiesFile { get; set; }
+
     /// <summary>The SBOM written, with <c>ImageDigest</c> and <c>RuntimeIdentifier</c> metadata.</summary>
     [Output]
     public ITaskItem? SbomFile { get; private set; }

@@ -1,5 +1,7 @@
 using System.Reflection;
 using System.Text;
+using System.Text.Json;
+using SecureContainers.Core.Vulnerabilities;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using SecureContainers.Core.Configuration;
@@ -54,6 +56,9 @@ public sealed partial class GenerateContainerSbom : SecureContainerTask
             BaseImageContents = await ReadBaseImageAsync(cancellationToken).ConfigureAwait(false),
             AppLayerDigest = AppLayer(),
             SpecVersion = specVersion,
+            Vulnerabilities = NullIfEmpty(VulnerabilitiesFile) is { } file && File.Exists(file)
+                ? JsonSerializer.Deserialize<SbomVulnerability[]>(await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false)) ?? []
+                : [],
         };
 
         SbomWriter.WriteToFile(SbomBuilder.Build(inputs, Sink), OutputFile);

@@ -77,8 +77,11 @@ public sealed class ContainerGate(RegistryClient registry, LayerScanner scanner,
                 continue;
             }
 
-            Report(NonRootPolicy.Evaluate(image, user, isWindows, lookupUid, request.Options.AllowRoot));
-            results.Add(new PlatformGateResult(rid, platform, baseImage, user, contents));
+            IReadOnlyList<Diagnostic> userFindings = NonRootPolicy.Evaluate(image, user, isWindows, lookupUid, request.Options.AllowRoot);
+            Report(userFindings);
+            bool root = userFindings.Any(f => f.Descriptor == UserDiagnostics.RunsAsRoot || f.Descriptor == UserDiagnostics.NameMapsToRoot
+                || f.Descriptor == UserDiagnostics.WindowsAdministrator || f.Descriptor == UserDiagnostics.RootAllowed);
+            results.Add(new PlatformGateResult(rid, platform, baseImage, user, contents) { RunsAsNonRoot = !root });
         }
 
         return results;

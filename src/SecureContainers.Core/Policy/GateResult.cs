@@ -7,4 +7,8 @@ namespace SecureContainers.Core.Policy;
 /// What the gate learned for one platform: the exact base manifest used, the user the image will get, and (for Linux
 /// bases that passed the trust check) what the base contains.
 /// </summary>
-public sealed record PlatformGateResult(string RuntimeIdentifier, Platform Platform, ResolvedImage BaseImage, EffectiveUser User, ImageContentsReport? Contents);
+public sealed record PlatformGateResult(string RuntimeIdentifier, Platform Platform, ResolvedImage BaseImage, EffectiveUser User, ImageContentsReport? Contents)
+{
+    /// <summary>False when the image runs as root or administrator (refused, or let through by SecureContainerAllowRoot).</summary>
+    public bool RunsAsNonRoot { get; init; } = true;
+}

@@ -49,7 +49,17 @@ public static partial class SbomBuilder
             },
             Components = components,
             Dependencies = graph.ToDependencies(),
+            Vulnerabilities = AffectingComponents(inputs.Vulnerabilities, components),
         };
+    }
+
+    private static IReadOnlyList<Vulnerabilities.SbomVulnerability> AffectingComponents(IReadOnlyList<Vulnerabilities.SbomVulnerability> vulnerabilities, List<SbomComponent> components)
+    {
+        HashSet<string> refs = components.Where(c => c.BomRef is not null).Select(c => c.BomRef!).ToHashSet(StringComparer.Ordinal);
+        return vulnerabilities
+            .Select(v => v with { Affects = v.Affects.Where(a => refs.Contains(a.Ref)).ToArray() })
+            .Where(v => v.Affects.Count > 0)
+            .ToArray();
     }
 
     private static SbomComponent ImageComponent(SbomInputs inputs)

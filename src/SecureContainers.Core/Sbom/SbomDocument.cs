@@ -36,6 +36,8 @@ public sealed record SbomDocument
     public IReadOnlyList<SbomComponent> Components { get; init; } = [];
 
     public IReadOnlyList<SbomDependency> Dependencies { get; init; } = [];
+
+    public IReadOnlyList<Vulnerabilities.SbomVulnerability> Vulnerabilities { get; init; } = [];
 }
 
 /// <summary>CycloneDX <c>metadata</c>: when, by which tools, and about what the BOM was made.</summary>

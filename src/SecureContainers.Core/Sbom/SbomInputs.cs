@@ -82,6 +82,12 @@ public sealed record SbomInputs
 
     /// <summary><c>SecureContainerSbomIncludeBuildDependencies</c>: also list <see cref="BuildOnlyNuGetLibraries"/>, with scope <c>excluded</c>.</summary>
     public bool IncludeBuildDependencies { get; init; }
+
+    /// <summary>
+    /// Advisories the vulnerability gate matched (suppressed ones with their analysis). Only those affecting a component
+    /// of this SBOM are written: a multi-RID build checks the union of the platforms' closures.
+    /// </summary>
+    public IReadOnlyList<Vulnerabilities.SbomVulnerability> Vulnerabilities { get; init; } = [];
 }
 
 /// <summary>A .NET runtime pack a self-contained app ships, e.g. <c>Microsoft.NETCore.App.Runtime.linux-x64</c> 10.0.0.</summary>

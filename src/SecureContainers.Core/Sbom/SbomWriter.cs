@@ -122,6 +122,13 @@ public static partial class SbomWriter
             }
 
             json.WriteEndArray();
+
+            if (document.Vulnerabilities.Count > 0)
+            {
+                json.WritePropertyName("vulnerabilities");
+                Vulnerabilities.SbomVulnerabilityWriter.WriteArray(json, document.Vulnerabilities);
+            }
+
             json.WriteEndObject();
         }
 

@@ -64,6 +64,10 @@ public sealed class SampleWorkspace
               </Target>
             </Project>
             """);
+        // Advisories come from the test bed's loopback feed, as a team would point NuGet audit at its own mirror.
+        string audit = TestBed.AdvisoryFeed is { } feed
+            ? $"""<auditSources><clear /><add key="advisories" value="{feed}" allowInsecureConnections="true" /></auditSources>"""
+            : string.Empty;
         File.WriteAllText(Path.Combine(target, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
@@ -72,12 +76,33 @@ public sealed class SampleWorkspace
                 <add key="artifacts" value="{TestBed.PackagesFeed}" />
                 <add key="nuget.org" value="https://api.nuget.org/v3/index.json" protocolVersion="3" />
               </packageSources>
+              {audit}
             </configuration>
             """);
         return new SampleWorkspace(target, Path.Combine(target, sample + ".csproj"));
     }
 
-    public void WriteFile(string relativePath, string content) => File.WriteAllText(Path.Combine(Directory, relativePath), content);
+    public void WriteFile(string relativePath, string content)
+    {
+        string path = Path.Combine(Directory, relativePath);
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+    }
+
+    /// <summary>Adds MSBuild XML (item groups, property groups) to the sample's project file.</summary>
+    public void AddToProject(string xml) =>
+        File.WriteAllText(ProjectFile, File.ReadAllText(ProjectFile).Replace("</Project>", xml + "\n</Project>", StringComparison.Ordinal));
+
+    public void ReplaceInProject(string oldText, string newText)
+    {
+        string text = File.ReadAllText(ProjectFile);
+        if (!text.Contains(oldText, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"'{oldText}' is not in {ProjectFile}");
+        }
+
+        File.WriteAllText(ProjectFile, text.Replace(oldText, newText, StringComparison.Ordinal));
+    }
 
     /// <summary>Runs `dotnet publish -t:PublishContainer` with the given MSBuild properties (name=value).</summary>
     public async Task<PublishResult> PublishAsync(IEnumerable<string> properties, IReadOnlyDictionary<string, string?>? environment = null, string verbosity = "minimal")

@@ -14,6 +14,9 @@ public static class TestBed
         ? r
         : throw new InvalidOperationException("SC_TEST_REGISTRY is not set: run the end-to-end tests through eng/test.sh, which starts the registry and pushes the fixtures.");
 
+    /// <summary>The loopback NuGet v3 feed with advisories (eng/testbed/nuget-feed), when eng/test.sh started it.</summary>
+    public static string? AdvisoryFeed => Environment.GetEnvironmentVariable("SC_TEST_NUGET_FEED") is { Length: > 0 } f ? f : null;
+
     public static string PackagesFeed => Path.Combine(RepoRoot, "artifacts", "packages");
 
     public static string FixturesFile => Path.Combine(RepoRoot, "artifacts", "testbed", "oci", "fixtures.json");

@@ -1,0 +1,191 @@
+using System.Text;
+using System.Text.Json;
+using SecureContainers.EndToEnd.Tests.Infrastructure;
+
+namespace SecureContainers.EndToEnd.Tests;
+
+/// <summary>Vulnerable packages, secrets and risky ports caught before push, with the SBOM and SARIF as evidence.</summary>
+[Collection(EndToEndCollection.Name)]
+public class ContentGateTests
+{
+    private const string NewtonsoftAdvisory = "GHSA-5crp-9r3c-p9vr";
+    private const string EncodingsAdvisory = "GHSA-ghhp-997w-qr28";
+    private const string PrivateKey = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgE2eT0o7b9qK3sP1x\nq8Yc7mZ2v4cN6hR1wXyT5uJ3aLehRANCAAQ4p0bq3o5Zr2Y9vTn8XwKc1dE6fG7h\n-----END PRIVATE KEY-----\n";
+
+    private static string[] Push(string repository, params string[] extra) =>
+    [
+        $"ContainerBaseImage={TestBed.BaseImage("aspnet:10.0")}",
+        $"ContainerRegistry={TestBed.Registry}",
+        $"ContainerRepository={repository}",
+        "ContainerImageTag=1.0",
+        .. extra,
+    ];
+
+    /// <summary>Restricted without the other Restricted rules (pinned base, signing), so the vulnerability rule is alone.</summary>
+    private static string[] Restricted(string repository) =>
+    [
+        $"ContainerBaseImage={Fixtures.Pinned("aspnet")}",
+        $"ContainerRegistry={TestBed.Registry}",
+        $"ContainerRepository={repository}",
+        "ContainerImageTag=1.0",
+        "SecureContainerProfile=Restricted",
+        "SecureContainerRequireSigning=false",
+    ];
+
+    private static string[] ScCodes(IEnumerable<string> codes) => codes.Where(c => c.StartsWith("SC", StringComparison.Ordinal)).Distinct().Order().ToArray();
+
+    private static SampleWorkspace VulnerableDirect(string name)
+    {
+        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", name);
+        sample.ReplaceInProject("Include=\"Newtonsoft.Json\" Version=\"13.0.3\"", "Include=\"Newtonsoft.Json\" Version=\"12.0.3\"");
+        return sample;
+    }
+
+    private static SampleWorkspace VulnerableTransitive(string name)
+    {
+        // Pruning drops packages the shared framework provides; with it off, WebEncoders 2.1.0 ships System.Text.Encodings.Web 4.5.0.
+        SampleWorkspace sample = SampleWorkspace.Create("ConsoleWorker", name);
+        sample.AddToProject("""
+            <PropertyGroup><RestoreEnablePackagePruning>false</RestoreEnablePackagePruning></PropertyGroup>
+            <ItemGroup><PackageReference Include="Microsoft.Extensions.WebEncoders" Version="2.1.0" /></ItemGroup>
+            """);
+        return sample;
+    }
+
+    [Fact]
+    public async Task VulnerableDirectPackageWarnsUnderBaselineAndIsRecordedInSbomAndSarif()
+    {
+        Assert.NotNull(TestBed.AdvisoryFeed);
+        SampleWorkspace sample = VulnerableDirect("vuln-direct");
+        PublishResult result = await sample.PublishAsync(Push("e2e/vuln-direct"));
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.Contains("SC7001", result.Warnings);
+        Assert.Contains(NewtonsoftAdvisory, result.Output);
+
+        string sbomPath = Path.Combine(sample.Directory, "bin", "Release", "securecontainers", "e2e_vuln-direct-linux-x64.cdx.json");
+        using JsonDocument sbom = JsonDocument.Parse(File.ReadAllBytes(sbomPath));
+        JsonElement vulnerability = Assert.Single(sbom.RootElement.GetProperty("vulnerabilities").EnumerateArray());
+        Assert.Equal(NewtonsoftAdvisory, vulnerability.GetProperty("id").GetString());
+        Assert.Equal("pkg:nuget/Newtonsoft.Json@12.0.3", vulnerability.GetProperty("affects")[0].GetProperty("ref").GetString());
+        Assert.True((await SbomFacts.ValidateAsync(sbomPath)).Succeeded);
+
+        string sarifPath = sbomPath.Replace(".cdx.json", ".sarif", StringComparison.Ordinal);
+        Assert.True(File.Exists(sarifPath), sarifPath);
+        Assert.Contains(NewtonsoftAdvisory, File.ReadAllText(sarifPath));
+        ProcessResult sarif = await ProcessRunner.RunAsync("node", [Path.Combine(TestBed.RepoRoot, "eng", "sbom-validator", "validate-sarif.mjs"), sarifPath], TestBed.RepoRoot);
+        Assert.True(sarif.Succeeded, sarif.Output);
+    }
+
+    [Fact]
+    public async Task VulnerableDirectPackageFailsRestrictedAndPushesNothing()
+    {
+        SampleWorkspace sample = VulnerableDirect("vuln-direct-restricted");
+        PublishResult result = await sample.PublishAsync(Restricted("e2e/vuln-direct-restricted"));
+
+        Assert.False(result.Succeeded, result.ToString());
+        Assert.Equal(["SC7001"], ScCodes(result.Errors));
+        Assert.Empty(await RegistryProbe.TagsAsync("e2e/vuln-direct-restricted"));
+    }
+
+    [Fact]
+    public async Task VulnerableTransitivePackageIsCaughtWithTheReferenceThatBringsIt()
+    {
+        SampleWorkspace sample = VulnerableTransitive("vuln-transitive");
+        PublishResult result = await sample.PublishAsync(Restricted("e2e/vuln-transitive"));
+
+        Assert.False(result.Succeeded, result.ToString());
+        Assert.Equal(["SC7001"], ScCodes(result.Errors));
+        Assert.Contains(EncodingsAdvisory, result.Output);
+        Assert.Contains("Microsoft.Extensions.WebEncoders", result.Output);
+        Assert.Empty(await RegistryProbe.TagsAsync("e2e/vuln-transitive"));
+    }
+
+    [Fact]
+    public async Task SuppressedAdvisoryPassesWithItsJustificationInTheSbom()
+    {
+        SampleWorkspace sample = VulnerableDirect("vuln-suppressed");
+        sample.AddToProject($"""
+            <ItemGroup>
+              <SecureContainerVulnerabilitySuppression Include="{NewtonsoftAdvisory}" Justification="Only JsonConvert.SerializeObject of our own types is used; the DoS needs attacker-controlled JSON input." />
+            </ItemGroup>
+            """);
+        PublishResult result = await sample.PublishAsync(Restricted("e2e/vuln-suppressed"));
+
+        Assert.True(result.Succeeded, result.ToString());
+        string sbomPath = Path.Combine(sample.Directory, "bin", "Release", "securecontainers", "e2e_vuln-suppressed-linux-x64.cdx.json");
+        using JsonDocument sbom = JsonDocument.Parse(File.ReadAllBytes(sbomPath));
+        JsonElement analysis = Assert.Single(sbom.RootElement.GetProperty("vulnerabilities").EnumerateArray()).GetProperty("analysis");
+        Assert.Contains("attacker-controlled JSON", analysis.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task PrivateKeyInThePublishOutputFailsAndIsNeverPrinted()
+    {
+        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "secret-key");
+        sample.WriteFile("certs/server.pem", PrivateKey);
+        sample.AddToProject("""<ItemGroup><None Include="certs/server.pem" CopyToPublishDirectory="PreserveNewest" /></ItemGroup>""");
+        PublishResult result = await sample.PublishAsync(Push("e2e/secret-key"));
+
+        Assert.False(result.Succeeded, result.ToString());
+        Assert.Contains("SC7101", result.Errors);
+        Assert.Contains("certs/server.pem", result.Output);
+        string keyLine = PrivateKey.Split('\n')[1];
+        Assert.DoesNotContain(keyLine, result.Output);
+        foreach (string file in Directory.GetFiles(Path.Combine(sample.Directory, "bin", "Release", "securecontainers")))
+        {
+            Assert.DoesNotContain(keyLine, File.ReadAllText(file));
+        }
+
+        Assert.Empty(await RegistryProbe.TagsAsync("e2e/secret-key"));
+    }
+
+    [Fact]
+    public async Task ExcludedSecretWithJustificationPasses()
+    {
+        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "secret-excluded");
+        sample.WriteFile("certs/server.pem", PrivateKey);
+        sample.AddToProject("""
+            <ItemGroup>
+              <None Include="certs/server.pem" CopyToPublishDirectory="PreserveNewest" />
+              <SecureContainerSecretScanExclude Include="certs/" Justification="Throw-away key for the integration test environment, rotated daily." />
+            </ItemGroup>
+            """);
+        PublishResult result = await sample.PublishAsync(Push("e2e/secret-excluded"));
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.DoesNotContain("SC7101", result.Errors);
+    }
+
+    [Fact]
+    public async Task SecretLookingConfigurationWarnsWithoutShowingValues()
+    {
+        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "secret-config");
+        sample.WriteFile("appsettings.json", """{ "Database": { "Password": "hunter2-but-longer" } }""");
+        sample.AddToProject("""<ItemGroup><ContainerEnvironmentVariable Include="PAYMENTS_API_TOKEN" Value="tok_live_abcdef0123456789" /></ItemGroup>""");
+        PublishResult result = await sample.PublishAsync(Push("e2e/secret-config"));
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.Contains("SC7120", result.Warnings);
+        Assert.Contains("SC7123", result.Warnings);
+        Assert.DoesNotContain("hunter2-but-longer", result.Output);
+        Assert.DoesNotContain("tok_live_abcdef0123456789", result.Output);
+    }
+
+    [Fact]
+    public async Task ExposingSshIsAnErrorAndAPrivilegedPortAWarning()
+    {
+        SampleWorkspace ssh = SampleWorkspace.Create("AspNetApi", "port-22");
+        ssh.AddToProject("""<ItemGroup><ContainerPort Include="22" Type="tcp" /></ItemGroup>""");
+        PublishResult refused = await ssh.PublishAsync(Push("e2e/port-22"));
+        Assert.False(refused.Succeeded, refused.ToString());
+        Assert.Equal(["SC7150"], ScCodes(refused.Errors));
+        Assert.Empty(await RegistryProbe.TagsAsync("e2e/port-22"));
+
+        SampleWorkspace http = SampleWorkspace.Create("AspNetApi", "port-80");
+        http.AddToProject("""<ItemGroup><ContainerPort Include="80" Type="tcp" /></ItemGroup>""");
+        PublishResult warned = await http.PublishAsync(Push("e2e/port-80"));
+        Assert.True(warned.Succeeded, warned.ToString());
+        Assert.Contains("SC7151", warned.Warnings);
+    }
+}
