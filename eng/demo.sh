@@ -14,9 +14,10 @@ step "install what the test bed needs (Debian packages, npm validator)"
 bash eng/install-deps.sh
 (cd eng/sbom-validator && { [ -d node_modules ] || npm ci --no-audit --no-fund --silent; })
 
-step "pack SecureContainers.Build into artifacts/packages"
+step "pack SecureContainers.Build and the securecontainers tool into artifacts/packages"
 rm -f artifacts/packages/SecureContainers.*.nupkg
 dotnet pack src/SecureContainers.Build -c Release -nodeReuse:false -clp:NoSummary
+dotnet pack src/SecureContainers.Cli -c Release -nodeReuse:false -clp:NoSummary
 
 step "base images from Debian packages, and a registry on loopback"
 bash eng/testbed/build-fixtures.sh
@@ -52,15 +53,27 @@ cat > "$work/nuget.config" <<XML
 XML
 export NUGET_PACKAGES="$work/packages"
 
-step "publish the ASP.NET sample on a non-root base: pushed, with an SBOM"
+step "install the securecontainers tool and make a signing key (password from the environment, as in CI)"
+dotnet tool install --tool-path "$work/tools" --add-source "$repo/artifacts/packages" SecureContainers.Cli --version 0.1.0 >/dev/null
+sc="$work/tools/securecontainers"
+export SECURECONTAINERS_KEY_PASSWORD="demo-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
+"$sc" keygen --output "$work/keys"
+
+step "publish the ASP.NET sample on a non-root base: gated, pushed, SBOM attached, signed and attested"
 dotnet publish "$work/AspNetApi" -t:PublishContainer -c Release -nodeReuse:false -clp:NoSummary \
   -p:ContainerBaseImage="$registry/base/aspnet:10.0" -p:ContainerRegistry="$registry" \
-  -p:ContainerRepository=demo/aspnetapi -p:ContainerImageTag=1.0
+  -p:ContainerRepository=demo/aspnetapi -p:ContainerImageTag=1.0 \
+  -p:SecureContainerSigningKey="$work/keys/securecontainers.key"
 sbom="$work/AspNetApi/bin/Release/securecontainers/demo_aspnetapi-linux-x64.cdx.json"
 node eng/sbom-validator/validate.mjs "$sbom" 1.6
 echo "SBOM components:"
 jq -r '.components[] | "  \(.type)\t\(.name) \(.version)"' "$sbom"
 echo "image: $(jq -r '.metadata.component.purl' "$sbom")"
+
+step "verify before deploy, as a release pipeline would: signature, SBOM and provenance attestations"
+"$sc" verify "$registry/demo/aspnetapi:1.0" --key "$work/keys/securecontainers.pub" --require-sbom --require-provenance
+"$sc" sbom "$registry/demo/aspnetapi:1.0" -o "$work/fetched.cdx.json"
+cmp "$sbom" "$work/fetched.cdx.json" && echo "the SBOM attached in the registry is the one written by the build"
 
 step "publish the same app on a base that runs as root: refused, nothing pushed"
 if dotnet publish "$work/AspNetApi" -t:PublishContainer -c Release -nodeReuse:false -clp:NoSummary \

@@ -1,3 +1,4 @@
+using SecureContainers.Core.Configuration;
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using SecureContainers.Cli.Commands;
@@ -33,7 +34,7 @@ public static class CliApp
                 : new[] { ToolName }.Concat(CommandPath(parse.CommandResult.Command, root)));
             foreach (var error in parse.Errors)
             {
-                context.Report(CliDiagnostics.InvalidCommandLine.Create(error.Message, commandPath));
+                context.Report(CommandLineDiagnostics.InvalidCommandLine.Create(error.Message, commandPath));
             }
 
             return (int)ExitCode.UsageError;

@@ -1,3 +1,4 @@
+using SecureContainers.Core.Configuration;
 using System.Text.RegularExpressions;
 using SecureContainers.Core.Diagnostics;
 using SecureContainers.Core.Oci;
@@ -12,7 +13,7 @@ internal static partial class PlatformText
         Match m = Pattern().Match(text);
         if (!m.Success)
         {
-            throw new SecureContainerException(CliDiagnostics.InvalidPlatform.Create(text));
+            throw new SecureContainerException(CommandLineDiagnostics.InvalidPlatform.Create(text));
         }
 
         return new Platform(m.Groups["os"].Value, m.Groups["arch"].Value, m.Groups["variant"].Success ? m.Groups["variant"].Value : null);

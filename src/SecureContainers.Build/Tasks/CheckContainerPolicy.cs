@@ -60,6 +60,8 @@ public sealed partial class CheckContainerPolicy : SecureContainerTask
 
         foreach (PlatformGateResult r in results.Where(r => r.Contents is not null))
         {
+            // The SBOM task, after the push, needs the same contents: hand them over in memory instead of re-reading.
+            BuildEngine4.RegisterTaskObject(BaseContentsKey(Pinned(r), r.RuntimeIdentifier), r.Contents, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: true);
             Log.LogMessage(MessageImportance.High, "SecureContainers: base image {0} for {1}: {2}", Pinned(r), r.Platform, BaseImageSummary.Describe(r.Contents!));
         }
 
@@ -84,6 +86,10 @@ public sealed partial class CheckContainerPolicy : SecureContainerTask
         ImageReference reference = r.BaseImage.Reference;
         return $"{reference.Registry}/{reference.Repository}{(reference.Tag is null ? "" : ":" + reference.Tag)}@{r.BaseImage.ReferenceDigest}";
     }
+
+    /// <summary>Content-addressed (pinned digest and platform), so any project of the build may share it.</summary>
+    internal static string BaseContentsKey(string pinnedBaseImage, string runtimeIdentifier) =>
+        $"SecureContainers.BaseImageContents|{pinnedBaseImage}|{runtimeIdentifier}";
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

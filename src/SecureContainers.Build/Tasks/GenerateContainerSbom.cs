@@ -82,6 +82,11 @@ public sealed partial class GenerateContainerSbom : SecureContainerTask
             return null;
         }
 
+        if (BuildEngine4.GetRegisteredTaskObject(CheckContainerPolicy.BaseContentsKey(pinned, rid), RegisteredTaskObjectLifetime.Build) is ImageContentsReport fromGate)
+        {
+            return fromGate;
+        }
+
         using RegistryClient registry = new(RegistryClientOptions.FromEnvironment(Environment.GetEnvironmentVariable, outputRegistry: NullIfEmpty(OutputRegistry)));
         ResolvedImage baseImage = await registry.ResolveAsync(ImageReference.Parse(pinned), Platform.FromRuntimeIdentifier(rid), cancellationToken).ConfigureAwait(false);
         LayerScanner scanner = new(LayerScanLimits.Default, new LayerScanCache(NullIfEmpty(CacheDirectory) ?? LayerScanCache.DefaultDirectory));

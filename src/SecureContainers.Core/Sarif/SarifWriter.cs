@@ -1,3 +1,4 @@
+using SecureContainers.Core.IO;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -95,37 +96,8 @@ public static class SarifWriter
     }
 
     /// <summary>Writes the log atomically (temporary file in the same folder, then rename); I/O failures are SC7190.</summary>
-    public static void WriteToFile(SarifRun run, string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[] content = Write(run);
-        string fullPath = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException($"'{path}' has no folder.", nameof(path));
-        string temp = Path.Combine(directory, "." + Path.GetFileName(fullPath) + "." + Guid.NewGuid().ToString("N") + ".tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(content);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, fullPath, overwrite: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            try
-            {
-                File.Delete(temp);
-            }
-            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
-            {
-                // The temporary file is harmless; the original failure is the one to report.
-            }
-
-            throw new SecureContainerException(SarifDiagnostics.WriteFailed.Create(fullPath, ex.Message), ex);
-        }
-    }
+    public static void WriteToFile(SarifRun run, string path) =>
+        AtomicFile.Write(path, Write(run), (target, message) => SarifDiagnostics.WriteFailed.Create(target, message));
 
     /// <summary>SARIF's level keyword.</summary>
     public static string LevelName(SarifLevel level) => level switch

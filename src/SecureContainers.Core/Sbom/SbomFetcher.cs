@@ -1,3 +1,4 @@
+using SecureContainers.Core.IO;
 using System.Globalization;
 using System.Text.Json;
 using SecureContainers.Core.Diagnostics;
@@ -98,36 +99,8 @@ public sealed class SbomFetcher
     /// Writes <paramref name="content"/> to <paramref name="path"/> through a temporary file in the same folder and a
     /// rename, so no half-written SBOM is ever seen and a failure keeps the previous file. I/O failures are SC5007.
     /// </summary>
-    public static void WriteFile(ReadOnlySpan<byte> content, string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        string fullPath = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(fullPath) ?? fullPath;
-        string temp = Path.Combine(directory, "." + Path.GetFileName(fullPath) + "." + Guid.NewGuid().ToString("N") + ".tmp");
-        try
-        {
-            using (FileStream stream = new(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(content);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, fullPath, overwrite: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            try
-            {
-                File.Delete(temp);
-            }
-            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
-            {
-                // The original failure is the one to report.
-            }
-
-            throw new SecureContainerException(SbomDiagnostics.WriteFailed.Create(fullPath, ex.Message), ex);
-        }
-    }
+    public static void WriteFile(ReadOnlySpan<byte> content, string path) =>
+        AtomicFile.Write(path, content, (target, message) => SbomDiagnostics.WriteFailed.Create(target, message));
 
     private async Task<(Digest Digest, Platform? Platform, ImageReference Pinned)> ResolveOnceAsync(ImageReference image, Platform? platform, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using SecureContainers.Core.IO;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Encodings.Web;
@@ -41,30 +42,8 @@ public static partial class SbomWriter
     /// that is then renamed over the target, so readers never see a half-written SBOM and a failure leaves the
     /// previous file untouched. I/O failures are SC5007.
     /// </summary>
-    public static void WriteToFile(SbomDocument document, string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[] content = Write(document);
-
-        string fullPath = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException($"'{path}' has no folder.", nameof(path));
-        string temp = Path.Combine(directory, "." + Path.GetFileName(fullPath) + "." + Guid.NewGuid().ToString("N") + ".tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(content);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, fullPath, overwrite: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            TryDelete(temp);
-            throw new SecureContainerException(SbomDiagnostics.WriteFailed.Create(fullPath, ex.Message), ex);
-        }
-    }
+    public static void WriteToFile(SbomDocument document, string path) =>
+        AtomicFile.Write(path, Write(document), (target, message) => SbomDiagnostics.WriteFailed.Create(target, message));
 
     /// <summary>CycloneDX date-time in UTC to whole seconds, e.g. <c>2023-11-14T22:13:20Z</c>.</summary>
     public static string FormatTimestamp(DateTimeOffset timestamp) =>
@@ -425,18 +404,6 @@ public static partial class SbomWriter
         SbomHashAlgorithm.Sha512 => "SHA-512",
         _ => throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "Unknown hash algorithm."),
     };
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // The original failure is what the user must act on; a stray temp file is named with a leading dot.
-        }
-    }
 
     [GeneratedRegex("^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", RegexOptions.CultureInvariant)]
     private static partial Regex SerialNumberPattern();

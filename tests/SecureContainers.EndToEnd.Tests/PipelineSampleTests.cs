@@ -1,0 +1,56 @@
+using System.Text.Json;
+using SecureContainers.EndToEnd.Tests.Infrastructure;
+
+namespace SecureContainers.EndToEnd.Tests;
+
+/// <summary>
+/// The pipeline samples cannot rot: both definitions run samples/pipelines/release.sh, and this test runs that same
+/// script against the test registry with a key from `securecontainers keygen`.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public class PipelineSampleTests(SigningKeys keys) : IClassFixture<SigningKeys>
+{
+    private static string Pipelines => Path.Combine(TestBed.RepoRoot, "samples", "pipelines");
+
+    [Theory]
+    [InlineData("github-actions.yml")]
+    [InlineData("azure-pipelines.yml")]
+    public void PipelineDefinitionsRunTheTestedReleaseScript(string definition)
+    {
+        string yaml = File.ReadAllText(Path.Combine(Pipelines, definition));
+        Assert.Contains("samples/pipelines/release.sh", yaml);
+        Assert.Contains("SECURECONTAINERS_KEY_PASSWORD", yaml);
+        Assert.Contains("dotnet tool install --global SecureContainers.Cli", yaml);
+    }
+
+    [Fact]
+    public async Task ReleaseScriptPublishesVerifiesAndKeepsTheSbom()
+    {
+        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "pipeline");
+        string output = Path.Combine(sample.Directory, "release");
+        await CliTool.RunAsync(["--help"]);
+        string toolDirectory = Path.Combine(TestBed.WorkRoot, "tools");
+
+        Dictionary<string, string?> environment = new(keys.Environment)
+        {
+            ["PROJECT"] = sample.ProjectFile,
+            ["REGISTRY"] = TestBed.Registry,
+            ["REPOSITORY"] = "e2e/pipeline",
+            ["TAG"] = "2.0.0",
+            ["SIGNING_KEY_FILE"] = keys.PrivateKey,
+            ["PUBLIC_KEY_FILE"] = keys.PublicKey,
+            ["OUT_DIR"] = output,
+            ["PUBLISH_ARGS"] = $"-p:ContainerBaseImage={TestBed.BaseImage("aspnet:10.0")} -nodeReuse:false",
+            ["SECURECONTAINERS"] = Path.Combine(toolDirectory, "securecontainers"),
+            ["NUGET_PACKAGES"] = TestBed.NuGetPackages,
+            ["MSBUILDDISABLENODEREUSE"] = "1",
+        };
+        ProcessResult release = await ProcessRunner.RunAsync("bash", [Path.Combine(Pipelines, "release.sh")], sample.Directory, environment, TimeSpan.FromMinutes(8));
+
+        Assert.True(release.Succeeded, release.Output);
+        using JsonDocument verification = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(output, "verification.json")));
+        Assert.True(verification.RootElement.GetProperty("verified").GetBoolean(), verification.RootElement.ToString());
+        string local = Path.Combine(sample.Directory, "bin", "Release", "securecontainers", "e2e_pipeline-linux-x64.cdx.json");
+        Assert.Equal(File.ReadAllBytes(local), File.ReadAllBytes(Path.Combine(output, "sbom.cdx.json")));
+    }
+}
