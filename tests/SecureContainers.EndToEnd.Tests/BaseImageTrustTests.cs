@@ -33,7 +33,7 @@ public class BaseImageTrustTests
     public async Task RestrictedRefusesATagOnlyBaseWithThePinnedReference()
     {
         SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "restricted-tag");
-        PublishResult result = await sample.PublishAsync(Push(TestBed.BaseImage("aspnet:10.0"), "e2e/restricted-tag", "SecureContainerProfile=Restricted"));
+        PublishResult result = await sample.PublishAsync(Push(TestBed.BaseImage("aspnet:10.0"), "e2e/restricted-tag", "SecureContainerProfile=Restricted", "SecureContainerRequireSigning=false"));
 
         Assert.False(result.Succeeded, result.ToString());
         Assert.Equal(["SC4102"], ScCodes(result.Errors));
@@ -46,7 +46,7 @@ public class BaseImageTrustTests
     {
         SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "restricted-ok");
         string cache = Path.Combine(sample.Directory, "layer-cache");
-        PublishResult result = await sample.PublishAsync(Push(Fixtures.Pinned("aspnet"), "e2e/restricted-ok", "SecureContainerProfile=Restricted", $"SecureContainerCacheDirectory={cache}"));
+        PublishResult result = await sample.PublishAsync(Push(Fixtures.Pinned("aspnet"), "e2e/restricted-ok", "SecureContainerProfile=Restricted", "SecureContainerRequireSigning=false", $"SecureContainerCacheDirectory={cache}"));
 
         Assert.True(result.Succeeded, result.ToString());
         Assert.Empty(ScCodes(result.Warnings));
@@ -58,28 +58,38 @@ public class BaseImageTrustTests
         }
     }
 
+    /// <summary>
+    /// The fat base's hygiene findings are warnings under Baseline. It also exposes port 22, which the port rule refuses in
+    /// every profile (the SDK keeps a base image's exposed ports), so this base can never be published: the only error
+    /// is that one.
+    /// </summary>
     [Fact]
-    public async Task FatBasePassesBaselineWithOneWarningPerFinding()
+    public async Task FatBaseHygieneFindingsAreOneWarningEachUnderBaseline()
     {
         SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "fat-baseline");
         PublishResult result = await sample.PublishAsync(Push(TestBed.BaseImage("fat:12"), "e2e/fat-baseline", "ContainerUser=1654"));
 
-        Assert.True(result.Succeeded, result.ToString());
         Assert.Equal(["SC4110", "SC4111", "SC4112", "SC4113"], ScCodes(result.Warnings).Intersect(["SC4110", "SC4111", "SC4112", "SC4113"]));
+        foreach (string code in new[] { "SC4110", "SC4111", "SC4112", "SC4113" })
+        {
+            Assert.Single(result.Output.Split('\n'), l => l.Contains($"warning {code}:", StringComparison.Ordinal));
+        }
+
         Assert.Contains("/usr/sbin/sshd", result.Output);
-        Assert.Contains("1.0", await RegistryProbe.TagsAsync("e2e/fat-baseline"));
+        Assert.Equal(["SC7150"], ScCodes(result.Errors));
+        Assert.Empty(await RegistryProbe.TagsAsync("e2e/fat-baseline"));
     }
 
     [Fact]
     public async Task FatBaseFailsRestrictedWithOneErrorPerFindingAndPushesNothing()
     {
         SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "fat-restricted");
-        PublishResult result = await sample.PublishAsync(Push(Fixtures.Pinned("fat"), "e2e/fat-restricted", "ContainerUser=1654", "SecureContainerProfile=Restricted"));
+        PublishResult result = await sample.PublishAsync(Push(Fixtures.Pinned("fat"), "e2e/fat-restricted", "ContainerUser=1654", "SecureContainerProfile=Restricted", "SecureContainerRequireSigning=false"));
 
         Assert.False(result.Succeeded, result.ToString());
         string[] errors = ScCodes(result.Errors);
         Assert.Equal(["SC4110", "SC4111", "SC4112", "SC4113"], errors.Intersect(["SC4110", "SC4111", "SC4112", "SC4113"]));
-        Assert.All(errors, c => Assert.StartsWith("SC411", c));
+        Assert.All(errors, c => Assert.True(c.StartsWith("SC411", StringComparison.Ordinal) || c == "SC7150", c));
         foreach (string code in errors)
         {
             Assert.Single(result.Output.Split('\n'), l => l.Contains($"error {code}:", StringComparison.Ordinal));
