@@ -97,49 +97,8 @@ public sealed class SarifSchemaValidationTests : IDisposable
         return path;
     }
 
-    private static (int ExitCode, string Output) Run(string node, string script, string file)
-    {
-        var start = new ProcessStartInfo(node) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(script);
-        start.ArgumentList.Add(file);
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(120)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("the SARIF validator did not finish within 120 s");
-        }
+    private static (string Node, string Script)? Validator() =>
+        NodeValidator.Find("validate-sarif.mjs", [Path.Combine("@microsoft", "jest-sarif"), "ajv-draft-04"]);
 
-        return (process.ExitCode, stdout.GetAwaiter().GetResult() + stderr.GetAwaiter().GetResult());
-    }
-
-    private static (string Node, string Script)? Validator([CallerFilePath] string thisFile = "")
-    {
-        DirectoryInfo? dir = new FileInfo(thisFile).Directory;
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SecureContainers.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        string? validatorDir = dir is null ? null : Path.Combine(dir.FullName, "eng", "sbom-validator");
-        string? node = (Environment.GetEnvironmentVariable("PATH") ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(p => Path.Combine(p, OperatingSystem.IsWindows() ? "node.exe" : "node"))
-            .FirstOrDefault(File.Exists);
-
-        string? missing =
-            validatorDir is null ? "the repository root (SecureContainers.sln) was not found" :
-            node is null ? "'node' is not on PATH" :
-            !Directory.Exists(Path.Combine(validatorDir, "node_modules", "@microsoft", "jest-sarif")) || !Directory.Exists(Path.Combine(validatorDir, "node_modules", "ajv-draft-04"))
-                ? "eng/sbom-validator/node_modules lacks the SARIF schema or ajv-draft-04 (run 'npm ci' there)" :
-            null;
-        if (missing is null)
-        {
-            return (node!, Path.Combine(validatorDir!, "validate-sarif.mjs"));
-        }
-
-        Assert.False(Environment.GetEnvironmentVariable("SC_REQUIRE_VALIDATOR") == "1", $"SC_REQUIRE_VALIDATOR=1 but {missing}.");
-        return null;
-    }
+    private static (int ExitCode, string Output) Run(string node, string script, string file) => NodeValidator.Run(node, script, file);
 }

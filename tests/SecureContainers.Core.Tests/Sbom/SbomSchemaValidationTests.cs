@@ -161,50 +161,9 @@ public sealed class SbomSchemaValidationTests : IDisposable
         return path;
     }
 
-    private static (int ExitCode, string Output) Run(string node, string script, string file, string specVersion = "1.6")
-    {
-        var start = new ProcessStartInfo(node) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(script);
-        start.ArgumentList.Add(file);
-        start.ArgumentList.Add(specVersion);
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(120)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("the SBOM validator did not finish within 120 s");
-        }
+    private static (string Node, string Script)? Validator() =>
+        NodeValidator.Find("validate.mjs", [Path.Combine("@cyclonedx", "cyclonedx-library")]);
 
-        return (process.ExitCode, stdout.GetAwaiter().GetResult() + stderr.GetAwaiter().GetResult());
-    }
-
-    /// <summary>The node executable and validate.mjs, or null (test returns) when they are not installed.</summary>
-    private static (string Node, string Script)? Validator([CallerFilePath] string thisFile = "")
-    {
-        DirectoryInfo? dir = new FileInfo(thisFile).Directory;
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SecureContainers.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        string? validatorDir = dir is null ? null : Path.Combine(dir.FullName, "eng", "sbom-validator");
-        string? node = (Environment.GetEnvironmentVariable("PATH") ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(p => Path.Combine(p, OperatingSystem.IsWindows() ? "node.exe" : "node"))
-            .FirstOrDefault(File.Exists);
-
-        string? missing =
-            validatorDir is null ? "the repository root (SecureContainers.sln) was not found" :
-            node is null ? "'node' is not on PATH" :
-            !Directory.Exists(Path.Combine(validatorDir, "node_modules", "@cyclonedx", "cyclonedx-library")) ? "eng/sbom-validator/node_modules is missing (run 'npm ci' there)" :
-            null;
-        if (missing is null)
-        {
-            return (node!, Path.Combine(validatorDir!, "validate.mjs"));
-        }
-
-        Assert.False(Environment.GetEnvironmentVariable("SC_REQUIRE_VALIDATOR") == "1", $"SC_REQUIRE_VALIDATOR=1 but {missing}.");
-        return null;
-    }
+    private static (int ExitCode, string Output) Run(string node, string script, string file, string specVersion = "1.6") =>
+        NodeValidator.Run(node, script, file, specVersion);
 }
