@@ -21,6 +21,9 @@ dotnet pack src/SecureContainers.Cli -c Release -nodeReuse:false -clp:NoSummary
 step "SBOM validator (npm)"
 (cd eng/sbom-validator && { [ -d node_modules ] || npm ci --no-audit --no-fund --silent; })
 
+step "cdxgen, the peer SBOM generator the comparison test runs (npm)"
+(cd eng/cdxgen && { [ -d node_modules ] || npm ci --no-audit --no-fund --silent; })
+
 step "base image fixtures"
 bash eng/testbed/build-fixtures.sh
 

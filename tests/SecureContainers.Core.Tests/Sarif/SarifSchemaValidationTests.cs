@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using System.Text;
 using SecureContainers.Core.Sarif;
 using SecureContainers.Core.Secrets;
