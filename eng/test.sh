@@ -22,7 +22,9 @@ step "SBOM validator (npm)"
 (cd eng/sbom-validator && { [ -d node_modules ] || npm ci --no-audit --no-fund --silent; })
 
 step "cdxgen, the peer SBOM generator the comparison test runs (npm)"
-(cd eng/cdxgen && { [ -d node_modules ] || npm ci --no-audit --no-fund --silent; })
+# `npm install`, not `npm ci`: cdxgen's platform binaries are optional dependencies, and a registry that serves
+# only this platform's leaves them out of the lock, which `npm ci` rejects; install keeps the locked versions.
+(cd eng/cdxgen && { [ -d node_modules ] || npm install --no-audit --no-fund --silent; })
 
 step "base image fixtures"
 bash eng/testbed/build-fixtures.sh
