@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using SecureContainers.Core.Oci;
 
 namespace SecureContainers.Core.Layers;
@@ -13,12 +12,6 @@ namespace SecureContainers.Core.Layers;
 /// </summary>
 public sealed class LayerScanCache
 {
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        Converters = { new DigestJsonConverter() },
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
     public LayerScanCache(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
@@ -52,7 +45,7 @@ public sealed class LayerScanCache
         try
         {
             await using FileStream stream = new(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 65536, useAsync: true);
-            LayerScanResult? result = await JsonSerializer.DeserializeAsync<LayerScanResult>(stream, JsonOptions, ct).ConfigureAwait(false);
+            LayerScanResult? result = await JsonSerializer.DeserializeAsync(stream, LayerScanJsonContext.Default.LayerScanResult, ct).ConfigureAwait(false);
             return result is not null && IsWellFormed(result, digest) ? result : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or NotSupportedException)
@@ -72,7 +65,7 @@ public sealed class LayerScanCache
             System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             await using (FileStream stream = new(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 65536, useAsync: true))
             {
-                await JsonSerializer.SerializeAsync(stream, result, JsonOptions, ct).ConfigureAwait(false);
+                await JsonSerializer.SerializeAsync(stream, result, LayerScanJsonContext.Default.LayerScanResult, ct).ConfigureAwait(false);
             }
 
             // rename(2) replaces atomically: readers see the old file or the new one, never a mix.
