@@ -8,7 +8,7 @@
 # Usage: bench/publish-bench.sh [RUNS]         (default 10 runs per mode; needs the test bed: eng/testbed/build-fixtures.sh)
 # Env:   BENCH_STATE=/tmp/bench-reg  registry and advisory feed state folders (started and stopped here)
 #        KEEP=1                      keep the temp folder (sample copy, feed, binlogs, results)
-# Uses hyperfine when installed (apt-get install hyperfine), else an interleaved bash loop. Build servers are
+# Runs the two modes interleaved and reports wall and CPU time. Build servers are
 # disabled (--disable-build-servers) so that no MSBuild node outlives the script or is shared with other builds;
 # each run therefore pays MSBuild's and the tasks' start-up, in both modes alike.
 set -euo pipefail
@@ -87,40 +87,32 @@ ${secure% --no-restore} > "$tmp/first-secure.log" 2>&1 || { cat "$tmp/first-secu
 find "$tmp/secure/bin" -name '*.cdx.json' | grep -q . || { echo "no SBOM written by the secure publish; see $tmp/first-secure.log"; KEEP=1; exit 1; }
 
 echo "# $(date -u +%F) $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), dotnet $(dotnet --version), $runs runs per mode"
-if command -v hyperfine >/dev/null; then
-  hyperfine --warmup 2 --runs "$runs" --export-json "$tmp/hyperfine.json" -n plain "$plain" -n secure "$secure"
-  python3 - "$tmp/hyperfine.json" <<'EOF'
-import json, sys
-r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
-p, s = r["plain"], r["secure"]
-print(f"plain  {p['mean']:.2f} s ± {p['stddev']:.2f} (median {p['median']:.2f})")
-print(f"secure {s['mean']:.2f} s ± {s['stddev']:.2f} (median {s['median']:.2f})")
-print(f"secure / plain = {s['mean'] / p['mean']:.3f} (mean), {s['median'] / p['median']:.3f} (median); budget <= 1.15")
-cpu = lambda x: x["user"] + x["system"]
-print(f"CPU (user+sys) per run: plain {cpu(p):.2f} s, secure {cpu(s):.2f} s, ratio {cpu(s) / cpu(p):.3f} (less sensitive to other load)")
+# Interleaved (plain, secure, plain, secure, ...) after two warm-up pairs, so that load from elsewhere on the machine
+# hits both modes alike; hyperfine would time all plain runs first. CPU time is user+sys of the whole process tree.
+python3 - "$runs" "$plain" "$secure" <<'EOF'
+import os, resource, shlex, statistics as st, subprocess, sys, time
+runs, cmds = int(sys.argv[1]), {"plain": shlex.split(sys.argv[2]), "secure": shlex.split(sys.argv[3])}
+def once(cmd):
+    c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    t1 = time.perf_counter()
+    c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return t1 - t0, (c1.ru_utime - c0.ru_utime) + (c1.ru_stime - c0.ru_stime)
+for _ in range(2):
+    for m in cmds: once(cmds[m])
+wall, cpu = {m: [] for m in cmds}, {m: [] for m in cmds}
+for _ in range(runs):
+    for m in cmds:
+        w, c = once(cmds[m]); wall[m].append(w); cpu[m].append(c)
+for m in cmds:
+    print(f"{m:6} wall {st.mean(wall[m]):.2f} s ± {st.stdev(wall[m]):.2f} (median {st.median(wall[m]):.2f}, min {min(wall[m]):.2f}); CPU {st.mean(cpu[m]):.2f} s (median {st.median(cpu[m]):.2f})")
+r = lambda d, f: f(d["secure"]) / f(d["plain"])
+print(f"secure / plain: wall {r(wall, st.mean):.3f} (mean), {r(wall, st.median):.3f} (median), {r(wall, min):.3f} (min); "
+      f"CPU {r(cpu, st.mean):.3f} (mean), {r(cpu, st.median):.3f} (median); budget <= 1.15")
+print(f"secure - plain: wall {st.median(wall['secure']) - st.median(wall['plain']):.3f} s, CPU {st.median(cpu['secure']) - st.median(cpu['plain']):.3f} s (medians)")
 EOF
-else
-  # Interleaved so that load from elsewhere hits both modes alike.
-  for mode in plain secure; do $([ $mode = plain ] && echo "$plain" || echo "$secure") >/dev/null 2>&1; done
-  : > "$tmp/times"
-  for i in $(seq "$runs"); do
-    for mode in plain secure; do
-      cmd=$([ $mode = plain ] && echo "$plain" || echo "$secure")
-      start=$(date +%s.%N); $cmd >/dev/null 2>&1; end=$(date +%s.%N)
-      echo "$mode $(echo "$end - $start" | bc)" >> "$tmp/times"
-    done
-  done
-  python3 - "$tmp/times" <<'EOF'
-# Wall time only here; hyperfine also reports CPU time.
-import statistics as st, sys
-t = {}
-for line in open(sys.argv[1]):
-    m, v = line.split(); t.setdefault(m, []).append(float(v))
-for m in ("plain", "secure"):
-    print(f"{m:6} {st.mean(t[m]):.2f} s ± {st.stdev(t[m]):.2f} (median {st.median(t[m]):.2f})")
-print(f"secure / plain = {st.mean(t['secure']) / st.mean(t['plain']):.3f} (mean), {st.median(t['secure']) / st.median(t['plain']):.3f} (median); budget <= 1.15")
-EOF
-fi
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Where the secure mode's extra time goes: one more run of each with MSBuild's performance summary.
 $secure -v:n -clp:PerformanceSummary > "$tmp/secure-perf.log" 2>&1
