@@ -27,6 +27,11 @@ trap 'bash eng/testbed/registry.sh stop "$state" >/dev/null 2>&1 || true' EXIT
 set -a; . "$state/env"; set +a
 bash eng/testbed/push-fixtures.sh "$SC_TEST_REGISTRY"
 registry=$SC_TEST_REGISTRY
+# Package advisories from a loopback mirror (as a team points NuGet audit at its own), carrying real GHSA entries.
+feed="$repo/artifacts/testbed/nuget-feed-demo"
+bash eng/testbed/nuget-feed/serve.sh start "$feed" >/dev/null
+trap 'bash eng/testbed/registry.sh stop "$state" >/dev/null 2>&1 || true; bash eng/testbed/nuget-feed/serve.sh stop "$feed" >/dev/null 2>&1 || true' EXIT
+set -a; . "$feed/env"; set +a
 
 # The sample, used exactly as a user would: its own folder, nuget.config and packages folder.
 work="$repo/artifacts/demo"
@@ -49,6 +54,10 @@ cat > "$work/nuget.config" <<XML
     <add key="artifacts" value="$repo/artifacts/packages" />
     <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
   </packageSources>
+  <auditSources>
+    <clear />
+    <add key="advisories" value="$SC_TEST_NUGET_FEED" allowInsecureConnections="true" />
+  </auditSources>
 </configuration>
 XML
 export NUGET_PACKAGES="$work/packages"
@@ -88,7 +97,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 name="securecontainers-demo-$$"
 podman --cgroup-manager=cgroupfs run --runtime runc -d --name "$name" --ulimit nofile=1024:1024 --ulimit nproc=4096:4096 \
   --tls-verify=false -p "127.0.0.1:$port:8080" "$registry/demo/aspnetapi:1.0" >/dev/null
-trap 'podman --cgroup-manager=cgroupfs rm -f "$name" >/dev/null 2>&1 || true; bash eng/testbed/registry.sh stop "$state" >/dev/null 2>&1 || true' EXIT
+trap 'podman --cgroup-manager=cgroupfs rm -f "$name" >/dev/null 2>&1 || true; bash eng/testbed/registry.sh stop "$state" >/dev/null 2>&1 || true; bash eng/testbed/nuget-feed/serve.sh stop "$feed" >/dev/null 2>&1 || true' EXIT
 for _ in $(seq 1 60); do
   if who=$(curl -sf "http://127.0.0.1:$port/whoami"); then break; fi
   sleep 0.5

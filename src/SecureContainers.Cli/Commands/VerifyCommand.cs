@@ -92,7 +92,8 @@ internal sealed class VerifyCommand : ICliCommand
 
     private static void WriteText(TextWriter output, VerificationReport report)
     {
-        output.WriteLine($"{(report.Verified ? "Verified" : "NOT verified")}: {report.Image}@{report.Digest} with key {report.KeyFingerprint}");
+        string image = report.Image.Contains('@', StringComparison.Ordinal) ? report.Image : $"{report.Image}@{report.Digest}";
+        output.WriteLine($"{(report.Verified ? "Verified" : "NOT verified")}: {image} with key {report.KeyFingerprint}");
         foreach (var signature in report.Signatures.Signatures)
         {
             output.WriteLine($"  signature {signature.Layer}: {(signature.Valid ? "valid" : "invalid")} ({signature.Reason})");
