@@ -158,19 +158,69 @@ public class ContentGateTests
     }
 
     [Fact]
-    public async Task SecretLookingConfigurationWarnsWithoutShowingValues()
+    public async Task SecretLookingConfigurationWarnsWithoutShowingValuesAnywhere()
     {
+        string password = "Pw!" + Random(24), dbPassword = "Db!" + Random(24), token = "tok_" + Random(24), dotenv = "Env!" + Random(24);
         SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "secret-config");
-        sample.WriteFile("appsettings.json", """{ "Database": { "Password": "hunter2-but-longer" } }""");
-        sample.AddToProject("""<ItemGroup><ContainerEnvironmentVariable Include="PAYMENTS_API_TOKEN" Value="tok_live_abcdef0123456789" /></ItemGroup>""");
+        sample.WriteFile("appsettings.json", $$"""{ "Database": { "Password": "{{password}}" }, "ConnectionStrings": { "Main": "Server=db;User Id=app;Password={{dbPassword}}" } }""");
+        sample.WriteFile("deploy/.env", $"API_PASSWORD={dotenv}\n");
+        sample.AddToProject($"""
+            <ItemGroup>
+              <ContainerEnvironmentVariable Include="PAYMENTS_API_TOKEN" Value="{token}" />
+              <None Include="deploy/.env" CopyToPublishDirectory="PreserveNewest" />
+            </ItemGroup>
+            """);
         PublishResult result = await sample.PublishAsync(Push("e2e/secret-config"));
 
         Assert.True(result.Succeeded, result.ToString());
-        Assert.Contains("SC7120", result.Warnings);
-        Assert.Contains("SC7123", result.Warnings);
-        Assert.DoesNotContain("hunter2-but-longer", result.Output);
-        Assert.DoesNotContain("tok_live_abcdef0123456789", result.Output);
+        Assert.Equal(["SC7120", "SC7121", "SC7122", "SC7123"], ScCodes(result.Warnings).Where(c => c.StartsWith("SC712", StringComparison.Ordinal)));
+        string evidence = string.Concat(Directory.GetFiles(Path.Combine(sample.Directory, "bin", "Release", "securecontainers")).Select(File.ReadAllText));
+        Assert.Contains(".sarif", string.Join(" ", Directory.GetFiles(Path.Combine(sample.Directory, "bin", "Release", "securecontainers"))));
+        foreach (string secret in new[] { password, dbPassword, token, dotenv })
+        {
+            Assert.DoesNotContain(secret, result.Output);
+            Assert.DoesNotContain(secret, evidence);
+        }
     }
+
+    [Fact]
+    public async Task EveryHighConfidenceSecretKindFailsBeforePushWithoutLeaking()
+    {
+        string github = "ghp_" + Random(36), awsId = "AKIA" + Random(16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"), awsSecret = Random(40);
+        string azureKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(64));
+        string jwt = $"{B64("""{"alg":"HS256","typ":"JWT"}""")}.{B64($$"""{"sub":"{{Random(8)}}"}""")}.{B64(Random(32))}";
+        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "secret-kinds");
+        sample.WriteFile("ship/keystore.pfx", "not really a pfx");
+        sample.WriteFile("ship/repo/.git/HEAD", "ref: refs/heads/main\n");
+        sample.WriteFile("ship/aws.ini", $"[default]\naws_access_key_id = {awsId}\naws_secret_access_key = {awsSecret}\n");
+        sample.WriteFile("ship/tokens.txt", $"github={github}\nsession={jwt}\n");
+        sample.WriteFile("ship/storage.txt", $"DefaultEndpointsProtocol=https;AccountName=acme;AccountKey={azureKey};EndpointSuffix=core.windows.net\n");
+        sample.AddToProject("""<ItemGroup><None Include="ship/**" CopyToPublishDirectory="PreserveNewest" /></ItemGroup>""");
+        PublishResult result = await sample.PublishAsync(Push("e2e/secret-kinds"));
+
+        Assert.False(result.Succeeded, result.ToString());
+        Assert.Equal(["SC7102", "SC7104", "SC7105", "SC7106", "SC7107", "SC7108"], ScCodes(result.Errors).Where(c => c.StartsWith("SC71", StringComparison.Ordinal)));
+        string sarif = File.ReadAllText(Path.Combine(sample.Directory, "bin", "Release", "securecontainers", "e2e_secret-kinds-linux-x64.sarif"));
+        foreach (string secret in new[] { github, awsId, awsSecret, azureKey, jwt })
+        {
+            Assert.DoesNotContain(secret, result.Output);
+            Assert.DoesNotContain(secret, sarif);
+        }
+
+        Assert.Empty(await RegistryProbe.TagsAsync("e2e/secret-kinds"));
+    }
+
+    /// <summary>Secret-shaped values made at run time, so the repository carries none.</summary>
+    private static string Random(int length, string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") =>
+        string.Create(length, alphabet, (span, a) =>
+        {
+            for (int i = 0; i < span.Length; i++)
+            {
+                span[i] = a[System.Security.Cryptography.RandomNumberGenerator.GetInt32(a.Length)];
+            }
+        });
+
+    private static string B64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     [Fact]
     public async Task ExposingSshIsAnErrorAndAPrivilegedPortAWarning()
