@@ -23,6 +23,10 @@ public sealed partial class RegistryClient : IDisposable
     private readonly ConcurrentDictionary<string, bool> _httpFallback = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, bool> _insecureHosts = new(StringComparer.OrdinalIgnoreCase);
 
+    // Verified manifests by registry/repository@digest. Content-addressed, so never stale: resolving a tag and then the
+    // digest it named (the gate, verify, sbom) costs one request, not two.
+    private readonly ConcurrentDictionary<string, Fetched> _manifestsByDigest = new(StringComparer.Ordinal);
+
     public RegistryClient(RegistryClientOptions options)
     {
         _options = options;
@@ -146,6 +150,20 @@ public sealed partial class RegistryClient : IDisposable
     }
 
     private async Task<Fetched> FetchManifestAsync(ImageReference image, string reference, string what, CancellationToken ct)
+    {
+        if (Digest.TryParse(reference, out Digest wanted) && _manifestsByDigest.TryGetValue(ManifestKey(image, wanted), out Fetched? known))
+        {
+            return known;
+        }
+
+        Fetched fetched = await FetchManifestFromRegistryAsync(image, reference, what, ct).ConfigureAwait(false);
+        _manifestsByDigest[ManifestKey(image, fetched.Digest)] = fetched;
+        return fetched;
+    }
+
+    private static string ManifestKey(ImageReference image, Digest digest) => $"{image.Registry}/{image.Repository}@{digest}";
+
+    private async Task<Fetched> FetchManifestFromRegistryAsync(ImageReference image, string reference, string what, CancellationToken ct)
     {
         string name = image.ToString();
         using HttpResponseMessage response = await GetAsync(image, $"manifests/{reference}", MediaTypes.AllManifests, what, ct).ConfigureAwait(false);

@@ -161,6 +161,9 @@ public sealed class ContainerGateTests : IDisposable
         Assert.Empty(Codes(bag, DiagnosticSeverity.Error));
         Assert.Equal([linux.Digest, windows.Digest], results.Select(r => r.BaseImage.ManifestDigest));
         Assert.Equal(1, _registry.CountRequests(r => r.Uri.AbsolutePath.EndsWith("/manifests/10.0", StringComparison.Ordinal)));
+        // The index the tag named is not fetched again by digest: verified manifests are reused by digest.
+        Assert.Equal(0, _registry.CountRequests(r => r.Uri.AbsolutePath.Contains("/manifests/sha256:", StringComparison.Ordinal)
+            && !r.Uri.AbsolutePath.EndsWith(linux.Digest.ToString(), StringComparison.Ordinal) && !r.Uri.AbsolutePath.EndsWith(windows.Digest.ToString(), StringComparison.Ordinal)));
         Assert.Equal(0, LayerReads(windows));
     }
 
