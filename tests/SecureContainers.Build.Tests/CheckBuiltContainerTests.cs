@@ -71,4 +71,26 @@ public class CheckBuiltContainerTests
         Assert.False(task.Execute());
         Assert.StartsWith("SC", Assert.Single(engine.Errors).Code);
     }
+
+    [Theory]
+    [InlineData('a', 'a', false)]
+    [InlineData('a', 'c', true)]
+    public void BaseImageTheSdkUsedMustBeTheOneTheGateChecked(char used, char approved, bool fails)
+    {
+        MockBuildEngine engine = new();
+        CheckBuiltContainer task = new()
+        {
+            BuildEngine = engine,
+            GeneratedConfiguration = $$$"""{"architecture":"amd64","os":"linux","config":{"User":"1654","Labels":{"org.opencontainers.image.base.digest":"sha256:{{{new string(used, 64)}}}"}},"rootfs":{"type":"layers","diff_ids":[]}}""",
+            GeneratedDigest = "sha256:" + new string('e', 64),
+            TargetImage = "localhost:5000/app",
+            ApprovedUser = "1654",
+            ApprovedBaseImageDigest = "sha256:" + new string(approved, 64),
+            PinnedBaseImage = "localhost:5000/base/aspnet:10.0@sha256:" + new string(approved, 64),
+        };
+
+        Assert.Equal(!fails, task.Execute());
+        Assert.Equal(fails ? ["SC4104"] : [], engine.Errors.Select(e => e.Code));
+    }
 }
+
