@@ -16,7 +16,8 @@ public sealed partial class CheckPublishedContent : SecureContainerTask
 
     protected override async System.Threading.Tasks.Task ExecuteAsync(CancellationToken cancellationToken)
     {
-        SecurityProfile profile = string.Equals(Profile, "Restricted", StringComparison.OrdinalIgnoreCase) ? SecurityProfile.Restricted : SecurityProfile.Baseline;
+        // The gate already reported a bad profile (SC1002); parse quietly here so it is reported once.
+        SecurityProfile profile = PolicyOptions.ParseProfile(Profile, new Core.Diagnostics.DiagnosticBag());
         bool scanFiles = !string.IsNullOrWhiteSpace(PublishDirectory);
         ContentGateRequest request = new()
         {

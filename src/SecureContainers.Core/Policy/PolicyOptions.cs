@@ -32,6 +32,29 @@ public sealed record PolicyOptions
 
     public IReadOnlyList<TrustedImagePattern> TrustedBaseImages { get; init; } = [];
 
+    /// <summary>
+    /// <c>SecureContainerProfile</c>: empty is Baseline; anything but the two names is SC1002 (and Baseline). Every task
+    /// that depends on the profile parses it here, so they cannot disagree about a typo.
+    /// </summary>
+    public static SecurityProfile ParseProfile(string? profile, IDiagnosticSink sink)
+    {
+        string trimmed = profile?.Trim() ?? string.Empty;
+        if (trimmed.Length == 0)
+        {
+            return SecurityProfile.Baseline;
+        }
+
+        // Enum.TryParse also accepts numbers and comma lists; only the two names are profiles.
+        SecurityProfile? named = Enum.GetValues<SecurityProfile>().Select(p => (SecurityProfile?)p)
+            .FirstOrDefault(p => string.Equals(p.ToString(), trimmed, StringComparison.OrdinalIgnoreCase));
+        if (named is null)
+        {
+            sink.Report(ConfigurationDiagnostics.InvalidProfile.Create(profile));
+        }
+
+        return named ?? SecurityProfile.Baseline;
+    }
+
     public static PolicyOptions Resolve(
         string? profile,
         string? allowRoot,
@@ -42,22 +65,7 @@ public sealed record PolicyOptions
         IEnumerable<string> trustedBaseImages,
         IDiagnosticSink sink)
     {
-        SecurityProfile resolvedProfile = SecurityProfile.Baseline;
-        string trimmed = profile?.Trim() ?? string.Empty;
-        if (trimmed.Length > 0)
-        {
-            // Enum.TryParse also accepts numbers and comma lists; only the two names are profiles.
-            SecurityProfile? named = Enum.GetValues<SecurityProfile>().Select(p => (SecurityProfile?)p)
-                .FirstOrDefault(p => string.Equals(p.ToString(), trimmed, StringComparison.OrdinalIgnoreCase));
-            if (named is null)
-            {
-                sink.Report(ConfigurationDiagnostics.InvalidProfile.Create(profile));
-            }
-            else
-            {
-                resolvedProfile = named.Value;
-            }
-        }
+        SecurityProfile resolvedProfile = ParseProfile(profile, sink);
 
         bool restricted = resolvedProfile == SecurityProfile.Restricted;
         List<TrustedImagePattern> patterns = new();
