@@ -5,7 +5,7 @@ using SecureContainers.Core.Diagnostics;
 using SecureContainers.Core.Layers;
 using SecureContainers.Core.Oci;
 using SecureContainers.Core.Sbom;
-using SecureContainers.Core.Sbom.NuGetAssets;
+using SecureContainers.Core.NuGet;
 
 // SBOM generation once the base scan is cached, as GenerateContainerSbom does it: ProjectAssetsReader.Read (assets
 // file, 100 packages), SbomBuilder.Build (reads 100 nuspecs; 100 OS packages from the base report) and

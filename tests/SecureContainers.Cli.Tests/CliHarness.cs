@@ -1,3 +1,4 @@
+using SecureContainers.Core.Packages;
 using System.Text.Json;
 using SecureContainers.Core.Oci;
 using SecureContainers.Core.Registry;

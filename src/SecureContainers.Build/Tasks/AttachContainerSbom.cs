@@ -1,9 +1,10 @@
 using Microsoft.Build.Framework;
 using SecureContainers.Core.Diagnostics;
-using SecureContainers.Core.Evidence;
+using SecureContainers.Core.Signing;
+using SecureContainers.Core.Sbom;
+using SecureContainers.Core.Signing.Provenance;
 using SecureContainers.Core.Oci;
 using SecureContainers.Core.Registry;
-using SecureContainers.Core.Sbom;
 
 namespace SecureContainers.Build.Tasks;
 
@@ -24,7 +25,7 @@ public sealed partial class AttachContainerSbom : SecureContainerTask
         catch (SecureContainerException e)
         {
             // The SBOM file stays; only its copy in the registry is missing. Restricted makes that fatal.
-            Sink.Report(EvidenceDiagnostics.SbomNotAttached.Create(
+            Sink.Report(SbomAttachmentDiagnostics.SbomNotAttached.Create(
                 Required ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, $"{Registry}/{Repository}", digest, SbomFile, e.Diagnostic.ToString()));
         }
     }

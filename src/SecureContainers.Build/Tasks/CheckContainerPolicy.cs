@@ -1,7 +1,9 @@
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using SecureContainers.Core.Configuration;
-using SecureContainers.Core.Evidence;
+using SecureContainers.Core.Signing;
+using SecureContainers.Core.Sbom;
+using SecureContainers.Core.Signing.Provenance;
 using SecureContainers.Core.Signing.Keys;
 using SecureContainers.Core.Layers;
 using SecureContainers.Core.Oci;

@@ -1,9 +1,10 @@
+using SecureContainers.Core.Configuration;
 using System.Reflection;
 using System.Text.Json;
 using SecureContainers.Build.NuGetAudit;
 using SecureContainers.Core.Policy;
 using SecureContainers.Core.Sarif;
-using SecureContainers.Core.Sbom.NuGetAssets;
+using SecureContainers.Core.NuGet;
 using SecureContainers.Core.Secrets;
 using SecureContainers.Core.Vulnerabilities;
 

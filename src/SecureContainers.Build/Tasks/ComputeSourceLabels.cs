@@ -1,4 +1,6 @@
-using SecureContainers.Core.Evidence;
+using SecureContainers.Core.Signing;
+using SecureContainers.Core.Sbom;
+using SecureContainers.Core.Signing.Provenance;
 
 namespace SecureContainers.Build.Tasks;
 

@@ -9,7 +9,7 @@ using SecureContainers.Core.Layers;
 using SecureContainers.Core.Oci;
 using SecureContainers.Core.Registry;
 using SecureContainers.Core.Sbom;
-using SecureContainers.Core.Sbom.NuGetAssets;
+using SecureContainers.Core.NuGet;
 
 namespace SecureContainers.Build.Tasks;
 

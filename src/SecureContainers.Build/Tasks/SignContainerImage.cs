@@ -1,11 +1,11 @@
 using System.Globalization;
 using Microsoft.Build.Framework;
-using SecureContainers.Core.Evidence;
+using SecureContainers.Core.Signing;
+using SecureContainers.Core.Sbom;
+using SecureContainers.Core.Signing.Provenance;
 using SecureContainers.Core.Oci;
 using SecureContainers.Core.Registry;
-using SecureContainers.Core.Sbom;
 using SecureContainers.Core.Signing.Keys;
-using SecureContainers.Core.Signing.Provenance;
 
 namespace SecureContainers.Build.Tasks;
 

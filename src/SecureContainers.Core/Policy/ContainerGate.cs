@@ -1,5 +1,7 @@
 using SecureContainers.Core.Diagnostics;
-using SecureContainers.Core.Evidence;
+using SecureContainers.Core.Signing;
+using SecureContainers.Core.Sbom;
+using SecureContainers.Core.Signing.Provenance;
 using SecureContainers.Core.Signing.Cosign;
 using SecureContainers.Core.Layers;
 using SecureContainers.Core.Oci;

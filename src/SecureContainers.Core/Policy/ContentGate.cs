@@ -1,6 +1,6 @@
 using SecureContainers.Core.Diagnostics;
 using SecureContainers.Core.Sarif;
-using SecureContainers.Core.Sbom.NuGetAssets;
+using SecureContainers.Core.NuGet;
 using SecureContainers.Core.Secrets;
 using SecureContainers.Core.Vulnerabilities;
 

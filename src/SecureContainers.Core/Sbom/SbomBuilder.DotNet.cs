@@ -1,9 +1,10 @@
+using SecureContainers.Core.Packages;
 using System.Globalization;
 using System.Text;
 using SecureContainers.Core.Diagnostics;
 using SecureContainers.Core.Layers;
 using SecureContainers.Core.Oci;
-using SecureContainers.Core.Sbom.NuGetAssets;
+using SecureContainers.Core.NuGet;
 
 namespace SecureContainers.Core.Sbom;
 
@@ -114,7 +115,7 @@ public static partial class SbomBuilder
             }
             else
             {
-                diagnostics?.Report(SbomDiagnostics.PackageNotInPackagesFolder.Create(pack.Id, pack.Version, nuspec));
+                diagnostics?.Report(NuGetAssetsDiagnostics.PackageNotInPackagesFolder.Create(pack.Id, pack.Version, nuspec));
             }
 
             sha512 = ReadNupkgSha512(pack.PackageDirectory, pack.Id, pack.Version);

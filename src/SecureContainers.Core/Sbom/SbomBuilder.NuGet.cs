@@ -1,5 +1,6 @@
+using SecureContainers.Core.Packages;
 using SecureContainers.Core.Diagnostics;
-using SecureContainers.Core.Sbom.NuGetAssets;
+using SecureContainers.Core.NuGet;
 
 namespace SecureContainers.Core.Sbom;
 

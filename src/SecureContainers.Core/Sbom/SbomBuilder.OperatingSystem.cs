@@ -1,3 +1,4 @@
+using SecureContainers.Core.Packages;
 using SecureContainers.Core.Layers;
 using SecureContainers.Core.Oci;
 

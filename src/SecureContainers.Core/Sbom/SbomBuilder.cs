@@ -1,3 +1,4 @@
+using SecureContainers.Core.Packages;
 using SecureContainers.Core.Diagnostics;
 using SecureContainers.Core.Oci;
 

@@ -1,3 +1,4 @@
+using SecureContainers.Core.Packages;
 namespace SecureContainers.Core.Sbom;
 
 /// <summary>The CycloneDX component types SecureContainers emits.</summary>
@@ -50,7 +51,7 @@ public sealed record SbomComponent
     public IReadOnlyList<SbomHash> Hashes { get; init; } = [];
 
     /// <summary>SPDX ids and names, or exactly one SPDX expression (the spec forbids mixing them).</summary>
-    public IReadOnlyList<SbomLicense> Licenses { get; init; } = [];
+    public IReadOnlyList<PackageLicense> Licenses { get; init; } = [];
 
     /// <summary>A CPE 2.3 name, for components vulnerability databases track by CPE rather than purl (the .NET runtime).</summary>
     public string? Cpe { get; init; }

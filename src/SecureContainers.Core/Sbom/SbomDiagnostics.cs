@@ -5,32 +5,12 @@ namespace SecureContainers.Core.Sbom;
 /// <summary>Problems while collecting the image's components and writing its CycloneDX SBOM (SC5xxx).</summary>
 public static class SbomDiagnostics
 {
-    public static readonly DiagnosticDescriptor AssetsFileMissing = new("SC5001", DiagnosticSeverity.Error,
-        "The NuGet assets file '{0}' could not be read ({1}). The SBOM lists the app's NuGet packages from it; run 'dotnet restore' (or build the project) before publishing the container.");
-
-    public static readonly DiagnosticDescriptor AssetsFileInvalid = new("SC5002", DiagnosticSeverity.Error,
-        "'{0}' is not a valid NuGet assets file: {1}. The app's packages cannot be listed from it; delete the project's obj folder and run 'dotnet restore'.");
-
-    public static readonly DiagnosticDescriptor TargetFrameworkNotRestored = new("SC5003", DiagnosticSeverity.Error,
-        "'{0}' has no restore results for TargetFramework '{1}' (it has: {2}). Run 'dotnet restore' for this project and TargetFramework before publishing the container.");
-
-    public static readonly DiagnosticDescriptor RuntimeIdentifierNotRestored = new("SC5004", DiagnosticSeverity.Error,
-        "'{0}' has no restore results for TargetFramework '{1}' with RuntimeIdentifier '{2}' (it has: {3}). RID-specific packages decide what ships in the image; set <RuntimeIdentifier>{2}</RuntimeIdentifier> in the project (or publish with -r {2}) and run 'dotnet restore'.");
-
-    public static readonly DiagnosticDescriptor PrivatePackageNeededAtRuntime = new("SC5005", DiagnosticSeverity.Warning,
-        "Package '{0}' is referenced with PrivateAssets=\"all\", so 'dotnet publish' does not copy its files into the app, but '{1}' needs it at run time: the container may fail to load it. Remove PrivateAssets=\"all\" from that PackageReference.");
 
     public static readonly DiagnosticDescriptor InvalidSourceDateEpoch = new("SC5006", DiagnosticSeverity.Error,
         "SOURCE_DATE_EPOCH is '{0}', which is not a whole number of seconds since 1970-01-01 (0 to 253402300799). Reproducible builds take the SBOM timestamp from it; set it to the output of 'git log -1 --format=%ct' or unset it.");
 
     public static readonly DiagnosticDescriptor WriteFailed = new("SC5007", DiagnosticSeverity.Error,
         "The SBOM could not be written to '{0}' ({1}). No partial file was left behind; check that the folder exists, is writable and has free space, or choose another path.");
-
-    public static readonly DiagnosticDescriptor NuspecInvalid = new("SC5008", DiagnosticSeverity.Warning,
-        "'{0}' (the .nuspec of package {1} {2}) could not be read: {3}. The SBOM lists the package without its license, description and authors; clear it from the packages folder ('dotnet nuget locals global-packages --clear') and run 'dotnet restore'.");
-
-    public static readonly DiagnosticDescriptor PackageNotInPackagesFolder = new("SC5009", DiagnosticSeverity.Warning,
-        "Package {0} {1} is not in the NuGet packages folder (looked for '{2}'). The SBOM lists it without its license, description and authors; run 'dotnet restore' on this machine (with the same NUGET_PACKAGES) before publishing the container.");
 
     public static readonly DiagnosticDescriptor UnsupportedSpecVersion = new("SC5010", DiagnosticSeverity.Error,
         "SecureContainerSbomSpecVersion is '{0}', which is not a CycloneDX version SecureContainers writes. Set it to 1.5, 1.6 (the default) or 1.7.");

@@ -1,6 +1,6 @@
 using SecureContainers.Core.Layers;
 using SecureContainers.Core.Oci;
-using SecureContainers.Core.Sbom.NuGetAssets;
+using SecureContainers.Core.NuGet;
 
 namespace SecureContainers.Core.Sbom;
 

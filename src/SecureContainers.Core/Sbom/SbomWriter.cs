@@ -1,3 +1,4 @@
+using SecureContainers.Core.Packages;
 using SecureContainers.Core.IO;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -236,7 +237,7 @@ public static partial class SbomWriter
         json.WriteEndArray();
     }
 
-    private static void WriteLicenses(Utf8JsonWriter json, IReadOnlyList<SbomLicense> licenses)
+    private static void WriteLicenses(Utf8JsonWriter json, IReadOnlyList<PackageLicense> licenses)
     {
         if (licenses.Count == 0)
         {
@@ -244,7 +245,7 @@ public static partial class SbomWriter
         }
 
         json.WriteStartArray("licenses");
-        foreach (SbomLicense license in licenses)
+        foreach (PackageLicense license in licenses)
         {
             json.WriteStartObject();
             if (license.Expression is not null)

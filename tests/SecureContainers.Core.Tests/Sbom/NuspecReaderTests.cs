@@ -1,6 +1,7 @@
+using SecureContainers.Core.Packages;
 using SecureContainers.Core.Diagnostics;
 using SecureContainers.Core.Sbom;
-using SecureContainers.Core.Sbom.NuGetAssets;
+using SecureContainers.Core.NuGet;
 
 namespace SecureContainers.Core.Tests.Sbom;
 
@@ -14,7 +15,7 @@ public sealed class NuspecReaderTests : IDisposable
     {
         _packages.AddNuspec("Newtonsoft.Json", "13.0.3", """<license type="expression">MIT</license><licenseUrl>https://aka.ms/deprecateLicenseUrl</licenseUrl>""");
 
-        SbomLicense license = Assert.Single(Find("Newtonsoft.Json", "13.0.3")!.Licenses);
+        PackageLicense license = Assert.Single(Find("Newtonsoft.Json", "13.0.3")!.Licenses);
 
         Assert.Equal(("MIT", null, null, null), (license.SpdxId, license.Name, license.Expression, license.Url));
     }
@@ -40,7 +41,7 @@ public sealed class NuspecReaderTests : IDisposable
     {
         _packages.AddNuspec("Old", "1.0.0", """<licenseUrl>https://example.com/license.html</licenseUrl>""", "http://schemas.microsoft.com/packaging/2010/07/nuspec.xsd");
 
-        SbomLicense license = Assert.Single(Find("Old", "1.0.0")!.Licenses);
+        PackageLicense license = Assert.Single(Find("Old", "1.0.0")!.Licenses);
 
         Assert.Equal(("Unknown - See URL", "https://example.com/license.html"), (license.Name, license.Url));
     }

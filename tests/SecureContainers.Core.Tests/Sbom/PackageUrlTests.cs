@@ -1,3 +1,4 @@
+using SecureContainers.Core.Packages;
 using SecureContainers.Core.Oci;
 using SecureContainers.Core.Sbom;
 

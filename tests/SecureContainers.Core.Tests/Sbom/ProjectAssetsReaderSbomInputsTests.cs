@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using SecureContainers.Core.Sbom.NuGetAssets;
+using SecureContainers.Core.NuGet;
 
 namespace SecureContainers.Core.Tests.Sbom;
 

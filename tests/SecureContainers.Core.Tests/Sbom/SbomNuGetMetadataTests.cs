@@ -1,7 +1,7 @@
 using System.Text.Json;
 using SecureContainers.Core.Diagnostics;
 using SecureContainers.Core.Sbom;
-using SecureContainers.Core.Sbom.NuGetAssets;
+using SecureContainers.Core.NuGet;
 using static SecureContainers.Core.Tests.Sbom.SbomJson;
 
 namespace SecureContainers.Core.Tests.Sbom;

@@ -1,3 +1,4 @@
+using SecureContainers.Core.Packages;
 using System.Text;
 using SecureContainers.Core.Sbom;
 
@@ -42,14 +43,14 @@ public sealed class SbomSchemaValidationTests : IDisposable
                 Type = SbomComponentType.Library, BomRef = "pkg:deb/debian/libssl3@3.0.15-1~deb12u1?arch=amd64&distro=debian-12",
                 Group = "debian", Name = "libssl3", Version = "3.0.15-1~deb12u1", Description = "Secure Sockets Layer toolkit",
                 Scope = SbomComponentScope.Required, Purl = "pkg:deb/debian/libssl3@3.0.15-1~deb12u1?arch=amd64&distro=debian-12",
-                Licenses = [SbomLicense.FromSpdxId("Apache-2.0", "https://www.apache.org/licenses/LICENSE-2.0"), SbomLicense.FromName("OpenSSL custom")],
+                Licenses = [PackageLicense.FromSpdxId("Apache-2.0", "https://www.apache.org/licenses/LICENSE-2.0"), PackageLicense.FromName("OpenSSL custom")],
                 Hashes = [new SbomHash(SbomHashAlgorithm.Sha384, new string('b', 96))],
                 Properties = [new SbomProperty("securecontainers:layer:digest", "sha256:" + new string('c', 64))],
             },
             new()
             {
                 Type = SbomComponentType.Framework, BomRef = "framework:Microsoft.NETCore.App@10.0.0", Name = "Microsoft.NETCore.App", Version = "10.0.0",
-                Licenses = [SbomLicense.FromExpression("MIT AND (Apache-2.0 OR BSD-3-Clause)")],
+                Licenses = [PackageLicense.FromExpression("MIT AND (Apache-2.0 OR BSD-3-Clause)")],
                 ExternalReferences = [new SbomExternalReference(SbomExternalReferenceType.Website, "https://dot.net"), new SbomExternalReference(SbomExternalReferenceType.Distribution, "https://example.com/dl")],
             },
             new() { Type = SbomComponentType.OperatingSystem, BomRef = "os:debian@12", Name = "debian", Version = "12", Scope = SbomComponentScope.Optional },

@@ -1,7 +1,7 @@
 using SecureContainers.Core.Layers;
 using SecureContainers.Core.Oci;
 using SecureContainers.Core.Sbom;
-using SecureContainers.Core.Sbom.NuGetAssets;
+using SecureContainers.Core.NuGet;
 
 namespace SecureContainers.Core.Tests.Sbom;
 

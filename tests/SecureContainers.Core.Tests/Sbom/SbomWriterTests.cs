@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using SecureContainers.Core.Sbom;
-using SecureContainers.Core.Sbom.NuGetAssets;
+using SecureContainers.Core.NuGet;
 
 namespace SecureContainers.Core.Tests.Sbom;
 

@@ -1,3 +1,4 @@
+using SecureContainers.Core.Packages;
 using SecureContainers.Core.Sbom;
 
 namespace SecureContainers.Core.Tests.Sbom;

@@ -1,3 +1,4 @@
+using SecureContainers.Core.Packages;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;

@@ -1,4 +1,4 @@
-namespace SecureContainers.Core.Sbom;
+namespace SecureContainers.Core.Packages;
 
 /// <summary>
 /// The SPDX license and exception identifiers CycloneDX accepts as <c>license.id</c>: the enum of CycloneDX's

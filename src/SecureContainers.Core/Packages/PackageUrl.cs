@@ -1,7 +1,7 @@
 using System.Text;
 using SecureContainers.Core.Oci;
 
-namespace SecureContainers.Core.Sbom;
+namespace SecureContainers.Core.Packages;
 
 /// <summary>
 /// Builds package URLs (purl) in canonical form: type lowercase, name and version percent-encoded except the

@@ -1,7 +1,9 @@
 using System.Diagnostics;
-using SecureContainers.Core.Evidence;
+using SecureContainers.Core.Signing;
+using SecureContainers.Core.Sbom;
+using SecureContainers.Core.Signing.Provenance;
 
-namespace SecureContainers.Core.Tests.Evidence;
+namespace SecureContainers.Core.Tests.Signing;
 
 public class SourceControlTests
 {

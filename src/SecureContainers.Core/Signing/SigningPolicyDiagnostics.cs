@@ -1,6 +1,6 @@
 using SecureContainers.Core.Diagnostics;
 
-namespace SecureContainers.Core.Evidence;
+namespace SecureContainers.Core.Signing;
 
 /// <summary>SC603x: whether an image must be signed, and tag and base image rules that go with signing.</summary>
 public static class SigningPolicyDiagnostics

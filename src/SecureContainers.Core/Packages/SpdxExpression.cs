@@ -1,4 +1,4 @@
-namespace SecureContainers.Core.Sbom;
+namespace SecureContainers.Core.Packages;
 
 /// <summary>
 /// Turns a declared license (a nuspec <c>&lt;license type="expression"&gt;</c>, an apk <c>L:</c> field) into CycloneDX
@@ -14,25 +14,25 @@ public static class SpdxExpression
     /// expression is kept only if every id is on the SPDX list or a <c>LicenseRef-</c>. NuGet validates expressions when
     /// packing, so for nuspecs ids newer than our list are still written as an expression.
     /// </param>
-    public static IReadOnlyList<SbomLicense> ToLicenses(string declared, bool requireListedIds)
+    public static IReadOnlyList<PackageLicense> ToLicenses(string declared, bool requireListedIds)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(declared);
         string text = declared.Trim();
         List<string>? tokens = Tokenize(text);
         if (tokens is null)
         {
-            return [SbomLicense.FromName(text)];
+            return [PackageLicense.FromName(text)];
         }
 
         if (tokens.Count == 1 && SpdxLicenseList.Ids.TryGetValue(tokens[0], out string? id))
         {
-            return [SbomLicense.FromSpdxId(id)];
+            return [PackageLicense.FromSpdxId(id)];
         }
 
         var parser = new Parser(tokens, requireListedIds);
         return parser.ParseExpression() && parser.AtEnd
-            ? [SbomLicense.FromExpression(string.Join(' ', tokens).Replace("( ", "(", StringComparison.Ordinal).Replace(" )", ")", StringComparison.Ordinal))]
-            : [SbomLicense.FromName(text)];
+            ? [PackageLicense.FromExpression(string.Join(' ', tokens).Replace("( ", "(", StringComparison.Ordinal).Replace(" )", ")", StringComparison.Ordinal))]
+            : [PackageLicense.FromName(text)];
     }
 
     /// <summary>Splits on white space and parentheses; <c>null</c> when a character no SPDX expression has appears.</summary>

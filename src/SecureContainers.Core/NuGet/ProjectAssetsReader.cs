@@ -1,7 +1,7 @@
 using System.Text.Json;
 using SecureContainers.Core.Diagnostics;
 
-namespace SecureContainers.Core.Sbom.NuGetAssets;
+namespace SecureContainers.Core.NuGet;
 
 /// <summary>
 /// Reads <c>obj/project.assets.json</c> (NuGet's restore result) with System.Text.Json and computes the libraries the
@@ -37,11 +37,11 @@ public static class ProjectAssetsReader
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new SecureContainerException(SbomDiagnostics.AssetsFileMissing.Create(assetsFilePath, "it does not exist"), ex);
+            throw new SecureContainerException(NuGetAssetsDiagnostics.AssetsFileMissing.Create(assetsFilePath, "it does not exist"), ex);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new SecureContainerException(SbomDiagnostics.AssetsFileMissing.Create(assetsFilePath, ex.Message), ex);
+            throw new SecureContainerException(NuGetAssetsDiagnostics.AssetsFileMissing.Create(assetsFilePath, ex.Message), ex);
         }
 
         return Parse(content, assetsFilePath, targetFramework, runtimeIdentifier, diagnostics);
@@ -63,7 +63,7 @@ public static class ProjectAssetsReader
         }
         catch (JsonException ex)
         {
-            throw new SecureContainerException(SbomDiagnostics.AssetsFileInvalid.Create(sourcePath, "it is not valid JSON (" + ex.Message + ")"), ex);
+            throw new SecureContainerException(NuGetAssetsDiagnostics.AssetsFileInvalid.Create(sourcePath, "it is not valid JSON (" + ex.Message + ")"), ex);
         }
 
         using (document)
@@ -74,7 +74,7 @@ public static class ProjectAssetsReader
             }
             catch (AssetsFormatException ex)
             {
-                throw new SecureContainerException(SbomDiagnostics.AssetsFileInvalid.Create(sourcePath, ex.Message), ex);
+                throw new SecureContainerException(NuGetAssetsDiagnostics.AssetsFileInvalid.Create(sourcePath, ex.Message), ex);
             }
         }
     }
@@ -86,7 +86,7 @@ public static class ProjectAssetsReader
         JsonElement targets = RequireObject(root, "targets", "the root");
 
         (string frameworkKey, JsonElement framework) = FindFramework(frameworks, targetFramework)
-            ?? throw new SecureContainerException(SbomDiagnostics.TargetFrameworkNotRestored.Create(
+            ?? throw new SecureContainerException(NuGetAssetsDiagnostics.TargetFrameworkNotRestored.Create(
                 sourcePath, targetFramework, ListOrNone(frameworks.EnumerateObject().Select(p => p.Name))));
 
         string targetKey = FindTargetKey(targets, frameworks, frameworkKey, framework, targetFramework, rid, sourcePath);
@@ -107,7 +107,7 @@ public static class ProjectAssetsReader
                 .Select(l => l.Id)
                 .Order(StringComparer.Ordinal)
                 .FirstOrDefault() ?? "another package";
-            diagnostics?.Report(SbomDiagnostics.PrivatePackageNeededAtRuntime.Create(id, dependent));
+            diagnostics?.Report(NuGetAssetsDiagnostics.PrivatePackageNeededAtRuntime.Create(id, dependent));
         }
 
         bool ShipsFiles(TargetLibrary l) => l.HasRuntimeAssets && !withoutFiles.Contains(l.Id);
@@ -209,7 +209,7 @@ public static class ProjectAssetsReader
         string available = ListOrNone(keys);
         if (frameworkPart is null)
         {
-            throw new SecureContainerException(SbomDiagnostics.TargetFrameworkNotRestored.Create(sourcePath, targetFramework, available));
+            throw new SecureContainerException(NuGetAssetsDiagnostics.TargetFrameworkNotRestored.Create(sourcePath, targetFramework, available));
         }
 
         string wanted = rid is null ? frameworkPart : frameworkPart + "/" + rid;
@@ -218,8 +218,8 @@ public static class ProjectAssetsReader
         if (key is null)
         {
             throw new SecureContainerException(rid is null
-                ? SbomDiagnostics.TargetFrameworkNotRestored.Create(sourcePath, targetFramework, available)
-                : SbomDiagnostics.RuntimeIdentifierNotRestored.Create(sourcePath, targetFramework, rid, available));
+                ? NuGetAssetsDiagnostics.TargetFrameworkNotRestored.Create(sourcePath, targetFramework, available)
+                : NuGetAssetsDiagnostics.RuntimeIdentifierNotRestored.Create(sourcePath, targetFramework, rid, available));
         }
 
         return RequireObjectValue(targets, key);

@@ -1,9 +1,9 @@
 using SecureContainers.Core.Diagnostics;
 
-namespace SecureContainers.Core.Evidence;
+namespace SecureContainers.Core.Sbom;
 
 /// <summary>SC51xx: publishing evidence (the SBOM) next to the image in the registry.</summary>
-public static class EvidenceDiagnostics
+public static class SbomAttachmentDiagnostics
 {
     public static readonly DiagnosticDescriptor SbomNotAttached = new(
         "SC5101",

@@ -1,7 +1,7 @@
 using SecureContainers.Core.Diagnostics;
 using SecureContainers.Core.Signing.Keys;
 
-namespace SecureContainers.Core.Evidence;
+namespace SecureContainers.Core.Signing;
 
 /// <summary>
 /// Checks, before anything is pushed, that signing will work: the key loads and its password decrypts it (a wrong

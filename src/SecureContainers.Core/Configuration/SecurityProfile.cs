@@ -1,4 +1,4 @@
-namespace SecureContainers.Core.Policy;
+namespace SecureContainers.Core.Configuration;
 
 /// <summary>
 /// Named after the Kubernetes Pod Security Standards. <see cref="Baseline"/> blocks what is known to be dangerous

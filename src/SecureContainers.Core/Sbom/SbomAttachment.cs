@@ -3,7 +3,7 @@ using SecureContainers.Core.Diagnostics;
 using SecureContainers.Core.Oci;
 using SecureContainers.Core.Registry;
 
-namespace SecureContainers.Core.Evidence;
+namespace SecureContainers.Core.Sbom;
 
 /// <summary>
 /// Attaches an image's CycloneDX SBOM to it in the registry as an OCI artifact whose <c>subject</c> is the image
@@ -19,7 +19,7 @@ public static class SbomAttachment
         // The subject descriptor must carry the exact media type and size the registry holds, not what we assume.
         if (await client.TryGetManifestAsync(registry, repository, imageDigest.ToString(), ct).ConfigureAwait(false) is not (Digest digest, string mediaType, byte[] bytes))
         {
-            throw new SecureContainerException(EvidenceDiagnostics.ImageNotInRegistry.Create($"{registry}/{repository}", imageDigest));
+            throw new SecureContainerException(SbomAttachmentDiagnostics.ImageNotInRegistry.Create($"{registry}/{repository}", imageDigest));
         }
 
         string timestamp = created.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);

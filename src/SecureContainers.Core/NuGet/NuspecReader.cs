@@ -1,8 +1,9 @@
+using SecureContainers.Core.Packages;
 using System.Xml;
 using System.Xml.Linq;
 using SecureContainers.Core.Diagnostics;
 
-namespace SecureContainers.Core.Sbom.NuGetAssets;
+namespace SecureContainers.Core.NuGet;
 
 /// <summary>
 /// Finds and reads the <c>.nuspec</c> NuGet extracted into a packages folder, without the network: the license
@@ -44,7 +45,7 @@ public static class NuspecReader
         string? found = candidates.FirstOrDefault(File.Exists);
         if (found is null)
         {
-            diagnostics?.Report(SbomDiagnostics.PackageNotInPackagesFolder.Create(id, version, candidates.Count == 0 ? relative + "/" + fileName : string.Join("', '", candidates)));
+            diagnostics?.Report(NuGetAssetsDiagnostics.PackageNotInPackagesFolder.Create(id, version, candidates.Count == 0 ? relative + "/" + fileName : string.Join("', '", candidates)));
             return null;
         }
 
@@ -61,7 +62,7 @@ public static class NuspecReader
         }
         catch (Exception ex) when (ex is XmlException or InvalidDataException or IOException or UnauthorizedAccessException)
         {
-            diagnostics?.Report(SbomDiagnostics.NuspecInvalid.Create(nuspecPath, id, version, ex.Message));
+            diagnostics?.Report(NuGetAssetsDiagnostics.NuspecInvalid.Create(nuspecPath, id, version, ex.Message));
             return null;
         }
     }
@@ -94,14 +95,14 @@ public static class NuspecReader
         return Path.Combine(id.ToLowerInvariant(), folderVersion.ToLowerInvariant());
     }
 
-    private static IReadOnlyList<SbomLicense> Licenses(XElement metadata)
+    private static IReadOnlyList<PackageLicense> Licenses(XElement metadata)
     {
         if (Child(metadata, "license") is XElement license && Text(license) is string value)
         {
             string type = license.Attribute("type")?.Value.Trim() ?? string.Empty;
             return type.Equals("expression", StringComparison.OrdinalIgnoreCase)
                 ? SpdxExpression.ToLicenses(value, requireListedIds: false)
-                : [SbomLicense.FromName("See license file " + value)];
+                : [PackageLicense.FromName("See license file " + value)];
         }
 
         string? url = AbsoluteUrl(Text(Child(metadata, "licenseUrl")));
@@ -117,7 +118,7 @@ public static class NuspecReader
             return SpdxExpression.ToLicenses(expression, requireListedIds: false);
         }
 
-        return [SbomLicense.FromName(UrlOnlyLicenseName, url)];
+        return [PackageLicense.FromName(UrlOnlyLicenseName, url)];
     }
 
     private static XElement? Child(XElement parent, string localName) =>

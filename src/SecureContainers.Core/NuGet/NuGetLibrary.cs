@@ -1,4 +1,4 @@
-namespace SecureContainers.Core.Sbom.NuGetAssets;
+namespace SecureContainers.Core.NuGet;
 
 /// <summary>Whether a library in the restore graph came from a NuGet package or from a project reference.</summary>
 public enum NuGetLibraryKind

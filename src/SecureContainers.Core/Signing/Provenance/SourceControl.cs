@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 
-namespace SecureContainers.Core.Evidence;
+namespace SecureContainers.Core.Signing.Provenance;
 
 /// <summary>Where the image's source lives: repository URL (no credentials) and commit.</summary>
 public sealed record SourceInfo(string? RepositoryUrl, string? Commit);

@@ -5,7 +5,7 @@ using SecureContainers.Core.Signing.Attestations;
 using SecureContainers.Core.Signing.Cosign;
 using SecureContainers.Core.Signing.Provenance;
 
-namespace SecureContainers.Core.Evidence;
+namespace SecureContainers.Core.Signing;
 
 /// <summary>What was stored in the registry for one image digest.</summary>
 public sealed record SigningResult(CosignSignature Signature, IReadOnlyList<ImageAttestation> Attestations);

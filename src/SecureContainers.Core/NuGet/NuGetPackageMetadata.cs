@@ -1,4 +1,5 @@
-namespace SecureContainers.Core.Sbom.NuGetAssets;
+using SecureContainers.Core.Packages;
+namespace SecureContainers.Core.NuGet;
 
 /// <summary>What a package's <c>.nuspec</c> says about it, as far as an SBOM records it.</summary>
 /// <param name="Licenses">Empty when the nuspec declares none.</param>
@@ -6,7 +7,7 @@ namespace SecureContainers.Core.Sbom.NuGetAssets;
 /// <param name="ProjectUrl">The <c>projectUrl</c> (written as a <c>website</c> reference).</param>
 /// <param name="RepositoryUrl">The <c>repository url</c> (written as a <c>vcs</c> reference).</param>
 public sealed record NuGetPackageMetadata(
-    IReadOnlyList<SbomLicense> Licenses,
+    IReadOnlyList<PackageLicense> Licenses,
     string? Description,
     IReadOnlyList<string> Authors,
     string? ProjectUrl,

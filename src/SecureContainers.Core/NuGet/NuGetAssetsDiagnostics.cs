@@ -1,0 +1,28 @@
+using SecureContainers.Core.Diagnostics;
+
+namespace SecureContainers.Core.NuGet;
+
+/// <summary>SC5001–SC5005, SC5008, SC5009: reading the restore results (project.assets.json) and the packages' nuspecs.</summary>
+public static class NuGetAssetsDiagnostics
+{
+    public static readonly DiagnosticDescriptor AssetsFileMissing = new("SC5001", DiagnosticSeverity.Error,
+        "The NuGet assets file '{0}' could not be read ({1}). The SBOM lists the app's NuGet packages from it; run 'dotnet restore' (or build the project) before publishing the container.");
+
+    public static readonly DiagnosticDescriptor AssetsFileInvalid = new("SC5002", DiagnosticSeverity.Error,
+        "'{0}' is not a valid NuGet assets file: {1}. The app's packages cannot be listed from it; delete the project's obj folder and run 'dotnet restore'.");
+
+    public static readonly DiagnosticDescriptor TargetFrameworkNotRestored = new("SC5003", DiagnosticSeverity.Error,
+        "'{0}' has no restore results for TargetFramework '{1}' (it has: {2}). Run 'dotnet restore' for this project and TargetFramework before publishing the container.");
+
+    public static readonly DiagnosticDescriptor RuntimeIdentifierNotRestored = new("SC5004", DiagnosticSeverity.Error,
+        "'{0}' has no restore results for TargetFramework '{1}' with RuntimeIdentifier '{2}' (it has: {3}). RID-specific packages decide what ships in the image; set <RuntimeIdentifier>{2}</RuntimeIdentifier> in the project (or publish with -r {2}) and run 'dotnet restore'.");
+
+    public static readonly DiagnosticDescriptor PrivatePackageNeededAtRuntime = new("SC5005", DiagnosticSeverity.Warning,
+        "Package '{0}' is referenced with PrivateAssets=\"all\", so 'dotnet publish' does not copy its files into the app, but '{1}' needs it at run time: the container may fail to load it. Remove PrivateAssets=\"all\" from that PackageReference.");
+
+    public static readonly DiagnosticDescriptor NuspecInvalid = new("SC5008", DiagnosticSeverity.Warning,
+        "'{0}' (the .nuspec of package {1} {2}) could not be read: {3}. The SBOM lists the package without its license, description and authors; clear it from the packages folder ('dotnet nuget locals global-packages --clear') and run 'dotnet restore'.");
+
+    public static readonly DiagnosticDescriptor PackageNotInPackagesFolder = new("SC5009", DiagnosticSeverity.Warning,
+        "Package {0} {1} is not in the NuGet packages folder (looked for '{2}'). The SBOM lists it without its license, description and authors; run 'dotnet restore' on this machine (with the same NUGET_PACKAGES) before publishing the container.");
+}
