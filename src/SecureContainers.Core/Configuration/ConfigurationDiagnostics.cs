@@ -28,4 +28,16 @@ public static class ConfigurationDiagnostics
         DiagnosticSeverity.Error,
         "The property {0} has the value '{1}', which is not a positive whole number, so the safety limit it sets is unknown. " +
         "Fix: set <{0}> to a positive whole number (default {2}), or remove it.");
+
+    public static readonly DiagnosticDescriptor InvalidPath = new(
+        "SC1005",
+        DiagnosticSeverity.Error,
+        "The property {0} has the value '{1}', which contains characters no file system accepts in a path, so the file or folder it names cannot exist. " +
+        "Fix: set <{0}> to a valid path, relative to the project or absolute, or remove it.");
+
+    public static readonly DiagnosticDescriptor DisabledEverything = new(
+        "SC1006",
+        DiagnosticSeverity.Warning,
+        "SecureContainerEnabled is false: the image is pushed without any SecureContainers gate, SBOM or signature. " +
+        "Fix: remove <SecureContainerEnabled>false</SecureContainerEnabled> unless this build must bypass every check.");
 }

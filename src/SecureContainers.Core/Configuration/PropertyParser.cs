@@ -5,7 +5,12 @@ namespace SecureContainers.Core.Configuration;
 /// <summary>Parses MSBuild property strings strictly: a typo in a security switch is an error, not a default.</summary>
 public static class PropertyParser
 {
-    public static bool ParseBoolean(string name, string? value, bool defaultValue, IDiagnosticSink sink)
+    /// <summary>
+    /// <c>true</c> or <c>false</c> in any case, nothing else. A malformed value is SC1001 and reads as
+    /// <paramref name="onError"/> (default: the default), so that the rest of the run still checks what it can: pass
+    /// <c>true</c> for a rule switch, so that a typo reports the rule's findings too.
+    /// </summary>
+    public static bool ParseBoolean(string name, string? value, bool defaultValue, IDiagnosticSink sink, bool? onError = null)
     {
         string trimmed = value?.Trim() ?? string.Empty;
         if (trimmed.Length == 0)
@@ -19,7 +24,7 @@ public static class PropertyParser
         }
 
         sink.Report(ConfigurationDiagnostics.InvalidBoolean.Create(name, value, defaultValue ? "true" : "false"));
-        return defaultValue;
+        return onError ?? defaultValue;
     }
 
     public static long ParsePositiveInteger(string name, string? value, long defaultValue, IDiagnosticSink sink)

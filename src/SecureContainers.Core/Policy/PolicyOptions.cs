@@ -89,10 +89,10 @@ public sealed record PolicyOptions
         return new PolicyOptions
         {
             Profile = resolvedProfile,
-            AllowRoot = PropertyParser.ParseBoolean("SecureContainerAllowRoot", allowRoot, false, sink),
-            RequireBaseImageDigest = PropertyParser.ParseBoolean("SecureContainerRequireBaseImageDigest", requireBaseImageDigest, restricted, sink),
-            RequireMinimalBaseImage = PropertyParser.ParseBoolean("SecureContainerRequireMinimalBaseImage", requireMinimalBaseImage, restricted, sink),
-            RequireTrustedBaseImage = PropertyParser.ParseBoolean("SecureContainerRequireTrustedBaseImage", requireTrustedBaseImage, true, sink),
+            AllowRoot = PropertyParser.ParseBoolean("SecureContainerAllowRoot", allowRoot, false, sink, onError: false),
+            RequireBaseImageDigest = PropertyParser.ParseBoolean("SecureContainerRequireBaseImageDigest", requireBaseImageDigest, restricted, sink, onError: true),
+            RequireMinimalBaseImage = PropertyParser.ParseBoolean("SecureContainerRequireMinimalBaseImage", requireMinimalBaseImage, restricted, sink, onError: true),
+            RequireTrustedBaseImage = PropertyParser.ParseBoolean("SecureContainerRequireTrustedBaseImage", requireTrustedBaseImage, true, sink, onError: true),
             TrustedBaseImages = patterns,
         };
     }

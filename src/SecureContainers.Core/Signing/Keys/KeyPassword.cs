@@ -62,6 +62,9 @@ public static partial class KeyPasswordSource
         return KeyPassword.FromChars(value ?? "", name);
     }
 
+    /// <summary>A portable environment variable name: letters, digits and underscores, not starting with a digit.</summary>
+    public static bool IsValidVariableName(string name) => VariableName().IsMatch(name);
+
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,254}$", RegexOptions.CultureInvariant)]
     private static partial Regex VariableName();
 }

@@ -1,0 +1,89 @@
+using SecureContainers.Core.Layers;
+using SecureContainers.Core.Policy;
+using SecureContainers.Core.Sbom;
+using SecureContainers.Core.Secrets;
+using SecureContainers.Core.Vulnerabilities;
+
+namespace SecureContainers.Core.Configuration;
+
+/// <summary>
+/// Every SecureContainers setting, parsed and validated once (<see cref="SettingsReader.Read"/>). Front ends and target
+/// conditions read these normalized values only, never the raw strings, so no spelling can switch a rule off.
+/// </summary>
+public sealed record SecureContainerSettings
+{
+    /// <summary><c>SecureContainerEnabled</c>; false skips every SecureContainers step.</summary>
+    public bool Enabled { get; init; } = true;
+
+    public PolicyOptions Policy { get; init; } = new();
+
+    public LayerScanLimits LayerLimits { get; init; } = LayerScanLimits.Default;
+
+    /// <summary><c>SecureContainerCacheDirectory</c>; null for <see cref="LayerScanCache.DefaultDirectory"/>.</summary>
+    public string? CacheDirectory { get; init; }
+
+    public SigningSettings Signing { get; init; } = new();
+
+    public SbomSettings Sbom { get; init; } = new();
+
+    public ContentSettings Content { get; init; } = new();
+
+    /// <summary><c>SecureContainerGenerateSourceLabels</c>: add OCI source/revision labels the SDK does not.</summary>
+    public bool GenerateSourceLabels { get; init; } = true;
+
+    /// <summary><c>SecureContainerSourceDateEpoch</c> (from <c>SOURCE_DATE_EPOCH</c>): pins every timestamp we write.</summary>
+    public DateTimeOffset? SourceDateEpoch { get; init; }
+
+    /// <summary>The time to stamp on evidence: <see cref="SourceDateEpoch"/> when set, else <paramref name="now"/> in whole seconds.</summary>
+    public DateTimeOffset Timestamp(DateTimeOffset now) => SourceDateEpoch ?? DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
+}
+
+public sealed record SigningSettings
+{
+    /// <summary><c>SecureContainerSigningKey</c>: the private key file; null signs nothing.</summary>
+    public string? KeyPath { get; init; }
+
+    /// <summary><c>SecureContainerSigningKeyPasswordVariable</c>: the environment variable holding the key's password.</summary>
+    public string PasswordVariable { get; init; } = Signing.Keys.KeyPasswordSource.DefaultVariable;
+
+    /// <summary><c>SecureContainerRequireSigning</c>; the profile decides when unset (Restricted: true).</summary>
+    public bool Required { get; init; }
+
+    /// <summary><c>SecureContainerForbidLatestTag</c>; the profile decides when unset (Restricted: true).</summary>
+    public bool ForbidLatestOnly { get; init; }
+
+    /// <summary><c>SecureContainerVerifyBaseImageKey</c>: the base must carry a valid cosign signature for this public key.</summary>
+    public string? VerifyBaseImageKeyPath { get; init; }
+
+    public bool AttestSbom { get; init; } = true;
+
+    public bool AttestProvenance { get; init; } = true;
+}
+
+public sealed record SbomSettings
+{
+    public bool Enabled { get; init; } = true;
+
+    /// <summary><c>SecureContainerSbomAttach</c>: attach the SBOM to the pushed image as an OCI referrer.</summary>
+    public bool Attach { get; init; } = true;
+
+    public CycloneDxSpecVersion SpecVersion { get; init; } = CycloneDxSpecVersions.Default;
+
+    public bool IncludeBuildDependencies { get; init; }
+
+    /// <summary><c>SecureContainerSbomDirectory</c>: where SBOM and SARIF files are written.</summary>
+    public string? Directory { get; init; }
+}
+
+public sealed record ContentSettings
+{
+    /// <summary><c>SecureContainerSecretScan</c>.</summary>
+    public bool SecretScan { get; init; } = true;
+
+    public SecretScanOptions SecretOptions { get; init; } = new();
+
+    /// <summary><c>SecureContainerVulnerabilityCheck</c>.</summary>
+    public bool VulnerabilityCheck { get; init; } = true;
+
+    public VulnerabilityPolicyOptions Vulnerabilities { get; init; } = new();
+}

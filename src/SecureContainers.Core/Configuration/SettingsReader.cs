@@ -1,0 +1,149 @@
+using System.Globalization;
+using SecureContainers.Core.Diagnostics;
+using SecureContainers.Core.Layers;
+using SecureContainers.Core.Policy;
+using SecureContainers.Core.Sbom;
+using SecureContainers.Core.Secrets;
+using SecureContainers.Core.Signing;
+using SecureContainers.Core.Vulnerabilities;
+using static SecureContainers.Core.Configuration.SettingNames;
+
+namespace SecureContainers.Core.Configuration;
+
+/// <summary>
+/// Parses <see cref="RawSettings"/> into <see cref="SecureContainerSettings"/>: booleans are <c>true</c>/<c>false</c>
+/// only, enums exact, numbers, epochs, paths and variable names validated. Every malformed value is reported (SC1xxx
+/// and the area codes such as SC5010), none stops the others from being read, and a malformed rule switch reads as
+/// "on", so the run that reports the typo also reports what the rule finds. The caller fails on any error.
+/// </summary>
+public static class SettingsReader
+{
+    private const long MaxEpochSeconds = 253402300799; // 9999-12-31T23:59:59Z, the last second CycloneDX can carry.
+
+    public static SecureContainerSettings Read(RawSettings raw, IDiagnosticSink sink)
+    {
+        bool enabled = PropertyParser.ParseBoolean(Enabled, raw.Get(Enabled), true, sink);
+        PolicyOptions policy = PolicyOptions.Resolve(
+            raw.Get(Profile), raw.Get(AllowRoot), raw.Get(RequireBaseImageDigest), raw.Get(RequireMinimalBaseImage),
+            raw.Get(RequireTrustedBaseImage), raw.Get(TrustMicrosoftBaseImages), raw.TrustedBaseImages.Select(i => i.Include), sink);
+        bool restricted = policy.Profile == SecurityProfile.Restricted;
+
+        LayerScanLimits limits = LayerScanLimits.Default with
+        {
+            MaxUncompressedBytesPerLayer = PropertyParser.ParsePositiveInteger(MaxLayerBytes, raw.Get(MaxLayerBytes), LayerScanLimits.Default.MaxUncompressedBytesPerLayer, sink),
+            MaxEntriesPerLayer = (int)Math.Min(int.MaxValue, PropertyParser.ParsePositiveInteger(MaxLayerEntries, raw.Get(MaxLayerEntries), LayerScanLimits.Default.MaxEntriesPerLayer, sink)),
+        };
+
+        SigningSettings signing = new()
+        {
+            KeyPath = ParsePath(SigningKey, raw.Get(SigningKey), sink),
+            PasswordVariable = ParseVariableName(raw.Get(SigningKeyPasswordVariable), sink),
+            Required = PropertyParser.ParseBoolean(RequireSigning, raw.Get(RequireSigning), restricted, sink, onError: true),
+            ForbidLatestOnly = PropertyParser.ParseBoolean(ForbidLatestTag, raw.Get(ForbidLatestTag), restricted, sink, onError: true),
+            VerifyBaseImageKeyPath = ParsePath(VerifyBaseImageKey, raw.Get(VerifyBaseImageKey), sink),
+            AttestSbom = PropertyParser.ParseBoolean(AttestSbom, raw.Get(AttestSbom), true, sink, onError: true),
+            AttestProvenance = PropertyParser.ParseBoolean(AttestProvenance, raw.Get(AttestProvenance), true, sink, onError: true),
+        };
+
+        SbomSettings sbom = new()
+        {
+            Enabled = PropertyParser.ParseBoolean(SbomEnabled, raw.Get(SbomEnabled), true, sink, onError: true),
+            Attach = PropertyParser.ParseBoolean(SbomAttach, raw.Get(SbomAttach), true, sink, onError: true),
+            SpecVersion = ParseSpecVersion(raw.Get(SbomSpecVersion), sink),
+            IncludeBuildDependencies = PropertyParser.ParseBoolean(SbomIncludeBuildDependencies, raw.Get(SbomIncludeBuildDependencies), false, sink),
+            Directory = ParsePath(SbomDirectory, raw.Get(SbomDirectory), sink),
+        };
+
+        bool vulnerabilityCheck = PropertyParser.ParseBoolean(VulnerabilityCheck, raw.Get(VulnerabilityCheck), true, sink, onError: true);
+        ContentSettings content = new()
+        {
+            SecretScan = PropertyParser.ParseBoolean(SecretScan, raw.Get(SecretScan), true, sink, onError: true),
+            SecretOptions = new SecretScanOptions
+            {
+                Exclusions = raw.SecretScanExclusions.Select(i => SecretScanExclusion.FromItem(i.Include, i["Rule"], i["Justification"])).ToArray(),
+            },
+            VulnerabilityCheck = vulnerabilityCheck,
+            Vulnerabilities = VulnerabilityPolicyOptions.Resolve(
+                policy.Profile,
+                raw.Get(SettingNames.VulnerabilitySeverity),
+                raw.Get(RequireVulnerabilityData),
+                raw.NuGetAuditSuppressions.Select(i => i.Include),
+                raw.VulnerabilitySuppressions.Select(i => new VulnerabilitySuppressionItem(i.Include, i["Justification"], i["State"])),
+                sink),
+        };
+
+        return new SecureContainerSettings
+        {
+            Enabled = enabled,
+            Policy = policy,
+            LayerLimits = limits,
+            CacheDirectory = ParsePath(CacheDirectory, raw.Get(CacheDirectory), sink),
+            Signing = signing,
+            Sbom = sbom,
+            Content = content,
+            GenerateSourceLabels = PropertyParser.ParseBoolean(GenerateSourceLabels, raw.Get(GenerateSourceLabels), true, sink, onError: true),
+            SourceDateEpoch = ParseEpoch(raw.Get(SourceDateEpoch), sink),
+        };
+    }
+
+    private static CycloneDxSpecVersion ParseSpecVersion(string? value, IDiagnosticSink sink)
+    {
+        try
+        {
+            return CycloneDxSpecVersions.Parse(value);
+        }
+        catch (SecureContainerException e)
+        {
+            sink.Report(e.Diagnostic);
+            return CycloneDxSpecVersions.Default;
+        }
+    }
+
+    /// <summary>Whole seconds since 1970 (<c>SOURCE_DATE_EPOCH</c>'s definition); anything else is SC5006.</summary>
+    private static DateTimeOffset? ParseEpoch(string? value, IDiagnosticSink sink)
+    {
+        string trimmed = value?.Trim() ?? string.Empty;
+        if (trimmed.Length == 0)
+        {
+            return null;
+        }
+
+        if (long.TryParse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) && seconds <= MaxEpochSeconds)
+        {
+            return DateTimeOffset.FromUnixTimeSeconds(seconds);
+        }
+
+        sink.Report(SbomDiagnostics.InvalidSourceDateEpoch.Create(trimmed));
+        return null;
+    }
+
+    private static string ParseVariableName(string? value, IDiagnosticSink sink)
+    {
+        string name = string.IsNullOrWhiteSpace(value) ? Signing.Keys.KeyPasswordSource.DefaultVariable : value.Trim();
+        if (!Signing.Keys.KeyPasswordSource.IsValidVariableName(name))
+        {
+            sink.Report(SigningDiagnostics.PasswordVariableInvalid.Create(name.Length > 100 ? name[..100] + "…" : name));
+            return Signing.Keys.KeyPasswordSource.DefaultVariable;
+        }
+
+        return name;
+    }
+
+    /// <summary>A file or folder path; characters no file system accepts are SC1005. Existence is checked where it is used.</summary>
+    private static string? ParsePath(string name, string? value, IDiagnosticSink sink)
+    {
+        string trimmed = value?.Trim() ?? string.Empty;
+        if (trimmed.Length == 0)
+        {
+            return null;
+        }
+
+        if (trimmed.IndexOfAny(Path.GetInvalidPathChars()) >= 0 || trimmed.Contains('\0', StringComparison.Ordinal))
+        {
+            sink.Report(ConfigurationDiagnostics.InvalidPath.Create(name, trimmed));
+            return null;
+        }
+
+        return trimmed;
+    }
+}
