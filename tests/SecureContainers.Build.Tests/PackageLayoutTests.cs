@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using System.Runtime.CompilerServices;
 using System.Xml.Linq;
 
 namespace SecureContainers.Build.Tests;
@@ -7,10 +6,9 @@ namespace SecureContainers.Build.Tests;
 /// <summary>The nupkg users restore: exactly the tasks with their own dependencies, the props/targets, nothing MSBuild already loads.</summary>
 public class PackageLayoutTests
 {
-    private static string Package([CallerFilePath] string source = "")
+    private static string Package()
     {
-        string root = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(source)!, "..", ".."));
-        string path = Path.Combine(root, "artifacts", "packages", "SecureContainers.Build.0.1.0.nupkg");
+        string path = RepositoryRoot.Combine("artifacts", "packages", "SecureContainers.Build.0.1.0.nupkg");
         Assert.True(File.Exists(path), $"{path} is missing: run eng/test.sh (it packs before testing) or `dotnet pack src/SecureContainers.Build -c Release`.");
         return path;
     }

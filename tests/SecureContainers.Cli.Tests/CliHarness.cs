@@ -3,7 +3,6 @@ using System.Text.Json;
 using SecureContainers.Core.Oci;
 using SecureContainers.Core.Registry;
 using SecureContainers.Core.Sbom;
-using SecureContainers.Core.Tests.Registry;
 
 namespace SecureContainers.Cli.Tests;
 

@@ -1,6 +1,5 @@
 using SecureContainers.Core.Configuration;
 using System.Reflection;
-using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using SecureContainers.Core.Diagnostics;
 
@@ -12,7 +11,7 @@ public class DocumentationTests
     [Fact]
     public void EveryExitCodeIsDocumentedWithItsNumber()
     {
-        string doc = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "cli.md"));
+        string doc = File.ReadAllText(RepositoryRoot.Combine("docs", "cli.md"));
         foreach (ExitCode code in Enum.GetValues<ExitCode>())
         {
             Assert.Matches(new Regex($@"^\|\s*{(int)code}\s*\|\s*`{code}`\s*\|", RegexOptions.Multiline), doc);
@@ -23,7 +22,7 @@ public class DocumentationTests
     public void EveryCliDiagnosticIsDocumentedWithItsSeverity()
     {
         // docs/diagnostics.md lists them with every other code (the core catalog test); cli.md is where tool users look.
-        string doc = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "cli.md"));
+        string doc = File.ReadAllText(RepositoryRoot.Combine("docs", "cli.md"));
         IEnumerable<DiagnosticDescriptor> descriptors = typeof(CommandLineDiagnostics).GetFields(BindingFlags.Public | BindingFlags.Static)
             .Select(f => (DiagnosticDescriptor)f.GetValue(null)!);
         foreach (DiagnosticDescriptor d in descriptors)
@@ -32,16 +31,5 @@ public class DocumentationTests
             Assert.True(row.Success, $"{d.Code} has no row in docs/cli.md");
             Assert.Equal(d.DefaultSeverity.ToString(), row.Groups[1].Value, ignoreCase: true);
         }
-    }
-
-    private static string RepoRoot([CallerFilePath] string path = "")
-    {
-        DirectoryInfo? dir = new FileInfo(path).Directory;
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SecureContainers.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
     }
 }

@@ -20,31 +20,33 @@ public class BaseImageTrustTests
     [Fact]
     public async Task UntrustedBaseFailsWithTheItemToAddAndPushesNothing()
     {
-        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "untrusted", trustTestBases: false);
+        using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "untrusted", trustTestBases: false);
         PublishResult result = await sample.PublishAsync(Push(TestBed.BaseImage("aspnet:10.0"), "e2e/untrusted"));
 
         Assert.False(result.Succeeded, result.ToString());
         Assert.Equal(["SC4101"], ScCodes(result.Errors));
         Assert.Contains($"<SecureContainerTrustedBaseImage Include=\"{TestBed.BaseImage("aspnet")}\" />", result.Output);
         Assert.Empty(await RegistryProbe.TagsAsync("e2e/untrusted"));
+        sample.Succeeded();
     }
 
     [Fact]
     public async Task RestrictedRefusesATagOnlyBaseWithThePinnedReference()
     {
-        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "restricted-tag");
+        using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "restricted-tag");
         PublishResult result = await sample.PublishAsync(Push(TestBed.BaseImage("aspnet:10.0"), "e2e/restricted-tag", "SecureContainerProfile=Restricted", "SecureContainerRequireSigning=false"));
 
         Assert.False(result.Succeeded, result.ToString());
         Assert.Equal(["SC4102"], ScCodes(result.Errors));
         Assert.Contains($"<ContainerBaseImage>{Fixtures.Pinned("aspnet")}</ContainerBaseImage>", result.Output);
         Assert.Empty(await RegistryProbe.TagsAsync("e2e/restricted-tag"));
+        sample.Succeeded();
     }
 
     [Fact]
     public async Task RestrictedAcceptsAPinnedMinimalNonRootBaseAndCachesItsLayers()
     {
-        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "restricted-ok");
+        using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "restricted-ok");
         string cache = Path.Combine(sample.Directory, "layer-cache");
         PublishResult result = await sample.PublishAsync(Push(Fixtures.Pinned("aspnet"), "e2e/restricted-ok", "SecureContainerProfile=Restricted", "SecureContainerRequireSigning=false", $"SecureContainerCacheDirectory={cache}"));
 
@@ -57,6 +59,8 @@ public class BaseImageTrustTests
             string digest = layer.GetString()!;
             Assert.True(File.Exists(Path.Combine(cache, "sha256", digest["sha256:".Length..] + ".json")), $"layer {digest} was not cached");
         }
+
+        sample.Succeeded();
     }
 
     /// <summary>
@@ -67,7 +71,7 @@ public class BaseImageTrustTests
     [Fact]
     public async Task FatBaseHygieneFindingsAreOneWarningEachUnderBaseline()
     {
-        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "fat-baseline");
+        using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "fat-baseline");
         PublishResult result = await sample.PublishAsync(Push(TestBed.BaseImage("fat:12"), "e2e/fat-baseline", "ContainerUser=1654"));
 
         Assert.Equal(["SC4110", "SC4111", "SC4112", "SC4113"], ScCodes(result.Warnings).Intersect(["SC4110", "SC4111", "SC4112", "SC4113"]));
@@ -79,12 +83,13 @@ public class BaseImageTrustTests
         Assert.Contains("/usr/sbin/sshd", result.Output);
         Assert.Equal(["SC7150"], ScCodes(result.Errors));
         Assert.Empty(await RegistryProbe.TagsAsync("e2e/fat-baseline"));
+        sample.Succeeded();
     }
 
     [Fact]
     public async Task FatBaseFailsRestrictedWithOneErrorPerFindingAndPushesNothing()
     {
-        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "fat-restricted");
+        using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "fat-restricted");
         PublishResult result = await sample.PublishAsync(Push(Fixtures.Pinned("fat"), "e2e/fat-restricted", "ContainerUser=1654", "SecureContainerProfile=Restricted", "SecureContainerRequireSigning=false"));
 
         Assert.False(result.Succeeded, result.ToString());
@@ -97,17 +102,19 @@ public class BaseImageTrustTests
         }
 
         Assert.Empty(await RegistryProbe.TagsAsync("e2e/fat-restricted"));
+        sample.Succeeded();
     }
 
     [Fact]
     public async Task FatBaseRunningAsRootIsRefusedInBothProfiles()
     {
-        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "fat-root");
+        using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "fat-root");
         PublishResult result = await sample.PublishAsync(Push(TestBed.BaseImage("fat:12"), "e2e/fat-root"));
 
         Assert.False(result.Succeeded, result.ToString());
         Assert.Equal(["SC2001"], ScCodes(result.Errors));
         Assert.Empty(await RegistryProbe.TagsAsync("e2e/fat-root"));
+        sample.Succeeded();
     }
 
     [Theory]
@@ -122,7 +129,7 @@ public class BaseImageTrustTests
     public async Task HostileBaseLayersAreRefusedWithTheirCodeAndNothingIsPushed(string fixture, string code, params string[] extra)
     {
         string repository = $"e2e/{fixture}";
-        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", fixture);
+        using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", fixture);
         string cache = Path.Combine(sample.Directory, "layer-cache");
         PublishResult result = await sample.PublishAsync(Push(TestBed.BaseImage($"{fixture}:1"), repository, [$"SecureContainerCacheDirectory={cache}", .. extra]));
 
@@ -130,27 +137,30 @@ public class BaseImageTrustTests
         Assert.Equal([code], ScCodes(result.Errors));
         Assert.DoesNotContain("   at ", result.Output);
         Assert.Empty(await RegistryProbe.TagsAsync(repository));
+        sample.Succeeded();
     }
 
     [Fact]
     public async Task RpmBaseWarnsThatItsPackagesAreNotInventoried()
     {
-        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "rpm-base");
+        using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "rpm-base");
         PublishResult result = await sample.PublishAsync(Push(TestBed.BaseImage("rpm:1"), "e2e/rpm-base"));
 
         Assert.True(result.Succeeded, result.ToString());
         Assert.Contains("SC4012", result.Warnings);
+        sample.Succeeded();
     }
 
     [Fact]
     public async Task ApkBaseIsInventoriedAndItsBusyboxShellIsReported()
     {
-        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "apk-base");
+        using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "apk-base");
         PublishResult result = await sample.PublishAsync(Push(TestBed.BaseImage("apk:1"), "e2e/apk-base"));
 
         Assert.True(result.Succeeded, result.ToString());
         Assert.Contains("4 apk packages", result.Output);
         Assert.Contains("SC4110", result.Warnings);
         Assert.Contains("/bin/sh -> /bin/busybox", result.Output);
+        sample.Succeeded();
     }
 }

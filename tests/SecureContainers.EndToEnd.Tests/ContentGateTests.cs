@@ -56,7 +56,7 @@ public class ContentGateTests
     public async Task VulnerableDirectPackageWarnsUnderBaselineAndIsRecordedInSbomAndSarif()
     {
         Assert.NotNull(TestBed.AdvisoryFeed);
-        SampleWorkspace sample = VulnerableDirect("vuln-direct");
+        using SampleWorkspace sample = VulnerableDirect("vuln-direct");
         PublishResult result = await sample.PublishAsync(Push("e2e/vuln-direct"));
 
         Assert.True(result.Succeeded, result.ToString());
@@ -75,23 +75,25 @@ public class ContentGateTests
         Assert.Contains(NewtonsoftAdvisory, File.ReadAllText(sarifPath));
         ProcessResult sarif = await ProcessRunner.RunAsync("node", [Path.Combine(TestBed.RepoRoot, "eng", "sbom-validator", "validate-sarif.mjs"), sarifPath], TestBed.RepoRoot);
         Assert.True(sarif.Succeeded, sarif.Output);
+        sample.Succeeded();
     }
 
     [Fact]
     public async Task VulnerableDirectPackageFailsRestrictedAndPushesNothing()
     {
-        SampleWorkspace sample = VulnerableDirect("vuln-direct-restricted");
+        using SampleWorkspace sample = VulnerableDirect("vuln-direct-restricted");
         PublishResult result = await sample.PublishAsync(Restricted("e2e/vuln-direct-restricted"));
 
         Assert.False(result.Succeeded, result.ToString());
         Assert.Equal(["SC7001"], ScCodes(result.Errors));
         Assert.Empty(await RegistryProbe.TagsAsync("e2e/vuln-direct-restricted"));
+        sample.Succeeded();
     }
 
     [Fact]
     public async Task VulnerableTransitivePackageIsCaughtWithTheReferenceThatBringsIt()
     {
-        SampleWorkspace sample = VulnerableTransitive("vuln-transitive");
+        using SampleWorkspace sample = VulnerableTransitive("vuln-transitive");
         PublishResult result = await sample.PublishAsync(Restricted("e2e/vuln-transitive"));
 
         Assert.False(result.Succeeded, result.ToString());
@@ -99,12 +101,13 @@ public class ContentGateTests
         Assert.Contains(EncodingsAdvisory, result.Output);
         Assert.Contains("Microsoft.Extensions.WebEncoders", result.Output);
         Assert.Empty(await RegistryProbe.TagsAsync("e2e/vuln-transitive"));
+        sample.Succeeded();
     }
 
     [Fact]
     public async Task SuppressedAdvisoryPassesWithItsJustificationInTheSbom()
     {
-        SampleWorkspace sample = VulnerableDirect("vuln-suppressed");
+        using SampleWorkspace sample = VulnerableDirect("vuln-suppressed");
         sample.AddToProject($"""
             <ItemGroup>
               <SecureContainerVulnerabilitySuppression Include="{NewtonsoftAdvisory}" Justification="Only JsonConvert.SerializeObject of our own types is used; the DoS needs attacker-controlled JSON input." />
@@ -117,12 +120,13 @@ public class ContentGateTests
         using JsonDocument sbom = JsonDocument.Parse(File.ReadAllBytes(sbomPath));
         JsonElement analysis = Assert.Single(sbom.RootElement.GetProperty("vulnerabilities").EnumerateArray()).GetProperty("analysis");
         Assert.Contains("attacker-controlled JSON", analysis.GetProperty("detail").GetString());
+        sample.Succeeded();
     }
 
     [Fact]
     public async Task PrivateKeyInThePublishOutputFailsAndIsNeverPrinted()
     {
-        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "secret-key");
+        using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "secret-key");
         sample.WriteFile("certs/server.pem", PrivateKey);
         sample.AddToProject("""<ItemGroup><None Include="certs/server.pem" CopyToPublishDirectory="PreserveNewest" /></ItemGroup>""");
         PublishResult result = await sample.PublishAsync(Push("e2e/secret-key"));
@@ -138,12 +142,13 @@ public class ContentGateTests
         }
 
         Assert.Empty(await RegistryProbe.TagsAsync("e2e/secret-key"));
+        sample.Succeeded();
     }
 
     [Fact]
     public async Task ExcludedSecretWithJustificationPasses()
     {
-        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "secret-excluded");
+        using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "secret-excluded");
         sample.WriteFile("certs/server.pem", PrivateKey);
         sample.AddToProject("""
             <ItemGroup>
@@ -155,13 +160,14 @@ public class ContentGateTests
 
         Assert.True(result.Succeeded, result.ToString());
         Assert.DoesNotContain("SC7101", result.Errors);
+        sample.Succeeded();
     }
 
     [Fact]
     public async Task SecretLookingConfigurationWarnsWithoutShowingValuesAnywhere()
     {
         string password = "Pw!" + Random(24), dbPassword = "Db!" + Random(24), token = "tok_" + Random(24), dotenv = "Env!" + Random(24);
-        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "secret-config");
+        using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "secret-config");
         sample.WriteFile("appsettings.json", $$"""{ "Database": { "Password": "{{password}}" }, "ConnectionStrings": { "Main": "Server=db;User Id=app;Password={{dbPassword}}" } }""");
         sample.WriteFile("deploy/.env", $"API_PASSWORD={dotenv}\n");
         sample.AddToProject($"""
@@ -181,6 +187,8 @@ public class ContentGateTests
             Assert.DoesNotContain(secret, result.Output);
             Assert.DoesNotContain(secret, evidence);
         }
+
+        sample.Succeeded();
     }
 
     [Fact]
@@ -189,7 +197,7 @@ public class ContentGateTests
         string github = "ghp_" + Random(36), awsId = "AKIA" + Random(16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"), awsSecret = Random(40);
         string azureKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(64));
         string jwt = $"{B64("""{"alg":"HS256","typ":"JWT"}""")}.{B64($$"""{"sub":"{{Random(8)}}"}""")}.{B64(Random(32))}";
-        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "secret-kinds");
+        using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "secret-kinds");
         sample.WriteFile("ship/keystore.pfx", "not really a pfx");
         sample.WriteFile("ship/repo/.git/HEAD", "ref: refs/heads/main\n");
         sample.WriteFile("ship/aws.ini", $"[default]\naws_access_key_id = {awsId}\naws_secret_access_key = {awsSecret}\n");
@@ -208,6 +216,7 @@ public class ContentGateTests
         }
 
         Assert.Empty(await RegistryProbe.TagsAsync("e2e/secret-kinds"));
+        sample.Succeeded();
     }
 
     /// <summary>Secret-shaped values made at run time, so the repository carries none.</summary>
@@ -225,17 +234,19 @@ public class ContentGateTests
     [Fact]
     public async Task ExposingSshIsAnErrorAndAPrivilegedPortAWarning()
     {
-        SampleWorkspace ssh = SampleWorkspace.Create("AspNetApi", "port-22");
+        using SampleWorkspace ssh = SampleWorkspace.Create("AspNetApi", "port-22");
         ssh.AddToProject("""<ItemGroup><ContainerPort Include="22" Type="tcp" /></ItemGroup>""");
         PublishResult refused = await ssh.PublishAsync(Push("e2e/port-22"));
         Assert.False(refused.Succeeded, refused.ToString());
         Assert.Equal(["SC7150"], ScCodes(refused.Errors));
         Assert.Empty(await RegistryProbe.TagsAsync("e2e/port-22"));
 
-        SampleWorkspace http = SampleWorkspace.Create("AspNetApi", "port-80");
+        using SampleWorkspace http = SampleWorkspace.Create("AspNetApi", "port-80");
         http.AddToProject("""<ItemGroup><ContainerPort Include="80" Type="tcp" /></ItemGroup>""");
         PublishResult warned = await http.PublishAsync(Push("e2e/port-80"));
         Assert.True(warned.Succeeded, warned.ToString());
         Assert.Contains("SC7151", warned.Warnings);
+        ssh.Succeeded();
+        http.Succeeded();
     }
 }

@@ -11,7 +11,7 @@ public class DestinationTests
     [Fact]
     public async Task RootImageToTarballWritesNoArchive()
     {
-        SampleWorkspace sample = SampleWorkspace.Create("ConsoleWorker", "tar-root");
+        using SampleWorkspace sample = SampleWorkspace.Create("ConsoleWorker", "tar-root");
         string archive = Path.Combine(sample.Directory, "out", "image.tar.gz");
         PublishResult result = await sample.PublishAsync(
         [
@@ -23,12 +23,13 @@ public class DestinationTests
         Assert.Contains("SC2001", result.Errors);
         Assert.False(File.Exists(archive));
         Assert.False(Directory.Exists(Path.GetDirectoryName(archive)) && Directory.EnumerateFileSystemEntries(Path.GetDirectoryName(archive)!).Any());
+        sample.Succeeded();
     }
 
     [Fact]
     public async Task WorkerToTarballWritesArchiveAndExactSbom()
     {
-        SampleWorkspace sample = SampleWorkspace.Create("ConsoleWorker", "tar-ok");
+        using SampleWorkspace sample = SampleWorkspace.Create("ConsoleWorker", "tar-ok");
         string archive = Path.Combine(sample.Directory, "out", "image.tar.gz");
         PublishResult result = await sample.PublishAsync(
         [
@@ -49,5 +50,6 @@ public class DestinationTests
         SortedSet<string> expected = SbomFacts.DepsJsonPackages(depsJson);
         Assert.True(expected.Count > 10, "the worker's graph should be deep enough to prove transitive closure");
         Assert.Equal(expected, SbomFacts.NuGetComponents(sbom));
+        sample.Succeeded();
     }
 }

@@ -22,7 +22,7 @@ public class MultiRidTests
     [Fact]
     public async Task EveryPlatformIsGatedAndNothingIsPushedWhenOneIsRoot()
     {
-        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "multi-root");
+        using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "multi-root");
         PublishResult result = await sample.PublishAsync(Properties("multi-root:10.0", "e2e/multi-root"));
 
         Assert.False(result.Succeeded, result.ToString());
@@ -31,12 +31,13 @@ public class MultiRidTests
         Assert.Contains("linux/amd64", result.Output);
         Assert.Contains("windows/amd64", result.Output);
         Assert.Empty(await RegistryProbe.TagsAsync("e2e/multi-root"));
+        sample.Succeeded();
     }
 
     [Fact]
     public async Task NonRootIndexIsPushedWithAnSbomPerPlatform()
     {
-        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "multi-ok");
+        using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "multi-ok");
         PublishResult result = await sample.PublishAsync(Properties("multi:10.0", "e2e/multi-ok"));
 
         Assert.True(result.Succeeded, result.ToString());
@@ -62,5 +63,7 @@ public class MultiRidTests
             Assert.NotNull(attached);
             Assert.Equal(File.ReadAllBytes(sbomPath), attached.Value.Sbom);
         }
+
+        sample.Succeeded();
     }
 }

@@ -21,13 +21,14 @@ public class NonRootGateTests
     [Fact]
     public async Task RootBaseImageFailsWithCodeAndPushesNothing()
     {
-        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "root-base");
+        using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "root-base");
         PublishResult result = await sample.PublishAsync(Push("aspnet-root:10.0", "e2e/root-base"));
 
         Assert.False(result.Succeeded, result.ToString());
         Assert.Contains("SC2001", result.Errors);
         Assert.Contains("SecureContainerAllowRoot", result.Output);
         await AssertNothingPushed("e2e/root-base");
+        sample.Succeeded();
     }
 
     [Theory]
@@ -36,29 +37,31 @@ public class NonRootGateTests
     [InlineData("0:1654", "e2e/user-zero-group")]
     public async Task RootContainerUserOnGoodBaseFailsAndPushesNothing(string user, string repository)
     {
-        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", repository.Replace('/', '-'));
+        using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", repository.Replace('/', '-'));
         PublishResult result = await sample.PublishAsync(Push("aspnet:10.0", repository, $"ContainerUser={user}"));
 
         Assert.False(result.Succeeded, result.ToString());
         Assert.Equal(["SC2001"], result.Errors.Where(c => c.StartsWith("SC", StringComparison.Ordinal)));
         await AssertNothingPushed(repository);
+        sample.Succeeded();
     }
 
     [Fact]
     public async Task MalformedContainerUserFailsWithItsOwnCode()
     {
-        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "user-malformed");
+        using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "user-malformed");
         PublishResult result = await sample.PublishAsync(Push("aspnet:10.0", "e2e/user-malformed", "ContainerUser=-1"));
 
         Assert.False(result.Succeeded, result.ToString());
         Assert.Contains("SC2003", result.Errors);
         await AssertNothingPushed("e2e/user-malformed");
+        sample.Succeeded();
     }
 
     [Fact]
     public async Task AllowRootPassesAndWarnsEveryTime()
     {
-        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "allow-root");
+        using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "allow-root");
         PublishResult first = await sample.PublishAsync(Push("aspnet-root:10.0", "e2e/allow-root", "SecureContainerAllowRoot=true"));
         Assert.True(first.Succeeded, first.ToString());
         Assert.Contains("SC2006", first.Warnings);
@@ -67,47 +70,51 @@ public class NonRootGateTests
         PublishResult second = await sample.PublishAsync(Push("aspnet-root:10.0", "e2e/allow-root", "SecureContainerAllowRoot=true"));
         Assert.True(second.Succeeded, second.ToString());
         Assert.Contains("SC2006", second.Warnings);
+        sample.Succeeded();
     }
 
     [Fact]
     public async Task UserNameFromPasswdPassesWithNumericUidAdvice()
     {
-        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "user-name");
+        using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "user-name");
         PublishResult result = await sample.PublishAsync(Push("aspnet:10.0", "e2e/user-name", "ContainerUser=app"));
 
         Assert.True(result.Succeeded, result.ToString());
         Assert.Contains("SC2004", result.Warnings);
         Assert.Contains("<ContainerUser>1654</ContainerUser>", result.Output);
         Assert.Contains("1.0", await RegistryProbe.TagsAsync("e2e/user-name"));
+        sample.Succeeded();
     }
 
     [Fact]
     public async Task MalformedBooleanPropertyIsACodedError()
     {
-        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "bad-bool");
+        using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "bad-bool");
         PublishResult result = await sample.PublishAsync(Push("aspnet-root:10.0", "e2e/bad-bool", "SecureContainerAllowRoot=yes"));
 
         Assert.False(result.Succeeded, result.ToString());
         Assert.Contains("SC1001", result.Errors);
         await AssertNothingPushed("e2e/bad-bool");
+        sample.Succeeded();
     }
 
     [Fact]
     public async Task DisabledPackageLetsTheSdkPublishUntouched()
     {
-        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "disabled");
+        using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "disabled");
         PublishResult result = await sample.PublishAsync(Push("aspnet-root:10.0", "e2e/disabled", "SecureContainerEnabled=false"));
 
         Assert.True(result.Succeeded, result.ToString());
         Assert.DoesNotContain(result.Warnings.Concat(result.Errors), c => c.StartsWith("SC", StringComparison.Ordinal));
         Assert.False(Directory.Exists(Path.Combine(sample.Directory, "bin", "Release", "securecontainers")));
         Assert.Contains("1.0", await RegistryProbe.TagsAsync("e2e/disabled"));
+        sample.Succeeded();
     }
 
     [Fact]
     public async Task UnreachableBaseRegistryIsACodedErrorWithoutStackTrace()
     {
-        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "unreachable");
+        using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "unreachable");
         PublishResult result = await sample.PublishAsync(
         [
             "ContainerBaseImage=localhost:1/base/aspnet:10.0",
@@ -121,12 +128,13 @@ public class NonRootGateTests
         Assert.Contains("localhost:1", result.Output);
         Assert.DoesNotContain("   at ", result.Output);
         await AssertNothingPushed("e2e/unreachable");
+        sample.Succeeded();
     }
 
     [Fact]
     public async Task MissingBaseTagIsACodedErrorNamingTheImage()
     {
-        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "missing-tag");
+        using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "missing-tag");
         PublishResult result = await sample.PublishAsync(Push("aspnet:no-such-tag", "e2e/missing-tag"));
 
         Assert.False(result.Succeeded, result.ToString());
@@ -136,5 +144,6 @@ public class NonRootGateTests
         Assert.Contains("no-such-tag", result.Output);
         Assert.DoesNotContain("   at ", result.Output);
         await AssertNothingPushed("e2e/missing-tag");
+        sample.Succeeded();
     }
 }

@@ -26,7 +26,7 @@ public class PipelineSampleTests(SigningKeys keys) : IClassFixture<SigningKeys>
     [Fact]
     public async Task ReleaseScriptPublishesVerifiesAndKeepsTheSbom()
     {
-        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "pipeline");
+        using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "pipeline");
         string output = Path.Combine(sample.Directory, "release");
         await CliTool.RunAsync(["--help"]);
         string toolDirectory = Path.Combine(TestBed.WorkRoot, "tools");
@@ -52,5 +52,6 @@ public class PipelineSampleTests(SigningKeys keys) : IClassFixture<SigningKeys>
         Assert.True(verification.RootElement.GetProperty("verified").GetBoolean(), verification.RootElement.ToString());
         string local = Path.Combine(sample.Directory, "bin", "Release", "securecontainers", "e2e_pipeline-linux-x64.cdx.json");
         Assert.Equal(File.ReadAllBytes(local), File.ReadAllBytes(Path.Combine(output, "sbom.cdx.json")));
+        sample.Succeeded();
     }
 }

@@ -27,7 +27,20 @@ public sealed class PublishedAspNetApi : IAsyncLifetime
         ]);
     }
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    /// <summary>
+    /// The publish is what this fixture owns: its workspace is dropped when the publish succeeded, kept with its logs when
+    /// it did not. The tests examine the registry and the SBOM, which a binlog does not explain.
+    /// </summary>
+    public Task DisposeAsync()
+    {
+        if (Result?.Succeeded == true)
+        {
+            Sample.Succeeded();
+        }
+
+        Sample?.Dispose();
+        return Task.CompletedTask;
+    }
 }
 
 [Collection(EndToEndCollection.Name)]

@@ -26,7 +26,8 @@ public partial class SbomReproducibilityTests
         List<(string Digest, string AppLayer, string Text)> builds = new();
         for (int i = 0; i < 2; i++)
         {
-            SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "reproducible");
+            // The second build reuses the name, so each keeps or drops its own logs as its iteration ends.
+            using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "reproducible");
             PublishResult result = await sample.PublishAsync(properties, epoch);
             Assert.True(result.Succeeded, result.ToString());
             var manifest = await RegistryProbe.ManifestAsync("e2e/reproducible", "1.0");
@@ -34,6 +35,7 @@ public partial class SbomReproducibilityTests
             Assert.Contains("\"timestamp\": \"2023-11-14T22:13:20Z\"", text);
             string appLayer = manifest!.Value.Json.RootElement.GetProperty("layers").EnumerateArray().Last().GetProperty("digest").GetString()!;
             builds.Add((manifest.Value.Digest, appLayer, text));
+            sample.Succeeded();
         }
 
         Assert.NotEqual(builds[0].Digest, builds[1].Digest);

@@ -46,17 +46,16 @@ public class SigningTests(SigningKeys keys) : IClassFixture<SigningKeys>
 
     private static string[] ScCodes(IEnumerable<string> codes) => codes.Where(c => c.StartsWith("SC", StringComparison.Ordinal)).Order().ToArray();
 
-    private async Task<(PublishResult Result, SampleWorkspace Sample)> PublishSignedAsync(string repository, params string[] extra)
-    {
-        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", repository.Replace('/', '-'));
-        PublishResult result = await sample.PublishAsync(Push(repository, [$"SecureContainerSigningKey={keys.PrivateKey}", .. extra]), keys.Environment);
-        return (result, sample);
-    }
+    private static SampleWorkspace SignedSample(string repository) => SampleWorkspace.Create("AspNetApi", repository.Replace('/', '-'));
+
+    private Task<PublishResult> PublishSignedAsync(SampleWorkspace sample, string repository, params string[] extra) =>
+        sample.PublishAsync(Push(repository, [$"SecureContainerSigningKey={keys.PrivateKey}", .. extra]), keys.Environment);
 
     [Fact]
     public async Task SignedImageVerifiesWithSbomAndProvenanceAndOpensslAgrees()
     {
-        (PublishResult result, _) = await PublishSignedAsync("e2e/signed");
+        using SampleWorkspace signed = SignedSample("e2e/signed");
+        PublishResult result = await PublishSignedAsync(signed, "e2e/signed");
         Assert.True(result.Succeeded, result.ToString());
         Assert.DoesNotContain("SC6031", result.Warnings);
 
@@ -99,23 +98,26 @@ public class SigningTests(SigningKeys keys) : IClassFixture<SigningKeys>
         }
 
         Assert.Equal(["https://cyclonedx.org/bom", "https://slsa.dev/provenance/v1"], predicateTypes.Order());
+        signed.Succeeded();
     }
 
     [Fact]
     public async Task AnotherKeyDoesNotVerifyTheImage()
     {
-        (PublishResult result, _) = await PublishSignedAsync("e2e/signed-other");
+        using SampleWorkspace signed = SignedSample("e2e/signed-other");
+        PublishResult result = await PublishSignedAsync(signed, "e2e/signed-other");
         Assert.True(result.Succeeded, result.ToString());
 
         ProcessResult verify = await CliTool.RunAsync(["verify", $"{TestBed.Registry}/e2e/signed-other:1.0", "--key", keys.OtherPublicKey]);
         Assert.Equal(1, verify.ExitCode);
         Assert.Contains("SC6021", verify.Output);
+        signed.Succeeded();
     }
 
     [Fact]
     public async Task WrongPasswordFailsBeforeAnythingIsPushed()
     {
-        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "wrong-password");
+        using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "wrong-password");
         PublishResult result = await sample.PublishAsync(
             Push("e2e/wrong-password", $"SecureContainerSigningKey={keys.PrivateKey}"),
             new Dictionary<string, string?> { ["SECURECONTAINERS_KEY_PASSWORD"] = "not-the-password" });
@@ -124,23 +126,25 @@ public class SigningTests(SigningKeys keys) : IClassFixture<SigningKeys>
         Assert.Equal(["SC6004"], ScCodes(result.Errors));
         Assert.DoesNotContain("not-the-password", result.Output);
         Assert.Empty(await RegistryProbe.TagsAsync("e2e/wrong-password"));
+        sample.Succeeded();
     }
 
     [Fact]
     public async Task MissingKeyFileFailsBeforeAnythingIsPushed()
     {
-        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "missing-key");
+        using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "missing-key");
         PublishResult result = await sample.PublishAsync(Push("e2e/missing-key", $"SecureContainerSigningKey={Path.Combine(keys.Directory, "nope.key")}"), keys.Environment);
 
         Assert.False(result.Succeeded, result.ToString());
         Assert.Equal(["SC6001"], ScCodes(result.Errors));
         Assert.Empty(await RegistryProbe.TagsAsync("e2e/missing-key"));
+        sample.Succeeded();
     }
 
     [Fact]
     public async Task RestrictedRequiresAKeyAndARealTag()
     {
-        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "restricted-unsigned");
+        using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "restricted-unsigned");
         PublishResult result = await sample.PublishAsync(
         [
             $"ContainerBaseImage={Fixtures.Pinned("aspnet")}",
@@ -152,12 +156,13 @@ public class SigningTests(SigningKeys keys) : IClassFixture<SigningKeys>
         Assert.False(result.Succeeded, result.ToString());
         Assert.Equal(["SC6030", "SC6032"], ScCodes(result.Errors));
         Assert.Empty(await RegistryProbe.TagsAsync("e2e/restricted-unsigned"));
+        sample.Succeeded();
     }
 
     [Fact]
     public async Task BaselineWarnsOnceThatAMultiPlatformImageIsUnsigned()
     {
-        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "unsigned-multi");
+        using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "unsigned-multi");
         PublishResult result = await sample.PublishAsync(
         [
             $"ContainerBaseImage={TestBed.BaseImage("multi:10.0")}",
@@ -169,12 +174,14 @@ public class SigningTests(SigningKeys keys) : IClassFixture<SigningKeys>
 
         Assert.True(result.Succeeded, result.ToString());
         Assert.Single(result.Output.Split('\n'), l => l.Contains("warning SC6031", StringComparison.Ordinal));
+        sample.Succeeded();
     }
 
     [Fact]
     public async Task MultiPlatformImageHasItsIndexAndEveryManifestSigned()
     {
-        (PublishResult result, _) = await PublishSignedAsync("e2e/signed-multi", $"ContainerBaseImage={TestBed.BaseImage("multi:10.0")}", "RuntimeIdentifiers=\"linux-x64;win-x64\"");
+        using SampleWorkspace signed = SignedSample("e2e/signed-multi");
+        PublishResult result = await PublishSignedAsync(signed, "e2e/signed-multi", $"ContainerBaseImage={TestBed.BaseImage("multi:10.0")}", "RuntimeIdentifiers=\"linux-x64;win-x64\"");
         Assert.True(result.Succeeded, result.ToString());
 
         ProcessResult index = await CliTool.RunAsync(["verify", $"{TestBed.Registry}/e2e/signed-multi:1.0", "--key", keys.PublicKey, "--require-provenance"]);
@@ -184,12 +191,15 @@ public class SigningTests(SigningKeys keys) : IClassFixture<SigningKeys>
             ProcessResult manifest = await CliTool.RunAsync(["verify", $"{TestBed.Registry}/e2e/signed-multi:1.0", "--platform", platform, "--key", keys.PublicKey, "--require-sbom", "--require-provenance"]);
             Assert.True(manifest.ExitCode == 0, manifest.Output);
         }
+
+        signed.Succeeded();
     }
 
     [Fact]
     public async Task KeyPasswordAppearsInNoLogBinlogSbomOrImage()
     {
-        (PublishResult result, SampleWorkspace sample) = await PublishSignedAsync("e2e/no-leak");
+        using SampleWorkspace sample = SignedSample("e2e/no-leak");
+        PublishResult result = await PublishSignedAsync(sample, "e2e/no-leak");
         Assert.True(result.Succeeded, result.ToString());
 
         // A diagnostic-verbosity build on top, the most a user or CI would log.
@@ -220,32 +230,38 @@ public class SigningTests(SigningKeys keys) : IClassFixture<SigningKeys>
             byte[] content = blob == root.GetProperty("config").GetProperty("digest").GetString() ? bytes : Gunzip(bytes);
             Assert.False(Contains(content, secret), $"password found in blob {blob}");
         }
+
+        sample.Succeeded();
     }
 
     [Fact]
     public async Task BaseImageSignatureIsVerifiedBeforeBuilding()
     {
-        (PublishResult signedBase, _) = await PublishSignedAsync("e2e/signed-base");
+        using SampleWorkspace signed = SignedSample("e2e/signed-base");
+        PublishResult signedBase = await PublishSignedAsync(signed, "e2e/signed-base");
         Assert.True(signedBase.Succeeded, signedBase.ToString());
         string baseImage = $"{TestBed.Registry}/e2e/signed-base:1.0";
 
-        SampleWorkspace good = SampleWorkspace.Create("ConsoleWorker", "verified-base", alsoTrusted: $"{TestBed.Registry}/e2e/*");
+        using SampleWorkspace good = SampleWorkspace.Create("ConsoleWorker", "verified-base", alsoTrusted: $"{TestBed.Registry}/e2e/*");
         PublishResult ok = await good.PublishAsync(
             [$"ContainerBaseImage={baseImage}", $"ContainerRegistry={TestBed.Registry}", "ContainerRepository=e2e/on-verified-base", "ContainerImageTag=1.0", $"SecureContainerVerifyBaseImageKey={keys.PublicKey}"]);
         Assert.True(ok.Succeeded, ok.ToString());
 
-        SampleWorkspace bad = SampleWorkspace.Create("ConsoleWorker", "unverified-base", alsoTrusted: $"{TestBed.Registry}/e2e/*");
+        using SampleWorkspace bad = SampleWorkspace.Create("ConsoleWorker", "unverified-base", alsoTrusted: $"{TestBed.Registry}/e2e/*");
         PublishResult refused = await bad.PublishAsync(
             [$"ContainerBaseImage={baseImage}", $"ContainerRegistry={TestBed.Registry}", "ContainerRepository=e2e/on-unverified-base", "ContainerImageTag=1.0", $"SecureContainerVerifyBaseImageKey={keys.OtherPublicKey}"]);
         Assert.False(refused.Succeeded, refused.ToString());
         Assert.Equal(["SC6033"], ScCodes(refused.Errors));
         Assert.Empty(await RegistryProbe.TagsAsync("e2e/on-unverified-base"));
+        signed.Succeeded();
+        good.Succeeded();
+        bad.Succeeded();
     }
 
     [Fact]
     public async Task SourceLabelsNameTheRepositoryWithoutItsCredentials()
     {
-        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "source-labels");
+        using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "source-labels");
         foreach (string[] git in new[]
         {
             new[] { "init", "-q" },
@@ -267,6 +283,7 @@ public class SigningTests(SigningKeys keys) : IClassFixture<SigningKeys>
         Assert.Equal("https://example.com/acme/shop", labels.GetProperty("org.opencontainers.image.source").GetString());
         Assert.Equal(commit, labels.GetProperty("org.opencontainers.image.revision").GetString());
         Assert.DoesNotContain("ghp_notarealtoken", Encoding.UTF8.GetString(config));
+        sample.Succeeded();
     }
 
     private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;

@@ -175,6 +175,9 @@ internal static class RegistryDocuments
 /// </summary>
 internal sealed class SharedDocument
 {
+    /// <summary>Read-modify-write rounds on a shared tag before giving up on a concurrent writer.</summary>
+    public const int MaxUpdateAttempts = 5;
+
     private static readonly string[] Managed = ["schemaVersion", "mediaType", "config"];
 
     private SharedDocument(string? mediaType, string? configRaw, Descriptor? config, List<(Descriptor Parsed, string Raw)> entries, List<(string Name, string Raw)> others)

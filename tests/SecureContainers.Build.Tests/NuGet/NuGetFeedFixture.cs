@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 
 namespace SecureContainers.Build.Tests.NuGetAudit;
 
@@ -14,7 +13,7 @@ public sealed class NuGetFeedFixture : IDisposable
 
     public NuGetFeedFixture()
     {
-        _script = Path.Combine(RepoRoot(), "eng", "testbed", "nuget-feed", "serve.sh");
+        _script = RepositoryRoot.Combine("eng", "testbed", "nuget-feed", "serve.sh");
         Run("start");
         Dictionary<string, string> env = File.ReadAllLines(Path.Combine(_state, "env"))
             .Select(l => l.Split('=', 2))
@@ -48,16 +47,5 @@ public sealed class NuGetFeedFixture : IDisposable
         {
             throw new InvalidOperationException($"serve.sh {command} failed ({process.ExitCode}): {error}");
         }
-    }
-
-    private static string RepoRoot([CallerFilePath] string path = "")
-    {
-        DirectoryInfo? dir = new FileInfo(path).Directory;
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SecureContainers.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
     }
 }

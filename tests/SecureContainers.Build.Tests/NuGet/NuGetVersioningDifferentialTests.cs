@@ -1,7 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
 using NuGet.Versioning;
-using SecureContainers.Core.Tests.Vulnerabilities;
 using SecureContainers.Core.Vulnerabilities;
 
 namespace SecureContainers.Build.Tests.NuGetAudit;

@@ -1,25 +1,20 @@
 using SecureContainers.Core.Oci;
 using SecureContainers.Core.Registry;
 using SecureContainers.Core.Sbom;
-using SecureContainers.Core.Tests.Registry;
 
 namespace SecureContainers.Cli.Tests.Commands;
 
 /// <summary>
 /// `securecontainers sbom` against the real registry eng/test.sh starts (SC_TEST_REGISTRY=localhost:PORT: Distribution
 /// 2.8 without the referrers API, so the SBOM is found through the referrers tag), with registry options from the
-/// environment exactly as the installed tool builds them. Without SC_TEST_REGISTRY the test returns at once.
+/// environment exactly as the installed tool builds them. Without SC_TEST_REGISTRY the test is skipped, saying so.
 /// </summary>
 public class RealRegistrySbomTests
 {
-    [Fact]
+    [RegistryFact]
     public async Task SbomAttachedInTheRealRegistryComesBackByteForByte()
     {
-        string? registry = Environment.GetEnvironmentVariable("SC_TEST_REGISTRY");
-        if (string.IsNullOrEmpty(registry))
-        {
-            return;
-        }
+        string registry = RegistryFactAttribute.Address;
 
         CancellationToken ct = CancellationToken.None;
         // A repository of its own per run, so no other test's referrers can be chosen instead.

@@ -16,7 +16,7 @@ public class DiagnosticCatalogTests
     [Fact]
     public void EveryCodeIsDocumentedWithItsSeverity()
     {
-        string doc = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "diagnostics.md"));
+        string doc = File.ReadAllText(RepositoryRoot.Combine("docs", "diagnostics.md"));
         foreach (DiagnosticDescriptor d in DiagnosticCatalog.All)
         {
             Match row = Regex.Match(doc, $@"^\|\s*{d.Code}\s*\|\s*(\w+)\s*\|", RegexOptions.Multiline);
@@ -29,22 +29,11 @@ public class DiagnosticCatalogTests
     public void DocumentedCodesExistInTheCatalog()
     {
         // A code documented but never raised is a promise the product does not keep.
-        string doc = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "diagnostics.md"));
+        string doc = File.ReadAllText(RepositoryRoot.Combine("docs", "diagnostics.md"));
         HashSet<string> known = DiagnosticCatalog.All.Select(d => d.Code).ToHashSet();
         foreach (Match m in Regex.Matches(doc, @"^\|\s*(SC\d{4})\s*\|", RegexOptions.Multiline))
         {
             Assert.Contains(m.Groups[1].Value, known);
         }
-    }
-
-    internal static string RepoRoot([System.Runtime.CompilerServices.CallerFilePath] string path = "")
-    {
-        DirectoryInfo? dir = new FileInfo(path).Directory;
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SecureContainers.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
     }
 }

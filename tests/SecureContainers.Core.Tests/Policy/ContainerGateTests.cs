@@ -4,7 +4,7 @@ using SecureContainers.Core.Oci;
 using SecureContainers.Core.Policy;
 using SecureContainers.Core.Registry;
 using SecureContainers.Core.Tests.Layers;
-using FakeRegistry = SecureContainers.Core.Tests.Registry.FakeRegistry;
+using FakeRegistry = SecureContainers.TestUtilities.Registry.FakeRegistry;
 
 namespace SecureContainers.Core.Tests.Policy;
 

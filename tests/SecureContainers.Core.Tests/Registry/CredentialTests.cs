@@ -86,14 +86,9 @@ public sealed class CredentialTests : IDisposable
         return bin;
     }
 
-    [Fact]
+    [UnixFact]
     public async Task CredHelperIsRunWithTheServerOnStdin()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
         string bin = WriteHelper("fake", """
             read server
             if [ "$1" = "get" ] && [ "$server" = "registry.test" ]; then
@@ -111,14 +106,9 @@ public sealed class CredentialTests : IDisposable
         Assert.Equal("helper-secret", c.Password);
     }
 
-    [Fact]
+    [UnixFact]
     public async Task CredsStoreNotFoundMeansAnonymous()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
         string bin = WriteHelper("store", "echo 'credentials not found in native keychain'; exit 1\n");
         string path = WriteConfig("""{"credsStore":"store"}""");
         DockerConfigCredentialProvider provider = new([path], Env(("PATH", bin)));
@@ -126,14 +116,9 @@ public sealed class CredentialTests : IDisposable
         Assert.Null(await provider.GetAsync("registry.test", CancellationToken.None));
     }
 
-    [Fact]
+    [UnixFact]
     public async Task FailingHelperIsSC3108NamingItButNotItsOutput()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
         string bin = WriteHelper("broken", "echo 'leaked-secret-output'; echo 'stderr-secret' >&2; exit 3\n");
         string path = WriteConfig("""{"credHelpers":{"registry.test":"broken"}}""");
         DockerConfigCredentialProvider provider = new([path], Env(("PATH", bin)));
@@ -146,14 +131,9 @@ public sealed class CredentialTests : IDisposable
         Assert.DoesNotContain("secret", ex.Message);
     }
 
-    [Fact]
+    [UnixFact]
     public async Task HangingHelperTimesOut()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
         string bin = WriteHelper("slow", "exec sleep 30\n");
         string path = WriteConfig("""{"credHelpers":{"registry.test":"slow"}}""");
         DockerConfigCredentialProvider provider = new([path], Env(("PATH", bin)), TimeSpan.FromMilliseconds(500));

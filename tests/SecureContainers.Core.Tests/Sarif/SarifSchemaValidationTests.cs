@@ -8,7 +8,7 @@ namespace SecureContainers.Core.Tests.Sarif;
 /// <summary>
 /// Checks writer output against the SARIF 2.1.0 JSON schema through eng/sbom-validator/validate-sarif.mjs (the schema
 /// ships in the npm package @microsoft/jest-sarif; ajv-draft-04 validates it). Without node or node_modules the
-/// tests return without checking, unless SC_REQUIRE_VALIDATOR=1 makes that a failure, as for the SBOM validator.
+/// tests are skipped with that reason, unless SC_REQUIRE_VALIDATOR=1 makes that a failure, as for the SBOM validator.
 /// </summary>
 public sealed class SarifSchemaValidationTests : IDisposable
 {
@@ -16,13 +16,10 @@ public sealed class SarifSchemaValidationTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    [Fact]
+    [ValidatorFact(SchemaValidator.Sarif)]
     public void SecretScanReportWithEveryRuleAndLocationKindIsValidSarif()
     {
-        if (Validator() is not (string node, string script))
-        {
-            return;
-        }
+        (string node, string script) = Validator();
 
         using var publish = new PublishDirectory();
         publish.Write("keys/a b.pem", TestSecrets.Pkcs8Pem());
@@ -46,13 +43,10 @@ public sealed class SarifSchemaValidationTests : IDisposable
         Assert.True(exitCode == 0, output);
     }
 
-    [Fact]
+    [ValidatorFact(SchemaValidator.Sarif)]
     public void PackageResultsWithPropertiesAndNoOptionalToolFieldsAreValidSarif()
     {
-        if (Validator() is not (string node, string script))
-        {
-            return;
-        }
+        (string node, string script) = Validator();
 
         var run = new SarifRun(
             new SarifTool("SecureContainers", "0.1.0"),
@@ -70,13 +64,10 @@ public sealed class SarifSchemaValidationTests : IDisposable
         Assert.True(exitCode == 0, output);
     }
 
-    [Fact]
+    [ValidatorFact(SchemaValidator.Sarif)]
     public void ValidatorRejectsADocumentOutsideTheSchema()
     {
-        if (Validator() is not (string node, string script))
-        {
-            return;
-        }
+        (string node, string script) = Validator();
 
         // Proves the checks above can fail: "fatal" is not a SARIF level.
         var run = new SarifRun(new SarifTool("x", "1"), [new SarifRule("SC7101", "A", "a", "a", SarifLevel.Error)], [new SarifResult("SC7101", SarifLevel.Error, "m", new SarifPhysicalLocation("PUBLISHDIR", "a", 1))]);
@@ -95,8 +86,7 @@ public sealed class SarifSchemaValidationTests : IDisposable
         return path;
     }
 
-    private static (string Node, string Script)? Validator() =>
-        NodeValidator.Find("validate-sarif.mjs", [Path.Combine("@microsoft", "jest-sarif"), "ajv-draft-04"]);
+    private static (string Node, string Script) Validator() => NodeValidator.Require(SchemaValidator.Sarif);
 
     private static (int ExitCode, string Output) Run(string node, string script, string file) => NodeValidator.Run(node, script, file);
 }

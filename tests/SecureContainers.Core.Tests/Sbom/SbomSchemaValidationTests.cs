@@ -6,33 +6,27 @@ namespace SecureContainers.Core.Tests.Sbom;
 
 /// <summary>
 /// Checks writer output against the official CycloneDX schema through eng/sbom-validator (npm). When node or the
-/// validator's node_modules are missing the tests return without checking, unless SC_REQUIRE_VALIDATOR=1, which
+/// validator's node_modules are missing the tests are skipped with that reason, unless SC_REQUIRE_VALIDATOR=1, which
 /// turns their absence into a failure (CI sets it after `npm ci`, so the check cannot be skipped silently there).
 /// </summary>
 public sealed class SbomSchemaValidationTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("sbom-schema-").FullName;
 
-    [Fact]
+    [ValidatorFact(SchemaValidator.CycloneDx)]
     public void ImageSbomIsValidCycloneDx16()
     {
-        if (Validator() is not (string node, string script))
-        {
-            return;
-        }
+        (string node, string script) = Validator();
 
         (int exitCode, string output) = Run(node, script, Save(SbomWriter.Write(SbomBuilder.Build(SbomTestInputs.Create()))));
 
         Assert.True(exitCode == 0, output);
     }
 
-    [Fact]
+    [ValidatorFact(SchemaValidator.CycloneDx)]
     public void EveryOptionalFieldTheModelCanCarryIsValidCycloneDx16()
     {
-        if (Validator() is not (string node, string script))
-        {
-            return;
-        }
+        (string node, string script) = Validator();
 
         // Fields the next SBOM features will fill (OS packages, frameworks, licenses, layers) are proven valid now.
         SbomDocument document = SbomBuilder.Build(SbomTestInputs.Create() with { ManifestDigest = null, Timestamp = null });
@@ -68,16 +62,13 @@ public sealed class SbomSchemaValidationTests : IDisposable
         Assert.True(exitCode == 0, output);
     }
 
-    [Theory]
+    [ValidatorTheory(SchemaValidator.CycloneDx)]
     [InlineData(CycloneDxSpecVersion.V1_5)]
     [InlineData(CycloneDxSpecVersion.V1_6)]
     [InlineData(CycloneDxSpecVersion.V1_7)]
     public void WholeImageSbomIsValidForEverySpecVersion(CycloneDxSpecVersion version)
     {
-        if (Validator() is not (string node, string script))
-        {
-            return;
-        }
+        (string node, string script) = Validator();
 
         // Every feature at once: nuspec metadata (authors, license id/expression/name+url), build-only packages,
         // OS packages with licenses, the OS, shared frameworks with CPEs, and a second image with runtime packs.
@@ -117,13 +108,10 @@ public sealed class SbomSchemaValidationTests : IDisposable
         }
     }
 
-    [Fact]
+    [ValidatorFact(SchemaValidator.CycloneDx)]
     public void SpdxListMatchesTheOneTheSchemaEnforces()
     {
-        if (Validator() is not (_, string script))
-        {
-            return;
-        }
+        (_, string script) = Validator();
 
         // license.id is checked against this enum; ids we write must be in it, and new SPDX ids should be picked up.
         string schema = Path.Combine(Path.GetDirectoryName(script)!, "node_modules", "@cyclonedx", "cyclonedx-library", "res", "schema", "spdx.SNAPSHOT.schema.json");
@@ -134,13 +122,10 @@ public sealed class SbomSchemaValidationTests : IDisposable
         Assert.Equal(SpdxLicenseList.Version, document.RootElement.GetProperty("$comment").GetString());
     }
 
-    [Fact]
+    [ValidatorFact(SchemaValidator.CycloneDx)]
     public void ValidatorRejectsADocumentOutsideTheSchema()
     {
-        if (Validator() is not (string node, string script))
-        {
-            return;
-        }
+        (string node, string script) = Validator();
 
         // Proves the check above can fail: an unknown hash algorithm must be refused.
         string broken = Encoding.UTF8.GetString(SbomWriter.Write(SbomBuilder.Build(SbomTestInputs.Create()))).Replace("\"SHA-512\"", "\"SHA-513\"");
@@ -160,8 +145,7 @@ public sealed class SbomSchemaValidationTests : IDisposable
         return path;
     }
 
-    private static (string Node, string Script)? Validator() =>
-        NodeValidator.Find("validate.mjs", [Path.Combine("@cyclonedx", "cyclonedx-library")]);
+    private static (string Node, string Script) Validator() => NodeValidator.Require(SchemaValidator.CycloneDx);
 
     private static (int ExitCode, string Output) Run(string node, string script, string file, string specVersion = "1.6") =>
         NodeValidator.Run(node, script, file, specVersion);

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using SecureContainers.Core.Oci;
 using SecureContainers.Core.Registry;
 using SecureContainers.Core.Signing.Keys;
-using SecureContainers.Core.Tests.Registry;
 
 namespace SecureContainers.Core.Tests.Signing;
 

@@ -24,13 +24,25 @@ public sealed partial record PublishResult(int ExitCode, string Output, string B
 /// A sample copied to its own temp folder with its own nuget.config (the artifacts feed plus nuget.org), built with
 /// a private NuGet packages folder: the way a user consumes the package, nothing from the repository leaking in.
 /// </summary>
-public sealed class SampleWorkspace
+/// <remarks>
+/// xunit 2 tells a test nothing about its own outcome, so a test declares it: it holds the workspace in a
+/// <c>using</c> and calls <see cref="Succeeded"/> as its last statement. Disposing a workspace that succeeded deletes
+/// it; any other (an assertion threw, or the test never got to the end) has its binary and publish logs copied to
+/// <c>artifacts/TestResults/&lt;workspace name&gt;/</c>, where CI collects them, and the workspace is kept for a look.
+/// </remarks>
+public sealed class SampleWorkspace : IDisposable
 {
-    private SampleWorkspace(string directory, string projectFile)
+    private bool _succeeded;
+
+    private SampleWorkspace(string name, string directory, string projectFile)
     {
+        Name = name;
         Directory = directory;
         ProjectFile = projectFile;
     }
+
+    /// <summary>The workspace's folder name, unique per test: also the name of its folder under artifacts/TestResults.</summary>
+    public string Name { get; }
 
     public string Directory { get; }
 
@@ -79,7 +91,7 @@ public sealed class SampleWorkspace
               {audit}
             </configuration>
             """);
-        return new SampleWorkspace(target, Path.Combine(target, sample + ".csproj"));
+        return new SampleWorkspace(name, target, Path.Combine(target, sample + ".csproj"));
     }
 
     public void WriteFile(string relativePath, string content)
@@ -125,7 +137,59 @@ public sealed class SampleWorkspace
         }
 
         ProcessResult result = await ProcessRunner.RunAsync("dotnet", args, Directory, env, TimeSpan.FromMinutes(8));
+        // The console output next to the binlog, so a failed test keeps both.
+        File.WriteAllText(Path.ChangeExtension(binlog, ".log"), $"dotnet {string.Join(' ', args)}\nexit {result.ExitCode}\n{result.Output}");
         return new PublishResult(result.ExitCode, result.Output, binlog);
+    }
+
+    /// <summary>Says the test passed: call it as the test's last statement, so that disposing deletes the workspace.</summary>
+    public void Succeeded() => _succeeded = true;
+
+    public void Dispose()
+    {
+        if (_succeeded)
+        {
+            DeleteQuietly(Directory);
+            return;
+        }
+
+        KeepLogs();
+    }
+
+    /// <summary>Copies the workspace's binlogs and publish logs to artifacts/TestResults/&lt;name&gt;/, replacing an earlier run's.</summary>
+    private void KeepLogs()
+    {
+        string[] logs = System.IO.Directory.Exists(Directory)
+            ? System.IO.Directory.GetFiles(Directory).Where(f => f.EndsWith(".binlog", StringComparison.Ordinal) || f.EndsWith(".log", StringComparison.Ordinal)).ToArray()
+            : [];
+        if (logs.Length == 0)
+        {
+            return;
+        }
+
+        string results = Path.Combine(TestBed.RepoRoot, "artifacts", "TestResults", Name);
+        DeleteQuietly(results);
+        System.IO.Directory.CreateDirectory(results);
+        foreach (string log in logs)
+        {
+            File.Copy(log, Path.Combine(results, Path.GetFileName(log)), overwrite: true);
+        }
+    }
+
+    // Cleanup must not turn a passing test into a failing one (a file still held by a build server, say).
+    private static void DeleteQuietly(string directory)
+    {
+        try
+        {
+            if (System.IO.Directory.Exists(directory))
+            {
+                System.IO.Directory.Delete(directory, recursive: true);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Left to the temp folder's own cleanup.
+        }
     }
 
     private static void CopyDirectory(string source, string target)

@@ -5,13 +5,14 @@ using System.Text.Json;
 using SecureContainers.Core.Oci;
 using SecureContainers.Core.Registry;
 
-namespace SecureContainers.Core.Tests.Registry;
+namespace SecureContainers.TestUtilities.Registry;
 
 /// <summary>
 /// An in-memory OCI distribution registry behind an <see cref="HttpMessageHandler"/>, for any test that needs a
 /// registry: images and indexes are added with helpers, auth can require Basic or Bearer (with a token service on
 /// <see cref="AuthHost"/>), blobs can be redirected to <see cref="BlobStorageHost"/>, and <see cref="Intercept"/>
-/// injects faults. Every request is recorded with the Authorization header it carried.
+/// injects faults. Every request is recorded with the Authorization header it carried. Requests are answered one at a
+/// time, so a client used concurrently sees a consistent registry.
 /// </summary>
 public sealed class FakeRegistry : HttpMessageHandler
 {
@@ -231,7 +232,13 @@ public sealed class FakeRegistry : HttpMessageHandler
             }
         }
 
-        HttpResponseMessage response = Answer(request, uri);
+        // One request at a time: a client shared by concurrent tasks must meet a registry that stays consistent.
+        HttpResponseMessage response;
+        lock (_gate)
+        {
+            response = Answer(request, uri);
+        }
+
         response.RequestMessage = request;
         return Task.FromResult(response);
     }

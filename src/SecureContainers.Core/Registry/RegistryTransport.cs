@@ -1,34 +1,50 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Security;
 using System.Net.Sockets;
-using System.Text.Json;
 using SecureContainers.Core.Diagnostics;
 using SecureContainers.Core.Oci;
 
 namespace SecureContainers.Core.Registry;
 
-/// <summary>HTTP plumbing: origins, the insecure-registry HTTP fallback, retries, redirects, timeouts, error mapping.</summary>
-public sealed partial class RegistryClient
+/// <summary>
+/// HTTP plumbing under <see cref="RegistryClient"/>: origins, the insecure-registry HTTP fallback, retries, redirects
+/// (followed here, so the registry's Authorization never reaches another host), timeouts and size-capped bodies. It knows
+/// nothing of credentials beyond the header it is handed. Safe for concurrent use: its state is two concurrent sets of
+/// hosts that only ever grow.
+/// </summary>
+internal sealed class RegistryTransport : IDisposable
 {
-    /// <summary>
-    /// Who a request is for. <see cref="Origins"/> are the scheme/host/port pairs that may receive its
-    /// Authorization header; anything a redirect points at outside them gets none.
-    /// </summary>
-    private sealed record RequestTarget(string Registry, string Image, bool Insecure, IReadOnlyList<Uri> Origins)
+    private const int MaxRedirects = 5;
+
+    private readonly RegistryClientOptions _options;
+    private readonly HttpClient _http;
+
+    // Insecure registries that failed the TLS handshake: they are spoken to over HTTP from then on, as the SDK does.
+    private readonly ConcurrentDictionary<string, bool> _httpFallback = new(StringComparer.OrdinalIgnoreCase);
+
+    // Hosts whose certificate errors are ignored: the insecure registries this client has been asked to reach, and only those.
+    private readonly ConcurrentDictionary<string, bool> _insecureHosts = new(StringComparer.OrdinalIgnoreCase);
+
+    public RegistryTransport(RegistryClientOptions options)
     {
-        public bool IsOrigin(Uri? uri) => uri is not null && Origins.Any(o =>
-            o.Scheme == uri.Scheme && o.Port == uri.Port && string.Equals(o.IdnHost, uri.IdnHost, StringComparison.OrdinalIgnoreCase));
+        _options = options;
+        HttpMessageHandler handler = options.Handler ?? CreateHandler();
+        _http = new HttpClient(handler, disposeHandler: options.Handler is null) { Timeout = Timeout.InfiniteTimeSpan };
+        _http.DefaultRequestHeaders.UserAgent.ParseAdd(options.UserAgent);
     }
 
-    /// <summary>Docker Hub's API is not served at docker.io itself.</summary>
-    internal static string ApiHost(string registry) => registry == ImageReference.DockerHub ? "registry-1.docker.io" : registry;
+    public void Dispose() => _http.Dispose();
 
-    private RequestTarget TargetFor(ImageReference image)
+    /// <summary>Docker Hub's API is not served at docker.io itself.</summary>
+    public static string ApiHost(string registry) => registry == ImageReference.DockerHub ? "registry-1.docker.io" : registry;
+
+    public RequestTarget TargetFor(ImageReference image)
     {
         string registry = image.Registry;
         bool insecure = _options.IsInsecureRegistry(registry);
-        string apiHost = ApiHost(registry);
-        Uri https = new($"https://{apiHost}/");
+        Uri https = new($"https://{ApiHost(registry)}/");
         if (insecure)
         {
             _insecureHosts[https.IdnHost] = true;
@@ -38,58 +54,14 @@ public sealed partial class RegistryClient
         return new RequestTarget(registry, image.ToString(), false, [https]);
     }
 
-    /// <summary>The SDK's fallback: same host, http, and the registry's own port if it names one (else 80).</summary>
-    private static Uri HttpFallbackOf(Uri uri, string registry)
-    {
-        UriBuilder builder = new(uri) { Scheme = Uri.UriSchemeHttp };
-        if (new Uri($"container://{registry}").Port == -1)
-        {
-            builder.Port = -1;
-        }
-
-        return builder.Uri;
-    }
-
-    /// <summary>GET on the registry API for <paramref name="image"/>'s repository, authenticating once on 401.</summary>
-    private async Task<HttpResponseMessage> GetAsync(ImageReference image, string path, IReadOnlyList<string>? accept, string what, CancellationToken ct)
-    {
-        RequestTarget target = TargetFor(image);
-        string scope = $"repository:{image.Repository}:pull";
-        string cacheKey = image.Registry + "|" + scope;
-        bool authenticated = false;
-        while (true)
-        {
-            Uri origin = target.Insecure && _httpFallback.ContainsKey(image.Registry) ? target.Origins[1] : target.Origins[0];
-            AuthenticationHeaderValue? authorization = _authorizations.TryGetValue(cacheKey, out CachedAuthorization? cached) && cached.Expires > DateTimeOffset.UtcNow
-                ? cached.Header
-                : null;
-
-            HttpResponseMessage response = await SendAsync(target, HttpMethod.Get, new Uri(origin, $"/v2/{image.Repository}/{path}"), accept, authorization, null, ct).ConfigureAwait(false);
-            if (response.StatusCode == HttpStatusCode.Unauthorized && !authenticated && target.IsOrigin(response.RequestMessage?.RequestUri))
-            {
-                // A cached token may have expired or been revoked: one fresh handshake, then give up.
-                authenticated = true;
-                AuthChallenge? challenge = AuthChallenge.Select(response.Headers.WwwAuthenticate);
-                response.Dispose();
-                _authorizations.TryRemove(cacheKey, out _);
-                _authorizations[cacheKey] = await AuthenticateAsync(challenge, target, image, scope, ct).ConfigureAwait(false);
-                continue;
-            }
-
-            if (response.IsSuccessStatusCode)
-            {
-                return response;
-            }
-
-            throw await MapFailureAsync(response, target, image, what, ct).ConfigureAwait(false);
-        }
-    }
+    /// <summary>Where requests to <paramref name="target"/> go now: HTTPS, or HTTP once an insecure registry has failed the TLS handshake.</summary>
+    public Uri OriginFor(RequestTarget target) => target.Insecure && _httpFallback.ContainsKey(target.Registry) ? target.Origins[1] : target.Origins[0];
 
     /// <summary>
     /// Sends with retries: GET/HEAD/PUT only (idempotent; POST is not), on 429/502/503/504 (honouring Retry-After) and connection failures, with capped
     /// exponential backoff. An insecure registry that fails the TLS handshake switches to HTTP for good (as the SDK).
     /// </summary>
-    private async Task<HttpResponseMessage> SendAsync(RequestTarget target, HttpMethod method, Uri uri, IReadOnlyList<string>? accept,
+    public async Task<HttpResponseMessage> SendAsync(RequestTarget target, HttpMethod method, Uri uri, IReadOnlyList<string>? accept,
         AuthenticationHeaderValue? authorization, Func<HttpContent>? content, CancellationToken ct)
     {
         bool retriable = method == HttpMethod.Get || method == HttpMethod.Head || method == HttpMethod.Put;
@@ -116,7 +88,7 @@ public sealed partial class RegistryClient
                     continue;
                 }
 
-                throw Unreachable(uri.Authority, target.Image, Describe(ex));
+                throw RegistryFailures.Unreachable(uri.Authority, target.Image, Describe(ex));
             }
             catch (TimeoutException)
             {
@@ -126,7 +98,7 @@ public sealed partial class RegistryClient
                     continue;
                 }
 
-                throw Unreachable(uri.Authority, target.Image, $"no answer within {_options.Timeout.TotalSeconds:0} s");
+                throw RegistryFailures.Unreachable(uri.Authority, target.Image, $"no answer within {_options.Timeout.TotalSeconds:0} s");
             }
 
             if (retriable && attempt < _options.MaxRetries && IsTransient(response.StatusCode))
@@ -139,6 +111,83 @@ public sealed partial class RegistryClient
 
             return response;
         }
+    }
+
+    /// <summary>
+    /// Reads a manifest or config body without ever holding more than the cap: a Content-Length over it fails before
+    /// reading, and a body that grows past it (no or false Content-Length) fails at cap+1 bytes.
+    /// </summary>
+    public async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, string what, string image, CancellationToken ct)
+    {
+        long max = _options.MaxDocumentBytes;
+        if (response.Content.Headers.ContentLength is long length && length > max)
+        {
+            throw RegistryFailures.TooLarge(what, image, length, max);
+        }
+
+        string host = response.RequestMessage?.RequestUri?.Authority ?? "(unknown)";
+        using CancellationTokenSource timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(_options.Timeout);
+        try
+        {
+            await using Stream stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+            using MemoryStream buffer = new();
+            byte[] chunk = new byte[16 * 1024];
+            int n;
+            while ((n = await stream.ReadAsync(chunk, timeout.Token).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + n > max)
+                {
+                    throw RegistryFailures.TooLarge(what, image, buffer.Length + n, max);
+                }
+
+                buffer.Write(chunk, 0, n);
+            }
+
+            return buffer.ToArray();
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw RegistryFailures.Unreachable(host, image, $"the {what} did not arrive within {_options.Timeout.TotalSeconds:0} s");
+        }
+        catch (HttpRequestException ex)
+        {
+            throw RegistryFailures.Unreachable(host, image, $"the connection broke while reading the {what} ({ex.HttpRequestError})");
+        }
+        catch (IOException)
+        {
+            throw RegistryFailures.Unreachable(host, image, $"the connection broke while reading the {what}");
+        }
+    }
+
+    /// <summary>A request body of exactly <paramref name="bytes"/>, recreated for each attempt by the caller's factory.</summary>
+    public static HttpContent Body(ReadOnlyMemory<byte> bytes, string mediaType)
+    {
+        ReadOnlyMemoryContent body = new(bytes);
+        body.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+        body.Headers.ContentLength = bytes.Length;
+        return body;
+    }
+
+    /// <summary>Adds <c>name=value</c> to a URL that may already carry a query (upload state, signatures).</summary>
+    public static Uri WithQueryParameter(Uri uri, string name, string value)
+    {
+        UriBuilder builder = new(uri);
+        string existing = builder.Query.TrimStart('?');
+        builder.Query = (existing.Length == 0 ? "" : existing + "&") + name + "=" + Uri.EscapeDataString(value);
+        return builder.Uri;
+    }
+
+    /// <summary>The SDK's fallback: same host, http, and the registry's own port if it names one (else 80).</summary>
+    private static Uri HttpFallbackOf(Uri uri, string registry)
+    {
+        UriBuilder builder = new(uri) { Scheme = Uri.UriSchemeHttp };
+        if (new Uri($"container://{registry}").Port == -1)
+        {
+            builder.Port = -1;
+        }
+
+        return builder.Uri;
     }
 
     private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(RequestTarget target, HttpMethod method, Uri uri, IReadOnlyList<string>? accept,
@@ -200,57 +249,22 @@ public sealed partial class RegistryClient
         }
     }
 
-    private async Task<SecureContainerException> MapFailureAsync(HttpResponseMessage response, RequestTarget target, ImageReference image, string what, CancellationToken ct)
+    private HttpMessageHandler CreateHandler()
     {
-        using (response)
+        SocketsHttpHandler handler = new()
         {
-            string host = response.RequestMessage?.RequestUri?.Authority ?? target.Registry;
-            string codes = await ReadErrorCodesAsync(response, ct).ConfigureAwait(false);
-            int status = (int)response.StatusCode;
-            return response.StatusCode switch
-            {
-                HttpStatusCode.NotFound => new SecureContainerException(RegistryDiagnostics.ManifestNotFound.Create(
-                    target.Image, $"the {what} is missing: {host} answered 404{codes}", $"{image.Registry}/{image.Repository}")),
-                HttpStatusCode.Unauthorized => Unauthorized(target, image, $"{host} answered 401{codes} to the {what} request"),
-                HttpStatusCode.Forbidden => Unauthorized(target, image, $"{host} denied access with 403{codes}"),
-                _ => new SecureContainerException(RegistryDiagnostics.RegistryError.Create(host, $"{status} {response.ReasonPhrase}", target.Image, $" while fetching the {what}{codes}")),
-            };
-        }
-    }
+            // Redirects are followed here so Authorization never travels to another host.
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            ConnectTimeout = _options.Timeout < TimeSpan.FromSeconds(30) ? _options.Timeout : TimeSpan.FromSeconds(30),
+        };
 
-    /// <summary>The distribution error codes (MANIFEST_UNKNOWN, NAME_UNKNOWN, DENIED…) of an error body; never its text.</summary>
-    private static async Task<string> ReadErrorCodesAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        try
-        {
-            if (response.Content.Headers.ContentLength is > 64 * 1024)
-            {
-                return "";
-            }
-
-            byte[] body = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
-            if (body.Length > 64 * 1024)
-            {
-                return "";
-            }
-
-            using JsonDocument doc = JsonDocument.Parse(body);
-            if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("errors", out JsonElement errors) && errors.ValueKind == JsonValueKind.Array)
-            {
-                IEnumerable<string> codes = errors.EnumerateArray()
-                    .Where(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("code", out JsonElement c) && c.ValueKind == JsonValueKind.String)
-                    .Select(e => e.GetProperty("code").GetString()!)
-                    .Where(c => c.Length <= 64 && c.All(ch => char.IsAsciiLetterOrDigit(ch) || ch == '_'));
-                string joined = string.Join(", ", codes);
-                return joined.Length == 0 ? "" : $" ({joined})";
-            }
-        }
-        catch (Exception ex) when (ex is JsonException or HttpRequestException or IOException)
-        {
-            // The status code alone still says what happened.
-        }
-
-        return "";
+        // As the SDK does for insecure registries: accept their certificates, and only theirs.
+        handler.SslOptions.RemoteCertificateValidationCallback = (sender, _, _, errors) =>
+            errors == SslPolicyErrors.None
+            || (sender is SslStream ssl && _insecureHosts.ContainsKey(ssl.TargetHostName));
+        return handler;
     }
 
     private static bool IsRedirect(HttpStatusCode status) => (int)status is 301 or 302 or 303 or 307 or 308;

@@ -1,7 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 
-namespace SecureContainers.Core.Tests.Vulnerabilities;
+namespace SecureContainers.TestUtilities.NuGet;
 
 /// <summary>
 /// Version strings drawn from a small alphabet so that generated versions often tie on some parts: equal numbers with

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Text.Json;
 using SecureContainers.Core.Diagnostics;
 using SecureContainers.Core.Oci;
 
@@ -10,47 +9,38 @@ namespace SecureContainers.Core.Registry;
 /// Artifacts that refer to an image (OCI 1.1 <c>subject</c>): listing them through the referrers API or, on registries
 /// without it (Distribution 2.8), through the referrers tag <c>sha256-&lt;hex&gt;</c>, and attaching new ones.
 /// </summary>
-public sealed partial class RegistryClient
+/// <remarks>
+/// Whether a registry serves the API is probed once per client and remembered in a concurrent dictionary. Updates of the
+/// referrers tag are read-modify-write rounds checked afterwards, so concurrent writers (in this process or another) do
+/// not lose each other's entries.
+/// </remarks>
+internal sealed class RegistryReferrers(RegistryTransport transport, RegistryAuthenticator auth, RegistryManifests manifests, RegistryBlobs blobs)
 {
-    /// <summary>Entries read from or written to a referrers list; more means something is piling up.</summary>
-    public const int MaxReferrers = 1000;
-
-    /// <summary>Read-modify-write rounds on a shared tag before giving up on a concurrent writer.</summary>
-    private const int MaxTagUpdateAttempts = 5;
-
-    // Per registry: does it serve GET /v2/<name>/referrers/<digest>? Probed once per client.
     private readonly ConcurrentDictionary<string, bool> _referrersApi = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>
-    /// The referrers tag schema: the digest's algorithm (at most 32 characters), '-', its encoded part (at most 64),
-    /// with characters a tag cannot hold replaced by '-'. sha256:abc… → <c>sha256-abc…</c>.
-    /// </summary>
-    public static string ReferrersTag(Digest subject)
+    /// <inheritdoc cref="RegistryClient.ReferrersTag"/>
+    public static string Tag(Digest subject)
     {
         string algorithm = subject.Algorithm.Length > 32 ? subject.Algorithm[..32] : subject.Algorithm;
         string encoded = subject.Hex.Length > 64 ? subject.Hex[..64] : subject.Hex;
         return new string($"{algorithm}-{encoded}".Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '_' or '.' or '-' ? ch : '-').ToArray());
     }
 
-    /// <summary>
-    /// The artifacts in <paramref name="repository"/> whose subject is <paramref name="subject"/>, optionally only those of
-    /// <paramref name="artifactType"/>: from the referrers API, or (when it answers 404) from the referrers tag; a
-    /// missing or invalid referrers tag means none, as the distribution spec says.
-    /// </summary>
-    public async Task<IReadOnlyList<Descriptor>> GetReferrersAsync(string registry, string repository, Digest subject, string? artifactType, CancellationToken ct)
+    /// <inheritdoc cref="RegistryClient.GetReferrersAsync"/>
+    public async Task<IReadOnlyList<Descriptor>> ListAsync(string registry, string repository, Digest subject, string? artifactType, CancellationToken ct)
     {
         ImageReference image = ImageReference.FromParts(registry, repository, null, subject.ToString());
         IReadOnlyList<Descriptor>? listed = await TryReferrersApiAsync(image, subject, artifactType, ct).ConfigureAwait(false);
         if (listed is null)
         {
             listed = [];
-            string tag = ReferrersTag(subject);
-            if (await TryGetManifestAsync(registry, repository, tag, ct).ConfigureAwait(false) is (_, _, byte[] bytes)
-                && SharedDocument.TryParse(bytes, "manifests", IsReferrersIndexType, out _) is SharedDocument index)
+            string tag = Tag(subject);
+            if (await manifests.TryGetForPushAsync(registry, repository, tag, ct).ConfigureAwait(false) is { } found
+                && SharedDocument.TryParse(found.Bytes, "manifests", IsReferrersIndexType, out _) is SharedDocument index)
             {
-                if (index.Entries.Count > MaxReferrers)
+                if (index.Entries.Count > RegistryClient.MaxReferrers)
                 {
-                    throw new SecureContainerException(RegistryDiagnostics.TooManyReferrers.Create(subject, registry, repository, MaxReferrers, tag));
+                    throw new SecureContainerException(RegistryDiagnostics.TooManyReferrers.Create(subject, registry, repository, RegistryClient.MaxReferrers, tag));
                 }
 
                 listed = index.Entries.Select(e => e.Parsed).ToList();
@@ -60,20 +50,15 @@ public sealed partial class RegistryClient
         return artifactType is null ? listed : listed.Where(d => d.ArtifactType == artifactType).ToList();
     }
 
-    /// <summary>
-    /// Pushes <paramref name="request"/>'s blobs, an empty config and an artifact manifest (by digest) whose subject is the
-    /// image, then, unless the registry confirms with <c>OCI-Subject</c> that it indexes referrers itself, adds the
-    /// manifest to the referrers tag index, keeping every entry already there. Attaching the same artifact again adds
-    /// nothing. Returns the artifact manifest's descriptor.
-    /// </summary>
-    public async Task<Descriptor> AttachArtifactAsync(ArtifactRequest request, CancellationToken ct)
+    /// <inheritdoc cref="RegistryClient.AttachArtifactAsync"/>
+    public async Task<Descriptor> AttachAsync(ArtifactRequest request, CancellationToken ct)
     {
         (string registry, string repository) = (request.Registry, request.Repository);
-        Descriptor config = await PushBlobAsync(registry, repository, RegistryDocuments.EmptyJson, MediaTypes.OciEmptyJson, ct).ConfigureAwait(false);
+        Descriptor config = await blobs.PushAsync(registry, repository, RegistryDocuments.EmptyJson, MediaTypes.OciEmptyJson, ct).ConfigureAwait(false);
         List<Descriptor> layers = new();
         foreach (ArtifactLayer layer in request.Layers)
         {
-            Descriptor pushed = await PushBlobAsync(registry, repository, layer.Content, layer.MediaType, ct).ConfigureAwait(false);
+            Descriptor pushed = await blobs.PushAsync(registry, repository, layer.Content, layer.MediaType, ct).ConfigureAwait(false);
             layers.Add(pushed with { Annotations = layer.Annotations is { Count: > 0 } a ? a : null });
         }
 
@@ -85,7 +70,7 @@ public sealed partial class RegistryClient
 
         byte[] manifest = RegistryDocuments.ArtifactManifest(request.ArtifactType, config, layers, request.Subject, request.Annotations);
         Digest digest = Digest.Sha256(manifest);
-        (_, bool indexed) = await PushManifestCoreAsync(registry, repository, digest.ToString(), manifest, MediaTypes.OciManifestV1, ct).ConfigureAwait(false);
+        (_, bool indexed) = await manifests.PushAsync(registry, repository, digest.ToString(), manifest, MediaTypes.OciManifestV1, ct).ConfigureAwait(false);
         Descriptor result = new(MediaTypes.OciManifestV1, digest, manifest.Length)
         {
             ArtifactType = request.ArtifactType,
@@ -108,41 +93,40 @@ public sealed partial class RegistryClient
     /// </summary>
     private async Task AddToReferrersTagAsync(string registry, string repository, Digest subject, Descriptor entry, CancellationToken ct)
     {
-        string tag = ReferrersTag(subject);
+        string tag = Tag(subject);
         for (int attempt = 0; ; attempt++)
         {
-            SharedDocument index = await ReadSharedDocumentAsync(registry, repository, tag, "referrers index", "manifests", IsReferrersIndexType, MediaTypes.OciIndexV1, ct).ConfigureAwait(false);
+            SharedDocument index = await ReadReferrersTagAsync(registry, repository, tag, ct).ConfigureAwait(false);
             if (index.Entries.Any(e => e.Parsed.Digest == entry.Digest))
             {
                 return;
             }
 
-            if (attempt == MaxTagUpdateAttempts)
+            if (attempt == SharedDocument.MaxUpdateAttempts)
             {
                 throw new SecureContainerException(RegistryDiagnostics.TagUpdateConflict.Create(registry, repository, tag, attempt));
             }
 
-            if (index.Entries.Count >= MaxReferrers)
+            if (index.Entries.Count >= RegistryClient.MaxReferrers)
             {
-                throw new SecureContainerException(RegistryDiagnostics.TooManyReferrers.Create(subject, registry, repository, MaxReferrers, tag));
+                throw new SecureContainerException(RegistryDiagnostics.TooManyReferrers.Create(subject, registry, repository, RegistryClient.MaxReferrers, tag));
             }
 
             byte[] updated = index.With("manifests", [entry]);
-            await PushManifestCoreAsync(registry, repository, tag, updated, MediaTypes.OciIndexV1, ct).ConfigureAwait(false);
+            await manifests.PushAsync(registry, repository, tag, updated, MediaTypes.OciIndexV1, ct).ConfigureAwait(false);
         }
     }
 
-    /// <summary>The document at <paramref name="tag"/>, or an empty one of <paramref name="emptyType"/> when the tag does not exist.</summary>
-    private async Task<SharedDocument> ReadSharedDocumentAsync(string registry, string repository, string tag, string what, string listName,
-        Func<string?, bool> acceptMediaType, string emptyType, CancellationToken ct)
+    /// <summary>The index at the referrers tag, or an empty one when the tag does not exist; one we cannot safely extend is SC3117.</summary>
+    private async Task<SharedDocument> ReadReferrersTagAsync(string registry, string repository, string tag, CancellationToken ct)
     {
-        if (await TryGetManifestAsync(registry, repository, tag, ct).ConfigureAwait(false) is not (_, _, byte[] bytes))
+        if (await manifests.TryGetForPushAsync(registry, repository, tag, ct).ConfigureAwait(false) is not { } found)
         {
-            return SharedDocument.Empty(emptyType);
+            return SharedDocument.Empty(MediaTypes.OciIndexV1);
         }
 
-        return SharedDocument.TryParse(bytes, listName, acceptMediaType, out string problem)
-            ?? throw new SecureContainerException(RegistryDiagnostics.TaggedDocumentUnusable.Create(what, registry, repository, tag, problem));
+        return SharedDocument.TryParse(found.Bytes, "manifests", IsReferrersIndexType, out string problem)
+            ?? throw new SecureContainerException(RegistryDiagnostics.TaggedDocumentUnusable.Create("referrers index", registry, repository, tag, problem));
     }
 
     // Some writers omit mediaType; an index's type is then only implied, and the 'manifests' array check still applies.
@@ -160,18 +144,18 @@ public sealed partial class RegistryClient
         List<Descriptor> result = new();
         Func<Uri, Uri> next = o =>
         {
-            Uri uri = ApiUri(o, image, $"referrers/{subject}");
-            return artifactType is null ? uri : WithQueryParameter(uri, "artifactType", artifactType);
+            Uri uri = RequestTarget.ApiUri(o, image, $"referrers/{subject}");
+            return artifactType is null ? uri : RegistryTransport.WithQueryParameter(uri, "artifactType", artifactType);
         };
         for (int page = 0; ; page++)
         {
-            using HttpResponseMessage response = await SendAuthorizedAsync(image, HttpMethod.Get, next, [MediaTypes.OciIndexV1], null, false, ct).ConfigureAwait(false);
+            using HttpResponseMessage response = await auth.SendAsync(image, HttpMethod.Get, next, [MediaTypes.OciIndexV1], null, false, ct).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.NotFound)
             {
-                throw await MapFailureAsync(response, TargetFor(image), image, "referrers", ct).ConfigureAwait(false);
+                throw await RegistryFailures.ReadFailedAsync(response, transport.TargetFor(image), image, "referrers", ct).ConfigureAwait(false);
             }
 
-            byte[] body = await ReadBoundedAsync(response, "referrers list", name, ct).ConfigureAwait(false);
+            byte[] body = await transport.ReadBoundedAsync(response, "referrers list", name, ct).ConfigureAwait(false);
             SharedDocument? index = SharedDocument.TryParse(body, "manifests", m => m == MediaTypes.OciIndexV1, out _);
             if (index is null)
             {
@@ -187,9 +171,9 @@ public sealed partial class RegistryClient
 
             _referrersApi[image.Registry] = true;
             result.AddRange(index.Entries.Select(e => e.Parsed));
-            if (result.Count > MaxReferrers)
+            if (result.Count > RegistryClient.MaxReferrers)
             {
-                throw new SecureContainerException(RegistryDiagnostics.TooManyReferrers.Create(subject, image.Registry, image.Repository, MaxReferrers, ReferrersTag(subject)));
+                throw new SecureContainerException(RegistryDiagnostics.TooManyReferrers.Create(subject, image.Registry, image.Repository, RegistryClient.MaxReferrers, Tag(subject)));
             }
 
             if (NextLink(response) is not Uri link)

@@ -1,0 +1,130 @@
+using System.Net;
+using SecureContainers.Core.Diagnostics;
+using SecureContainers.Core.Oci;
+
+namespace SecureContainers.Core.Registry;
+
+/// <summary>
+/// Blobs: streamed reads checked against their digest, small reads (configs) size-capped and verified before parsing, and
+/// monolithic uploads (skipped when the registry already has the blob) with the push credentials. Stateless beyond its
+/// collaborators, so safe for concurrent use.
+/// </summary>
+internal sealed class RegistryBlobs(RegistryTransport transport, RegistryAuthenticator auth, RegistryClientOptions options)
+{
+    private const string OctetStream = "application/octet-stream";
+
+    /// <inheritdoc cref="RegistryClient.OpenBlobAsync"/>
+    public async Task<DigestVerifyingStream> OpenAsync(string registry, string repository, Descriptor blob, CancellationToken ct)
+    {
+        ImageReference image = ImageReference.FromParts(registry, repository, null, blob.Digest.ToString());
+        string subject = $"blob {blob.Digest} of image {image.Registry}/{image.Repository}";
+        HttpResponseMessage response = await auth.GetAsync(image, $"blobs/{blob.Digest}", null, $"blob {blob.Digest}", ct).ConfigureAwait(false);
+        try
+        {
+            if (response.Content.Headers.ContentLength is long length && length != blob.Size)
+            {
+                throw RegistryFailures.Mismatch(subject, blob.Digest, $"{length} bytes announced where its descriptor declares {blob.Size}");
+            }
+
+            Stream content = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+            return new DigestVerifyingStream(new ResponseStream(content, response), blob.Digest, blob.Size, subject);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A small blob (a config) read whole, within the document cap, and checked against its size and digest.</summary>
+    public async Task<byte[]> ReadSmallAsync(ImageReference image, Descriptor blob, string what, CancellationToken ct)
+    {
+        string name = image.ToString();
+        if (blob.Size > options.MaxDocumentBytes)
+        {
+            throw RegistryFailures.TooLarge(what, name, blob.Size, options.MaxDocumentBytes);
+        }
+
+        using HttpResponseMessage response = await auth.GetAsync(image, $"blobs/{blob.Digest}", null, what, ct).ConfigureAwait(false);
+        byte[] bytes = await transport.ReadBoundedAsync(response, what, name, ct).ConfigureAwait(false);
+        if (bytes.Length != blob.Size)
+        {
+            throw RegistryFailures.Mismatch($"{what} of image {name}", blob.Digest, $"{bytes.Length} bytes where the manifest declares {blob.Size}");
+        }
+
+        if (!blob.Digest.Matches(bytes))
+        {
+            throw RegistryFailures.Mismatch($"{what} of image {name}", blob.Digest, $"content hashing to {Digest.Sha256(bytes)}");
+        }
+
+        return bytes;
+    }
+
+    /// <inheritdoc cref="RegistryClient.PushBlobAsync"/>
+    public async Task<Descriptor> PushAsync(string registry, string repository, ReadOnlyMemory<byte> content, string mediaType, CancellationToken ct)
+    {
+        Digest digest = Digest.Sha256(content.Span);
+        Descriptor descriptor = new(mediaType, digest, content.Length);
+        ImageReference image = ImageReference.FromParts(registry, repository, null, digest.ToString());
+        string what = $"blob {digest}";
+
+        using (HttpResponseMessage head = await auth.SendAsync(image, HttpMethod.Head, o => RequestTarget.ApiUri(o, image, $"blobs/{digest}"), null, null, true, ct).ConfigureAwait(false))
+        {
+            if (head.IsSuccessStatusCode)
+            {
+                return descriptor;
+            }
+
+            if (head.StatusCode != HttpStatusCode.NotFound)
+            {
+                throw await WriteFailedAsync(head, image, what, ct).ConfigureAwait(false);
+            }
+        }
+
+        Uri location;
+        using (HttpResponseMessage start = await auth.SendAsync(image, HttpMethod.Post, o => RequestTarget.ApiUri(o, image, "blobs/uploads/"), null, null, true, ct).ConfigureAwait(false))
+        {
+            if (start.StatusCode != HttpStatusCode.Accepted)
+            {
+                throw await WriteFailedAsync(start, image, what, ct).ConfigureAwait(false);
+            }
+
+            location = UploadLocation(start, image, what);
+        }
+
+        Uri put = RegistryTransport.WithQueryParameter(location, "digest", digest.ToString());
+        using HttpResponseMessage done = await auth.SendAsync(image, HttpMethod.Put, _ => put, null, () => RegistryTransport.Body(content, OctetStream), true, ct).ConfigureAwait(false);
+        if (done.StatusCode is not (HttpStatusCode.Created or HttpStatusCode.NoContent or HttpStatusCode.OK))
+        {
+            throw await WriteFailedAsync(done, image, what, ct).ConfigureAwait(false);
+        }
+
+        DigestHeader.Verify(done, digest, $"{what} uploaded to {registry}/{repository}");
+        return descriptor;
+    }
+
+    private Task<SecureContainerException> WriteFailedAsync(HttpResponseMessage response, ImageReference image, string what, CancellationToken ct) =>
+        RegistryFailures.WriteFailedAsync(response, image, what, auth.DescribePushCredentials(image), ct);
+
+    /// <summary>The upload session URL: relative to the POST's URL or absolute, never leaving HTTPS for HTTP.</summary>
+    private Uri UploadLocation(HttpResponseMessage response, ImageReference image, string what)
+    {
+        Uri requestUri = response.RequestMessage!.RequestUri!;
+        if (response.Headers.Location is not Uri location)
+        {
+            throw new SecureContainerException(RegistryDiagnostics.UploadFailed.Create(what, image.Registry, image.Repository,
+                $"{requestUri.Authority} started an upload without saying where to send it (no Location header)"));
+        }
+
+        Uri next = location.IsAbsoluteUri ? location : new Uri(requestUri, location);
+        RequestTarget target = transport.TargetFor(image);
+        bool downgrade = requestUri.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp && !(target.Insecure && target.IsOrigin(next));
+        if ((next.Scheme != Uri.UriSchemeHttps && next.Scheme != Uri.UriSchemeHttp) || downgrade)
+        {
+            throw new SecureContainerException(RegistryDiagnostics.UploadFailed.Create(what, image.Registry, image.Repository,
+                $"{requestUri.Authority} asked for the upload to go to {next.Scheme}://{next.Authority}, refused because it leaves HTTPS"));
+        }
+
+        return next;
+    }
+}
