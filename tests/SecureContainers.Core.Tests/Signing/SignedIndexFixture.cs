@@ -22,6 +22,7 @@ internal sealed class SignedIndexFixture : IDisposable
     private static readonly CancellationToken None = CancellationToken.None;
 
     private readonly List<IDisposable> _owned = new();
+    private readonly string _dir = Directory.CreateTempSubdirectory("sc-index-").FullName;
 
     public SignedIndexFixture(FakeRegistry? registry = null)
     {
@@ -29,9 +30,14 @@ internal sealed class SignedIndexFixture : IDisposable
         Client = new RegistryClient(Registry.Options());
         Amd64 = Registry.AddImage(Repository, null, new Platform("linux", "amd64"), "1654", MediaTypes.OciManifestV1, [1]);
         Arm64 = Registry.AddImage(Repository, null, new Platform("linux", "arm64", "v8"), "1654", MediaTypes.OciManifestV1, [2]);
-        Signer = NewSigner();
-        OtherSigner = NewSigner();
+        Signer = NewSigner("key.pem");
+        OtherSigner = NewSigner("other.pem");
+        PublicKeyPath = Path.Combine(_dir, "key.pub");
+        File.WriteAllText(PublicKeyPath, Signer.PublicKey.ToPem());
     }
+
+    /// <summary><see cref="Signer"/>'s public key as a PEM file, for <c>verify --key</c>.</summary>
+    public string PublicKeyPath { get; }
 
     public FakeRegistry Registry { get; }
 
@@ -125,12 +131,10 @@ internal sealed class SignedIndexFixture : IDisposable
             : new { os = image.Platform.Os, architecture = image.Platform.Architecture, variant = image.Platform.Variant },
     };
 
-    private EcdsaFileSigner NewSigner()
+    private EcdsaFileSigner NewSigner(string name)
     {
-        string dir = Directory.CreateTempSubdirectory("sc-index-").FullName;
-        _owned.Add(new TempDirectory(dir));
         using System.Security.Cryptography.ECDsa key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
-        string path = Path.Combine(dir, "key.pem");
+        string path = Path.Combine(_dir, name);
         File.WriteAllText(path, key.ExportPkcs8PrivateKeyPem());
         using KeyPassword none = KeyPassword.FromChars("", "TEST_PASSWORD");
         EcdsaFileSigner signer = EcdsaFileSigner.Load(path, none);
@@ -145,10 +149,7 @@ internal sealed class SignedIndexFixture : IDisposable
         {
             d.Dispose();
         }
-    }
 
-    private sealed class TempDirectory(string path) : IDisposable
-    {
-        public void Dispose() => Directory.Delete(path, recursive: true);
+        Directory.Delete(_dir, recursive: true);
     }
 }
