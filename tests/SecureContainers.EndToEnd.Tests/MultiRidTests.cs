@@ -8,7 +8,7 @@ namespace SecureContainers.EndToEnd.Tests;
 /// packs for linux-x64 and win-x64 only, so the fixture index holds linux/amd64 and windows/amd64 manifests.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
-public class MultiRidTests
+public class MultiRidTests(SigningKeys keys) : IClassFixture<SigningKeys>
 {
     private static string[] Properties(string baseImage, string repository) =>
     [
@@ -65,5 +65,22 @@ public class MultiRidTests
         }
 
         sample.Succeeded();
+    }
+
+    [Fact]
+    public async Task SignedIndexPassesTheDocumentedVerifyWithSbomAndProvenanceRequired()
+    {
+        // Issue 9 item 7: the command docs/configuration.md and samples/pipelines promise, on the index tag.
+        SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "multi-signed");
+        PublishResult result = await sample.PublishAsync([.. Properties("multi:10.0", "e2e/multi-signed"), $"SecureContainerSigningKey={keys.PrivateKey}"], keys.Environment);
+        Assert.True(result.Succeeded, result.ToString());
+
+        ProcessResult verify = await CliTool.RunAsync(["verify", $"{TestBed.Registry}/e2e/multi-signed:1.0", "--key", keys.PublicKey, "--require-sbom", "--require-provenance"]);
+
+        // Standard output and error arrive interleaved here, so the text report is checked, not the JSON one.
+        Assert.True(verify.ExitCode == 0, verify.Output);
+        Assert.StartsWith("Verified: ", verify.Output);
+        Assert.Matches(@"(?m)^  platform linux/amd64 sha256:[0-9a-f]{64}: verified$", verify.Output);
+        Assert.Matches(@"(?m)^  platform windows/amd64 sha256:[0-9a-f]{64}: verified$", verify.Output);
     }
 }

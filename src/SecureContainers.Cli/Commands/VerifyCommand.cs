@@ -9,7 +9,9 @@ namespace SecureContainers.Cli.Commands;
 /// <summary>
 /// <c>securecontainers verify &lt;image&gt; --key pub.pem [--require-sbom] [--require-provenance] [--output json]</c>:
 /// the release gate. Resolves a tag to a digest once, then requires a valid cosign signature binding that digest and
-/// repository, and checks every attestation. All checks live in <see cref="ImageVerifier"/>.
+/// repository, and checks every attestation. For an image index, the index and every platform manifest it lists are
+/// verified (each platform reported on its own); --platform verifies one platform manifest only. All checks live in
+/// <see cref="ImageVerifier"/>.
 /// </summary>
 internal sealed class VerifyCommand : ICliCommand
 {
@@ -17,7 +19,7 @@ internal sealed class VerifyCommand : ICliCommand
     {
         Argument<string> image = new("image")
         {
-            Description = "The image: registry/repository:tag or registry/repository@sha256:<digest>. A tag is resolved to a digest once; the digest is what is verified (for a multi-platform image, the index, unless --platform picks a platform's manifest).",
+            Description = "The image: registry/repository:tag or registry/repository@sha256:<digest>. A tag is resolved to a digest once; the digest is what is verified (for a multi-platform image, the index and every platform manifest it lists, unless --platform picks one platform's manifest).",
         };
         Option<string> key = new("--key")
         {
@@ -25,12 +27,12 @@ internal sealed class VerifyCommand : ICliCommand
             Description = "The PEM public key (ECDSA P-256 or P-384) that must have signed the image.",
             Required = true,
         };
-        Option<bool> requireSbom = new("--require-sbom") { Description = "Fail unless a valid CycloneDX SBOM attestation (https://cyclonedx.org/bom) is attached." };
-        Option<bool> requireProvenance = new("--require-provenance") { Description = "Fail unless a valid SLSA provenance attestation (https://slsa.dev/provenance/v1) is attached." };
+        Option<bool> requireSbom = new("--require-sbom") { Description = "Fail unless a valid CycloneDX SBOM attestation (https://cyclonedx.org/bom) is attached (for a multi-platform image: to every platform manifest)." };
+        Option<bool> requireProvenance = new("--require-provenance") { Description = "Fail unless a valid SLSA provenance attestation (https://slsa.dev/provenance/v1) is attached (for a multi-platform image: to the index, or else to every platform manifest)." };
         Option<string?> platform = new("--platform")
         {
             HelpName = "os/arch[/variant]",
-            Description = "For a multi-platform image, verify this platform's manifest instead of the index.",
+            Description = "For a multi-platform image, verify only this platform's manifest instead of the index and all its platforms.",
         };
         Option<string> output = new("--output")
         {
@@ -94,16 +96,36 @@ internal sealed class VerifyCommand : ICliCommand
     {
         string image = report.Image.Contains('@', StringComparison.Ordinal) ? report.Image : $"{report.Image}@{report.Digest}";
         output.WriteLine($"{(report.Verified ? "Verified" : "NOT verified")}: {image} with key {report.KeyFingerprint}");
+        WriteChecks(output, report, "  ");
+        foreach (PlatformVerification platform in report.Platforms)
+        {
+            string failure = platform.Report.FailureCode is null ? "" : $" ({platform.Report.FailureCode})";
+            output.WriteLine($"  platform {platform.Platform?.ToString() ?? "(none declared)"} {platform.Report.Digest}: {(platform.Report.Verified ? "verified" : "NOT verified")}{failure}");
+            WriteChecks(output, platform.Report, "    ");
+        }
+
+        foreach (Descriptor skipped in report.Skipped)
+        {
+            output.WriteLine($"  skipped {skipped.Digest} ({skipped.Platform?.ToString() ?? "no platform"}): attestation manifest, not a platform image");
+        }
+    }
+
+    private static void WriteChecks(TextWriter output, VerificationReport report, string indent)
+    {
         foreach (var signature in report.Signatures.Signatures)
         {
-            output.WriteLine($"  signature {signature.Layer}: {(signature.Valid ? "valid" : "invalid")} ({signature.Reason})");
+            output.WriteLine($"{indent}signature {signature.Layer}: {Verdict(signature.Valid, signature.Reason)}");
         }
 
         foreach (var attestation in report.Attestations?.Attestations ?? [])
         {
-            output.WriteLine($"  attestation {attestation.Layer} {attestation.PredicateType ?? "(unknown predicate)"}: {(attestation.Valid ? "valid" : "invalid")} ({attestation.Reason})");
+            output.WriteLine($"{indent}attestation {attestation.Layer} {attestation.PredicateType ?? "(unknown predicate)"}: {Verdict(attestation.Valid, attestation.Reason)}");
         }
 
-        output.WriteLine($"  predicate types: {(report.PredicateTypes.Count == 0 ? "none" : string.Join(", ", report.PredicateTypes))}");
+        output.WriteLine($"{indent}predicate types: {(report.PredicateTypes.Count == 0 ? "none" : string.Join(", ", report.PredicateTypes))}");
     }
+
+    // A valid check has no reason: print "valid", not "valid ()".
+    private static string Verdict(bool valid, string reason) =>
+        (valid ? "valid" : "invalid") + (string.IsNullOrEmpty(reason) ? "" : $" ({reason})");
 }

@@ -15,7 +15,7 @@ public static class NuGetAssetsDiagnostics
         "'{0}' has no restore results for TargetFramework '{1}' (it has: {2}). Run 'dotnet restore' for this project and TargetFramework before publishing the container.");
 
     public static readonly DiagnosticDescriptor RuntimeIdentifierNotRestored = new("SC5004", DiagnosticSeverity.Error,
-        "'{0}' has no restore results for TargetFramework '{1}' with RuntimeIdentifier '{2}' (it has: {3}). RID-specific packages decide what ships in the image; set <RuntimeIdentifier>{2}</RuntimeIdentifier> in the project (or publish with -r {2}) and run 'dotnet restore'.");
+        "'{0}' has no restore results for TargetFramework '{1}' with RuntimeIdentifier '{2}' (it has: {3}). RID-specific packages decide what ships in the image, so restore must know every RID published. For one RID, set <RuntimeIdentifier>{2}</RuntimeIdentifier> in the project (or publish with -r {2}); for a multi-RID publish, list {2} in <RuntimeIdentifiers> (restore reads it, not <ContainerRuntimeIdentifiers>, so every RID there must be in <RuntimeIdentifiers> too). Then run 'dotnet restore'.");
 
     public static readonly DiagnosticDescriptor PrivatePackageNeededAtRuntime = new("SC5005", DiagnosticSeverity.Warning,
         "Package '{0}' is referenced with PrivateAssets=\"all\", so 'dotnet publish' does not copy its files into the app, but '{1}' needs it at run time: the container may fail to load it. Remove PrivateAssets=\"all\" from that PackageReference.");

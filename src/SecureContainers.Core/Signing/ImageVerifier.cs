@@ -1,4 +1,3 @@
-using System.Text.Json;
 using SecureContainers.Core.Diagnostics;
 using SecureContainers.Core.Oci;
 using SecureContainers.Core.Registry;
@@ -23,166 +22,88 @@ public sealed record VerificationRequest(string Registry, string Repository, Dig
 }
 
 /// <summary>
-/// The outcome, for the CLI's <c>--output json</c>, its exit code and MSBuild. <see cref="Verified"/> is true when at
-/// least one signature is valid and every required attestation is present and valid. <see cref="FailureCode"/> is the
-/// code of the first failure (SC6020 no signatures, SC6021 none valid, SC6023 no SBOM, SC6024 no provenance);
-/// <see cref="Diagnostics"/> holds every failure and warning.
-/// </summary>
-public sealed record VerificationReport(
-    string Image,
-    Digest Digest,
-    string KeyFingerprint,
-    bool Verified,
-    string? FailureCode,
-    SignatureVerification Signatures,
-    AttestationVerification? Attestations,
-    IReadOnlyList<Diagnostic> Diagnostics)
-{
-    /// <summary>Predicate types of the valid attestations.</summary>
-    public IReadOnlyList<string> PredicateTypes => Attestations?.ValidPredicateTypes ?? [];
-
-    /// <summary>
-    /// A stable JSON document: <c>{"image","digest","verified","failureCode","keyFingerprint","signatures":[{"layer","valid","failure","reason"}],
-    /// "attestations":[{"layer","predicateType","valid","failure","reason"}],"predicateTypes":[…],"diagnostics":[{"code","severity","message"}]}</c>.
-    /// Failure names are camelCase enum names (e.g. <c>digestMismatch</c>).
-    /// </summary>
-    public byte[] ToJson() => SigningJson.Write(w =>
-    {
-        w.WriteStartObject();
-        w.WriteString("image", Image);
-        w.WriteString("digest", Digest.ToString());
-        w.WriteBoolean("verified", Verified);
-        if (FailureCode is null)
-        {
-            w.WriteNull("failureCode");
-        }
-        else
-        {
-            w.WriteString("failureCode", FailureCode);
-        }
-
-        w.WriteString("keyFingerprint", KeyFingerprint);
-        w.WriteStartArray("signatures");
-        foreach (SignatureCheck s in Signatures.Signatures)
-        {
-            w.WriteStartObject();
-            w.WriteString("layer", s.Layer.ToString());
-            w.WriteBoolean("valid", s.Valid);
-            WriteFailure(w, s.Failure?.ToString(), s.Reason);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-        w.WriteStartArray("attestations");
-        foreach (AttestationCheck a in Attestations?.Attestations ?? [])
-        {
-            w.WriteStartObject();
-            w.WriteString("layer", a.Layer.ToString());
-            if (a.PredicateType is null)
-            {
-                w.WriteNull("predicateType");
-            }
-            else
-            {
-                w.WriteString("predicateType", a.PredicateType);
-            }
-
-            w.WriteBoolean("valid", a.Valid);
-            WriteFailure(w, a.Failure?.ToString(), a.Reason);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-        w.WriteStartArray("predicateTypes");
-        foreach (string type in PredicateTypes)
-        {
-            w.WriteStringValue(type);
-        }
-
-        w.WriteEndArray();
-        w.WriteStartArray("diagnostics");
-        foreach (Diagnostic d in Diagnostics)
-        {
-            w.WriteStartObject();
-            w.WriteString("code", d.Code);
-            w.WriteString("severity", d.Severity.ToString().ToLowerInvariant());
-            w.WriteString("message", d.Message);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-        w.WriteEndObject();
-    });
-
-    private static void WriteFailure(Utf8JsonWriter w, string? failure, string reason)
-    {
-        if (failure is null)
-        {
-            w.WriteNull("failure");
-            w.WriteNull("reason");
-        }
-        else
-        {
-            w.WriteString("failure", JsonNamingPolicy.CamelCase.ConvertName(failure));
-            w.WriteString("reason", reason);
-        }
-    }
-}
-
-/// <summary>
-/// One verification for the CLI's <c>verify</c> and MSBuild's base image check: cosign signatures, then attestations.
-/// Registry failures (unreachable, denied) propagate as their SC31xx errors, distinct from a failed verification.
+/// One verification for the CLI's <c>verify</c>: cosign signatures, then attestations. A digest naming an image index is
+/// verified with every platform manifest it lists (<see cref="IndexVerifier"/>): the index's own signature, a valid
+/// signature on each platform manifest, an SBOM attestation on each platform when required (an SBOM describes one
+/// platform's contents), and provenance on the index or on each platform when required. Registry failures (unreachable,
+/// denied) propagate as their SC31xx errors, distinct from a failed verification.
 /// </summary>
 public static class ImageVerifier
 {
+    /// <summary>
+    /// The most platform manifests one index verification reads signatures and attestations for (SC6028 beyond): a
+    /// hostile index cannot make verify issue thousands of requests. Real multi-RID images have a handful.
+    /// </summary>
+    public const int MaxPlatforms = 64;
+
     public static async Task<VerificationReport> VerifyAsync(RegistryClient client, VerificationRequest request, CancellationToken ct)
     {
         string image = $"{request.Registry}/{request.Repository}@{request.Digest}";
+
+        // Fetched by digest and verified; the CLI resolved the tag through the same client, so this is served from its cache.
+        (_, string mediaType, byte[] bytes) = await client.GetManifestAsync(request.Registry, request.Repository, request.Digest.ToString(), ct).ConfigureAwait(false);
+        if (MediaTypes.IsIndex(mediaType))
+        {
+            ImageIndex index = ImageIndex.Parse(bytes, mediaType, new DocumentSource("index", image));
+            return await IndexVerifier.VerifyAsync(client, request, image, index, ct).ConfigureAwait(false);
+        }
+
+        return await VerifyManifestAsync(client, request, request.Digest, image, request.RequireSbom, request.RequireProvenance, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The checks on one digest, index or image manifest alike: signatures, then attestations.
+    /// <paramref name="subject"/> names it in messages (for a platform, with its platform).
+    /// </summary>
+    internal static async Task<VerificationReport> VerifyManifestAsync(RegistryClient client, VerificationRequest request, Digest digest, string subject,
+        bool requireSbom, bool requireProvenance, CancellationToken ct)
+    {
+        string image = $"{request.Registry}/{request.Repository}@{digest}";
         List<Diagnostic> diagnostics = new();
 
-        SignatureVerification signatures = await CosignVerifier.VerifyAsync(client, request.Registry, request.Repository, request.Digest, request.Key, ct).ConfigureAwait(false);
+        SignatureVerification signatures = await CosignVerifier.VerifyAsync(client, request.Registry, request.Repository, digest, request.Key, ct).ConfigureAwait(false);
         if (signatures.Truncated)
         {
-            diagnostics.Add(SigningDiagnostics.TooManySignatures.Create(image, CosignVerifier.MaxSignatures, signatures.Tag));
+            diagnostics.Add(SigningDiagnostics.TooManySignatures.Create(subject, CosignVerifier.MaxSignatures, signatures.Tag));
         }
 
         if (!signatures.TagExists)
         {
-            diagnostics.Add(SigningDiagnostics.NoSignatures.Create(image, signatures.Tag));
+            diagnostics.Add(SigningDiagnostics.NoSignatures.Create(subject, signatures.Tag));
         }
         else if (!signatures.HasValidSignature)
         {
             string reasons = string.Join("; ", signatures.Signatures.Select(s => $"{Short(s.Layer)}: {s.Reason}").Take(10));
-            diagnostics.Add(SigningDiagnostics.NoValidSignature.Create(image, signatures.Signatures.Count, reasons.Length == 0 ? "the signature manifest has no layers" : reasons));
+            diagnostics.Add(SigningDiagnostics.NoValidSignature.Create(subject, signatures.Signatures.Count, reasons.Length == 0 ? "the signature manifest has no layers" : reasons));
         }
 
         AttestationVerification? attestations = null;
-        if (request.ReadAttestations || request.RequireSbom || request.RequireProvenance)
+        if (request.ReadAttestations || requireSbom || requireProvenance)
         {
-            attestations = await AttestationVerifier.VerifyAsync(client, request.Registry, request.Repository, request.Digest, request.Key, ct).ConfigureAwait(false);
+            attestations = await AttestationVerifier.VerifyAsync(client, request.Registry, request.Repository, digest, request.Key, ct).ConfigureAwait(false);
             if (attestations.Truncated)
             {
-                diagnostics.Add(SigningDiagnostics.TooManyAttestations.Create(image, AttestationVerifier.MaxAttestations, attestations.Tag));
+                diagnostics.Add(SigningDiagnostics.TooManyAttestations.Create(subject, AttestationVerifier.MaxAttestations, attestations.Tag));
             }
 
             foreach (AttestationCheck invalid in attestations.Attestations.Where(a => !a.Valid))
             {
-                diagnostics.Add(SigningDiagnostics.AttestationInvalid.Create(image, invalid.Layer, invalid.Reason));
+                diagnostics.Add(SigningDiagnostics.AttestationInvalid.Create(subject, invalid.Layer, invalid.Reason));
             }
 
-            if (request.RequireSbom && !attestations.ValidPredicateTypes.Contains(InTotoStatement.CycloneDxPredicateType))
+            if (requireSbom && !attestations.ValidPredicateTypes.Contains(InTotoStatement.CycloneDxPredicateType))
             {
-                diagnostics.Add(SigningDiagnostics.SbomAttestationMissing.Create(image));
+                diagnostics.Add(SigningDiagnostics.SbomAttestationMissing.Create(subject));
             }
 
-            if (request.RequireProvenance && !attestations.ValidPredicateTypes.Contains(InTotoStatement.SlsaProvenanceV1PredicateType))
+            if (requireProvenance && !attestations.ValidPredicateTypes.Contains(InTotoStatement.SlsaProvenanceV1PredicateType))
             {
-                diagnostics.Add(SigningDiagnostics.ProvenanceAttestationMissing.Create(image));
+                diagnostics.Add(SigningDiagnostics.ProvenanceAttestationMissing.Create(subject));
             }
         }
 
         Diagnostic? failure = diagnostics.FirstOrDefault(d => d.Severity == DiagnosticSeverity.Error);
-        return new VerificationReport(image, request.Digest, request.Key.Fingerprint, failure is null, failure?.Code, signatures, attestations, diagnostics);
+        return new VerificationReport(image, digest, request.Key.Fingerprint, failure is null, failure?.Code, signatures, attestations, diagnostics);
     }
 
     private static string Short(Digest digest) => $"{digest.Algorithm}:{digest.Hex[..12]}";

@@ -54,14 +54,23 @@ public static class SigningDiagnostics
         "Image {0} has more than {1} signatures; only the first {1} were read. Old signatures pile up when one digest is signed over and over; remove stale layers from tag {2}.");
 
     public static readonly DiagnosticDescriptor SbomAttestationMissing = new("SC6023", DiagnosticSeverity.Error,
-        "Image {0} has no valid SBOM attestation (predicate type https://cyclonedx.org/bom) signed with the given key, and one is required (--require-sbom). Publish with signing on so the SBOM is attested, or drop the requirement.");
+        "Image {0} has no valid SBOM attestation (predicate type https://cyclonedx.org/bom) signed with the given key, and one is required (--require-sbom; for a multi-platform image, on every platform manifest, since an SBOM describes one platform's contents). Publish with signing on so the SBOM is attested, or drop the requirement.");
 
     public static readonly DiagnosticDescriptor ProvenanceAttestationMissing = new("SC6024", DiagnosticSeverity.Error,
-        "Image {0} has no valid SLSA provenance attestation (predicate type https://slsa.dev/provenance/v1) signed with the given key, and one is required (--require-provenance). Publish with signing on so provenance is attested, or drop the requirement.");
+        "Image {0} has no valid SLSA provenance attestation (predicate type https://slsa.dev/provenance/v1) signed with the given key, and one is required (--require-provenance; for a multi-platform image, on the index or on every platform manifest). Publish with signing on so provenance is attested, or drop the requirement.");
 
     public static readonly DiagnosticDescriptor AttestationInvalid = new("SC6025", DiagnosticSeverity.Warning,
         "Attestation layer {1} of image {0} was not accepted: {2}. It was ignored; if it should verify, check that it was signed with the matching key for this image digest.");
 
     public static readonly DiagnosticDescriptor TooManyAttestations = new("SC6026", DiagnosticSeverity.Warning,
         "Image {0} has more than {1} attestations; only the first {1} were read. Remove stale layers from tag {2}.");
+
+    public static readonly DiagnosticDescriptor AttestationManifestsSkipped = new("SC6027", DiagnosticSeverity.Message,
+        "Index {0} lists {1} attestation manifest(s) with platform unknown/unknown ({2}); they were not verified as platforms, since no runtime selects them to run. Nothing to fix: they hold another tool's build attestations (for example buildx), which this key does not cover.");
+
+    public static readonly DiagnosticDescriptor TooManyPlatforms = new("SC6028", DiagnosticSeverity.Error,
+        "Index {0} lists {1} platform manifests, more than the {2} one verification checks, so nothing was verified (the cap bounds the requests a hostile index can cause). Verify the platforms you deploy one at a time with --platform, or publish fewer platforms per image.");
+
+    public static readonly DiagnosticDescriptor IndexEntryUnsupported = new("SC6029", DiagnosticSeverity.Error,
+        "Index {0} lists {1} with media type {2}, which is not an image manifest, so verify cannot tell what a runtime would pull through it and the index is not verified. Publish a flat index of image manifests (as dotnet publish does), or verify the nested image by its own digest.");
 }

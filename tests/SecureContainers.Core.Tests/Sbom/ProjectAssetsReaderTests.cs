@@ -246,6 +246,7 @@ public class ProjectAssetsReaderTests
 
         Assert.Equal("SC5004", ex.Diagnostic.Code);
         Assert.Contains("<RuntimeIdentifier>linux-arm64</RuntimeIdentifier>", ex.Diagnostic.Message);
+        Assert.Contains("list linux-arm64 in <RuntimeIdentifiers>", ex.Diagnostic.Message); // the multi-RID publish's fix
         Assert.Contains("net10.0/linux-x64", ex.Diagnostic.Message);
     }
 
