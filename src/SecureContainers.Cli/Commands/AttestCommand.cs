@@ -85,19 +85,23 @@ internal sealed partial class AttestCommand : ICliCommand
         using RegistryClient client = context.CreateRegistryClient();
         Digest digest = await target.ResolveAsync(client, ct).ConfigureAwait(false);
         string registry = target.Image.Registry, repository = target.Image.Repository;
-        List<ImageAttestation> attestations = new();
+        List<(string PredicateType, byte[] Predicate)> predicates = new();
         if (sbom is not null)
         {
-            attestations.Add(await CosignAttestor.AttestImageAsync(client, registry, repository, digest, InTotoStatement.CycloneDxPredicateType, sbom.Content, signer, ct).ConfigureAwait(false));
+            predicates.Add((InTotoStatement.CycloneDxPredicateType, sbom.Content));
         }
 
         if (provenance is not null)
         {
-            byte[] predicate = ProvenancePredicate.Create(provenance.ToInputs(target, time, context.GetEnvironmentVariable));
-            attestations.Add(await CosignAttestor.AttestImageAsync(client, registry, repository, digest, ProvenancePredicate.PredicateType, predicate, signer, ct).ConfigureAwait(false));
+            predicates.Add((ProvenancePredicate.PredicateType, ProvenancePredicate.Create(provenance.ToInputs(target, time, context.GetEnvironmentVariable))));
         }
 
-        string[] types = [.. (sbom is null ? Array.Empty<string>() : [InTotoStatement.CycloneDxPredicateType]), .. (provenance is null ? Array.Empty<string>() : [ProvenancePredicate.PredicateType])];
+        List<(string PredicateType, ImageAttestation Attestation)> attestations = new();
+        foreach ((string type, byte[] predicate) in predicates)
+        {
+            attestations.Add((type, await CosignAttestor.AttestImageAsync(client, registry, repository, digest, type, predicate, signer, ct).ConfigureAwait(false)));
+        }
+
         if (json)
         {
             ResultDocument.Write(context, "attest", ExitCode.Success, [], w =>
@@ -106,13 +110,13 @@ internal sealed partial class AttestCommand : ICliCommand
                 w.WriteString("digest", digest.ToString());
                 w.WriteString("keyFingerprint", signer.PublicKey.Fingerprint);
                 w.WriteStartArray("attestations");
-                for (int i = 0; i < attestations.Count; i++)
+                foreach ((string type, ImageAttestation a) in attestations)
                 {
                     w.WriteStartObject();
-                    w.WriteString("predicateType", types[i]);
-                    w.WriteString("reference", attestations[i].AttestationReference);
-                    w.WriteString("manifest", attestations[i].AttestationManifest.ToString());
-                    w.WriteBoolean("added", attestations[i].Added);
+                    w.WriteString("predicateType", type);
+                    w.WriteString("reference", a.AttestationReference);
+                    w.WriteString("manifest", a.AttestationManifest.ToString());
+                    w.WriteBoolean("added", a.Added);
                     w.WriteEndObject();
                 }
 
@@ -121,10 +125,10 @@ internal sealed partial class AttestCommand : ICliCommand
         }
         else
         {
-            for (int i = 0; i < attestations.Count; i++)
+            foreach ((string type, ImageAttestation a) in attestations)
             {
-                context.Output.WriteLine($"Attested {types[i]} of {target.Pinned(digest)} with key {signer.PublicKey.Fingerprint}: {attestations[i].AttestationReference} "
-                    + (attestations[i].Added ? $"(manifest {attestations[i].AttestationManifest})" : "(already there, nothing added)"));
+                context.Output.WriteLine($"Attested {type} of {target.Pinned(digest)} with key {signer.PublicKey.Fingerprint}: {a.AttestationReference} "
+                    + (a.Added ? $"(manifest {a.AttestationManifest})" : "(already there, nothing added)"));
             }
         }
 
@@ -138,9 +142,15 @@ internal sealed partial class AttestCommand : ICliCommand
         {
             if (!provenance)
             {
-                return options.FirstOrDefault(o => o.Value is not null) is (string name, not null)
-                    ? throw new SecureContainerException(CommandLineDiagnostics.ProvenanceOptionWithoutProvenance.Create(name))
-                    : null;
+                foreach ((string name, string? value) in options)
+                {
+                    if (value is not null)
+                    {
+                        throw new SecureContainerException(CommandLineDiagnostics.ProvenanceOptionWithoutProvenance.Create(name));
+                    }
+                }
+
+                return null;
             }
 
             string? repository = options[1].Value;
