@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using SecureContainers.Core.Diagnostics;
 
@@ -12,9 +13,13 @@ namespace SecureContainers.Cli.Commands;
 /// </summary>
 internal static class ResultDocument
 {
+    // As verify's report: media types keep their '+' and messages their quotes, for people reading CI logs. The
+    // document is never embedded in HTML, which is what the default escaping guards against.
+    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static void Write(CliContext context, string command, ExitCode exitCode, IEnumerable<Diagnostic> diagnostics, Action<Utf8JsonWriter>? fields = null)
     {
-        using (Utf8JsonWriter w = new(context.StandardOutput))
+        using (Utf8JsonWriter w = new(context.StandardOutput, Options))
         {
             w.WriteStartObject();
             w.WriteString("command", command);

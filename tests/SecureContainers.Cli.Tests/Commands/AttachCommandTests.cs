@@ -91,6 +91,7 @@ public class AttachCommandTests
 
         CliResult result = await cli.RunAsync("attach", $"{CliHarness.Host}/{Repo}:1.0", "--sbom", file.Path, "--output", "json");
 
+        Assert.Contains("\"artifactType\":\"application/vnd.cyclonedx+json\"", System.Text.Encoding.UTF8.GetString(result.StandardOutput));
         using JsonDocument doc = JsonDocument.Parse(result.StandardOutput);
         JsonElement root = doc.RootElement;
         Assert.Equal("attach", root.GetProperty("command").GetString());

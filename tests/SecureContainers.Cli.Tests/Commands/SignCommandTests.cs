@@ -107,6 +107,24 @@ public class SignCommandTests
     }
 
     [Fact]
+    public async Task PushRefusedIsAFailureThatNamesThePushCredentials()
+    {
+        CliHarness cli = new();
+        cli.Registry.AddImage(Repo, "1.0", Amd64);
+        cli.Registry.RequireBearer();
+        cli.Registry.PushCredentials = ("pusher", "push-pw");
+        using TestKeys keys = new();
+
+        CliResult result = await cli.RunAsync("sign", $"{CliHarness.Host}/{Repo}:1.0", "--key", keys.PrivateKey, "--output", "json");
+
+        Assert.Equal(ExitCode.Failure, result.ExitCode);
+        Assert.StartsWith("error SC3112: ", result.Error);
+        Assert.Contains("DOTNET_CONTAINER_PUSH_REGISTRY_UNAME", result.Error);
+        using JsonDocument doc = JsonDocument.Parse(result.StandardOutput);
+        Assert.Equal(1, doc.RootElement.GetProperty("exitCode").GetInt32());
+    }
+
+    [Fact]
     public async Task PlatformSignsThatPlatformsManifest()
     {
         CliHarness cli = new();
