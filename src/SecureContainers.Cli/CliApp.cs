@@ -12,7 +12,7 @@ public static class CliApp
 
     public static RootCommand CreateRootCommand(CliContext context)
     {
-        RootCommand root = new("Secure container images for .NET: read back the evidence attached to an image. Exit codes: 0 success, 1 failure, 2 usage error, 3 registry unreachable.");
+        RootCommand root = new("Secure container images for .NET: sign, attest and attach evidence to an image, and read it back. Exit codes: 0 success, 1 failure, 2 usage error, 3 registry unreachable.");
         foreach (ICliCommand command in CommandList.All)
         {
             root.Subcommands.Add(command.Create(context));
@@ -32,9 +32,13 @@ public static class CliApp
             string commandPath = string.Join(' ', parse.CommandResult.Command is RootCommand
                 ? [ToolName]
                 : new[] { ToolName }.Concat(CommandPath(parse.CommandResult.Command, root)));
-            foreach (var error in parse.Errors)
+            List<Core.Diagnostics.Diagnostic> diagnostics = parse.Errors.Select(e => CommandLineDiagnostics.InvalidCommandLine.Create(e.Message, commandPath)).ToList();
+            diagnostics.ForEach(context.Report);
+
+            // A pipeline that asked for json gets a document even when the rest of the line did not parse.
+            if (OutputFormatOption.WantsJson(parse))
             {
-                context.Report(CommandLineDiagnostics.InvalidCommandLine.Create(error.Message, commandPath));
+                ResultDocument.Write(context, parse.CommandResult.Command.Name, ExitCode.UsageError, diagnostics);
             }
 
             return (int)ExitCode.UsageError;

@@ -31,6 +31,9 @@ public sealed class CliContext
     /// </summary>
     public Func<string, string?> ReadSecret { get; init; } = _ => null;
 
+    /// <summary>The clock, for time stamps that <c>SOURCE_DATE_EPOCH</c> does not pin.</summary>
+    public Func<DateTimeOffset> Now { get; init; } = () => DateTimeOffset.UtcNow;
+
     public static CliContext Console() => new()
     {
         StandardOutput = System.Console.OpenStandardOutput(),
@@ -42,7 +45,10 @@ public sealed class CliContext
     public RegistryClient CreateRegistryClient() =>
         new(RegistryOptions?.Invoke() ?? RegistryClientOptions.FromEnvironment(GetEnvironmentVariable));
 
-    /// <summary>Prints a coded diagnostic the way compilers do, so CI log parsers pick it up.</summary>
+    /// <summary>
+    /// Prints a coded diagnostic the way compilers do, so CI log parsers pick it up, in its CLI wording (options and
+    /// environment variables, not the MSBuild properties the build's wording names).
+    /// </summary>
     public void Report(Core.Diagnostics.Diagnostic diagnostic) =>
-        Error.WriteLine($"{diagnostic.Severity.ToString().ToLowerInvariant()} {diagnostic.Code}: {diagnostic.Message}");
+        Error.WriteLine($"{diagnostic.Severity.ToString().ToLowerInvariant()} {diagnostic.Code}: {diagnostic.CliMessage}");
 }

@@ -13,6 +13,12 @@ public static class ExitCodes
         // The command line itself.
         ["SC1101"] = ExitCode.UsageError,
         ["SC1102"] = ExitCode.UsageError,
+        // Files and options given to attach and attest: fixed by changing the arguments.
+        ["SC1103"] = ExitCode.UsageError,
+        ["SC1104"] = ExitCode.UsageError,
+        ["SC1105"] = ExitCode.UsageError,
+        ["SC1106"] = ExitCode.UsageError,
+        ["SC1107"] = ExitCode.UsageError,
         // The image reference, or a platform the image does not have: fixed by changing the arguments.
         ["SC3001"] = ExitCode.UsageError,
         ["SC3104"] = ExitCode.UsageError,
@@ -38,6 +44,11 @@ public static class ExitCodes
         ["SC3101"] = ExitCode.RegistryUnreachable,
     };
 
-    public static ExitCode For(Diagnostic diagnostic) =>
-        ByCode.TryGetValue(diagnostic.Code, out ExitCode code) ? code : ExitCode.Failure;
+    public static ExitCode For(Diagnostic diagnostic) => For(diagnostic.Code);
+
+    public static ExitCode For(string code) =>
+        ByCode.TryGetValue(code, out ExitCode exitCode) ? exitCode : ExitCode.Failure;
+
+    /// <summary>The codes listed above, for the test that holds docs/cli.md to them.</summary>
+    internal static IEnumerable<string> Listed => ByCode.Keys;
 }

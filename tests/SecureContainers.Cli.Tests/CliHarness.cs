@@ -21,6 +21,14 @@ internal sealed class CliHarness
 
     public Func<RegistryClientOptions>? RegistryOptions { get; set; }
 
+    /// <summary>The process environment the tool sees; nothing else of the real one leaks in.</summary>
+    public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>What a person types at the password prompt; null means no terminal (CI).</summary>
+    public Func<string, string?> ReadSecret { get; set; } = _ => null;
+
+    public DateTimeOffset Now { get; set; } = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+
     public async Task<CliResult> RunAsync(params string[] args)
     {
         using MemoryStream stdout = new();
@@ -31,7 +39,9 @@ internal sealed class CliHarness
             StandardOutput = stdout,
             Output = output,
             Error = error,
-            GetEnvironmentVariable = _ => null,
+            GetEnvironmentVariable = name => Environment.GetValueOrDefault(name),
+            ReadSecret = ReadSecret,
+            Now = () => Now,
             RegistryOptions = RegistryOptions ?? Registry.Options,
         };
         int code = await CliApp.RunAsync(args, context);

@@ -8,5 +8,8 @@ internal static class CommandList
         new SbomCommand(),
         new KeygenCommand(),
         new VerifyCommand(),
+        new AttachCommand(),
+        new SignCommand(),
+        new AttestCommand(),
     ];
 }

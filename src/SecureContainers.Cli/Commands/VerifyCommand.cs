@@ -49,7 +49,7 @@ internal sealed class VerifyCommand : ICliCommand
         command.Options.Add(requireProvenance);
         command.Options.Add(platform);
         command.Options.Add(output);
-        command.SetAction((parse, ct) => CommandAction.RunAsync(context, () => RunAsync(
+        command.SetAction((parse, ct) => CommandAction.RunAsync(context, new CommandRun("verify", parse.GetValue(output) == "json"), () => RunAsync(
             context, parse.GetRequiredValue(image), parse.GetRequiredValue(key), parse.GetValue(requireSbom), parse.GetValue(requireProvenance),
             parse.GetValue(platform), parse.GetValue(output) == "json", ct)));
         return command;

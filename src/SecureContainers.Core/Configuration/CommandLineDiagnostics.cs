@@ -13,4 +13,21 @@ public static class CommandLineDiagnostics
 
     public static readonly DiagnosticDescriptor InvalidPlatform = new("SC1102", DiagnosticSeverity.Error,
         "'{0}' is not a platform. Write os/architecture[/variant] as in OCI image indexes, for example --platform linux/amd64 or --platform linux/arm64/v8.");
+
+    public static readonly DiagnosticDescriptor SbomFileNotCycloneDx = new("SC1103", DiagnosticSeverity.Error,
+        "The file {0} given to --sbom is not a CycloneDX JSON SBOM: {1}. Nothing was written to the registry, because an attached or attested document that is not an SBOM misleads every scanner that reads it. " +
+        "Pass the CycloneDX JSON file (bomFormat \"CycloneDX\") that SecureContainers.Build or another generator wrote for this image.");
+
+    public static readonly DiagnosticDescriptor SbomFileUnreadable = new("SC1104", DiagnosticSeverity.Error,
+        "The file {0} given to --sbom cannot be read ({1}). Nothing was written to the registry. Check the path and that the file is readable.");
+
+    public static readonly DiagnosticDescriptor NothingToAttest = new("SC1105", DiagnosticSeverity.Error,
+        "attest was given nothing to attest, so nothing was signed or written. Pass --sbom FILE to attest a CycloneDX SBOM, --provenance to attest SLSA provenance, or both.");
+
+    public static readonly DiagnosticDescriptor InvalidProvenanceOption = new("SC1106", DiagnosticSeverity.Error,
+        "{0} '{1}' cannot go into the provenance: {2}. Nothing was signed or written, because provenance that names the wrong source is worse than none. " +
+        "Pass --source-repository as an https, ssh or git URL (credentials in it are dropped) and --source-commit as the full 40- or 64-character commit hash (`git rev-parse HEAD`).");
+
+    public static readonly DiagnosticDescriptor ProvenanceOptionWithoutProvenance = new("SC1107", DiagnosticSeverity.Error,
+        "{0} describes the provenance, but --provenance was not given, so it would be ignored. Add --provenance, or drop {0}.");
 }

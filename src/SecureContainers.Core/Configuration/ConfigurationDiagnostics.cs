@@ -34,10 +34,4 @@ public static class ConfigurationDiagnostics
         DiagnosticSeverity.Error,
         "The property {0} has the value '{1}', which contains characters no file system accepts in a path, so the file or folder it names cannot exist. " +
         "Fix: set <{0}> to a valid path, relative to the project or absolute, or remove it.");
-
-    public static readonly DiagnosticDescriptor DisabledEverything = new(
-        "SC1006",
-        DiagnosticSeverity.Warning,
-        "SecureContainerEnabled is false: the image is pushed without any SecureContainers gate, SBOM or signature. " +
-        "Fix: remove <SecureContainerEnabled>false</SecureContainerEnabled> unless this build must bypass every check.");
 }

@@ -6,19 +6,31 @@ namespace SecureContainers.Core.Registry;
 public static class RegistryDiagnostics
 {
     public static readonly DiagnosticDescriptor RegistryUnreachable = new("SC3101", DiagnosticSeverity.Error,
-        "Could not reach registry host {0} for image {1}: {2}. Check that the registry is running and that its name and port in ContainerBaseImage (or ContainerRegistry) are right, and that no firewall or proxy blocks it.");
+        "Could not reach registry host {0} for image {1}: {2}. Check that the registry is running and that its name and port in ContainerBaseImage (or ContainerRegistry) are right, and that no firewall or proxy blocks it.")
+    {
+        CliMessageFormat = "Could not reach registry host {0} for image {1}: {2}. Check that the registry is running, that the registry name and port in the image argument are right, and that no firewall or proxy blocks it; retrying later may help.",
+    };
 
     public static readonly DiagnosticDescriptor ManifestNotFound = new("SC3102", DiagnosticSeverity.Error,
-        "Image {0} was not found ({1}). Check the repository name and the tag or digest in ContainerBaseImage (or ContainerFamily/ContainerImageTag); `skopeo list-tags docker://{2}` shows the tags that exist.");
+        "Image {0} was not found ({1}). Check the repository name and the tag or digest in ContainerBaseImage (or ContainerFamily/ContainerImageTag); `skopeo list-tags docker://{2}` shows the tags that exist.")
+    {
+        CliMessageFormat = "Image {0} was not found ({1}). Check the repository name and the tag or digest in the image argument; `skopeo list-tags docker://{2}` shows the tags that exist.",
+    };
 
     public static readonly DiagnosticDescriptor Unauthorized = new("SC3103", DiagnosticSeverity.Error,
         "Registry {0} refused access to repository {1} (image {2}): {3}. Provide credentials with `docker login {0}` (or `podman login {0}`), or set DOTNET_CONTAINER_PULL_REGISTRY_UNAME and DOTNET_CONTAINER_PULL_REGISTRY_PWORD, and check that the account may pull this repository.");
 
     public static readonly DiagnosticDescriptor PlatformNotFound = new("SC3104", DiagnosticSeverity.Error,
-        "Image {0} has no manifest for platform {1}; it provides: {2}. Set ContainerRuntimeIdentifier (or RuntimeIdentifier) to a platform the image provides, or choose a base image that is published for {1}.");
+        "Image {0} has no manifest for platform {1}; it provides: {2}. Set ContainerRuntimeIdentifier (or RuntimeIdentifier) to a platform the image provides, or choose a base image that is published for {1}.")
+    {
+        CliMessageFormat = "Image {0} has no manifest for platform {1}; it provides: {2}. Pass --platform with one of the platforms it provides.",
+    };
 
     public static readonly DiagnosticDescriptor PlatformMismatch = new("SC3105", DiagnosticSeverity.Error,
-        "Image {0} is a single-platform image for {1}, but {2} was requested. Set ContainerRuntimeIdentifier to match the image, or choose a base image (or multi-platform tag) published for {2}.");
+        "Image {0} is a single-platform image for {1}, but {2} was requested. Set ContainerRuntimeIdentifier to match the image, or choose a base image (or multi-platform tag) published for {2}.")
+    {
+        CliMessageFormat = "Image {0} is for {1}, but --platform {2} was given. Pass --platform {1}, or leave --platform out for a single-platform image.",
+    };
 
     public static readonly DiagnosticDescriptor DigestMismatch = new("SC3106", DiagnosticSeverity.Error,
         "The {0} does not match its digest {1}: got {2}. The registry or something between it and you served altered or corrupt content, so it is refused. Retry; if it persists, report it to the registry operator and do not use this image.");
@@ -30,13 +42,19 @@ public static class RegistryDiagnostics
         "The Docker credential helper 'docker-credential-{0}' failed for registry {1}: {2}. Run `docker login {1}` again, or check the helper named in credHelpers/credsStore of {3}; set DOTNET_CONTAINER_PULL_REGISTRY_UNAME/PWORD to bypass it.");
 
     public static readonly DiagnosticDescriptor RegistryError = new("SC3109", DiagnosticSeverity.Error,
-        "Registry {0} answered {1} for image {2}{3}. The registry is failing or rejected the request; retry later, or check the registry's status and the image name in ContainerBaseImage.");
+        "Registry {0} answered {1} for image {2}{3}. The registry is failing or rejected the request; retry later, or check the registry's status and the image name in ContainerBaseImage.")
+    {
+        CliMessageFormat = "Registry {0} answered {1} for image {2}{3}. The registry is failing or rejected the request; retry later, or check the registry's status and the image argument.",
+    };
 
     public static readonly DiagnosticDescriptor InvalidCredentialsFile = new("SC3110", DiagnosticSeverity.Error,
         "The registry credentials file {0} cannot be read: {1}. Fix or remove it (`docker login` rewrites it), or point DOCKER_CONFIG at a valid one.");
 
     public static readonly DiagnosticDescriptor InvalidAuthChallenge = new("SC3111", DiagnosticSeverity.Error,
-        "Registry {0} asked for authentication in a way that is refused for image {1}: {2}. Credentials are only sent over HTTPS (or plain HTTP to a registry listed as insecure); check that ContainerBaseImage names the registry you meant.");
+        "Registry {0} asked for authentication in a way that is refused for image {1}: {2}. Credentials are only sent over HTTPS (or plain HTTP to a registry listed as insecure); check that ContainerBaseImage names the registry you meant.")
+    {
+        CliMessageFormat = "Registry {0} asked for authentication in a way that is refused for image {1}: {2}. Credentials are only sent over HTTPS (or plain HTTP to localhost or a registry listed in DOTNET_CONTAINER_INSECURE_REGISTRIES); check that the image argument names the registry you meant.",
+    };
 
     public static readonly DiagnosticDescriptor PushDenied = new("SC3112", DiagnosticSeverity.Error,
         "Registry {0} refused to let you push to repository {1}: {2}. Provide credentials that may push there: set DOTNET_CONTAINER_PUSH_REGISTRY_UNAME and DOTNET_CONTAINER_PUSH_REGISTRY_PWORD (or DOTNET_CONTAINER_REGISTRY_UNAME/PWORD), or run `docker login {0}`, and check that the account has write access to {1}.");

@@ -16,5 +16,8 @@ public static class SbomAttachmentDiagnostics
         "SC5102",
         DiagnosticSeverity.Error,
         "The image {0}@{1} that the SDK reported pushing is not in the registry, so nothing can be attached to it. " +
-        "Check that ContainerRegistry points at the registry the image was pushed to and that no other process deleted it.");
+        "Check that ContainerRegistry points at the registry the image was pushed to and that no other process deleted it.")
+    {
+        CliMessageFormat = "The image {0}@{1} is not in the registry, so nothing can be attached to it. Check the registry, repository and digest in the image argument, and that no other process deleted the image.",
+    };
 }

@@ -270,7 +270,10 @@ public sealed class SbomFetcher
 public static class SbomRetrievalDiagnostics
 {
     public static readonly DiagnosticDescriptor NoSbomAttached = new("SC5201", DiagnosticSeverity.Error,
-        "Image {0} (manifest {1}) has no SBOM attached: no referrer with artifactType {2}. Publish it with SecureContainers.Build to a registry (the SBOM is attached after the push), or check that the reference and --platform name the image you published.");
+        "Image {0} (manifest {1}) has no SBOM attached: no referrer with artifactType {2}. Publish it with SecureContainers.Build to a registry (the SBOM is attached after the push), or check that the reference and --platform name the image you published.")
+    {
+        CliMessageFormat = "Image {0} (manifest {1}) has no SBOM attached: no referrer with artifactType {2}. Attach one with `securecontainers attach IMAGE --sbom FILE` (or publish with SecureContainers.Build), or check that the image argument and --platform name the image you meant.",
+    };
 
     public static readonly DiagnosticDescriptor SubjectMismatch = new("SC5202", DiagnosticSeverity.Error,
         "The SBOM artifact {0} is listed as referring to image {1} (manifest {2}) but its manifest has {3}. It does not describe this image and was refused; the referrers list (or its sha256-<hex> tag) is wrong, so republish the image or repair that tag.");

@@ -115,7 +115,7 @@ public sealed record VerificationReport(
             w.WriteStartObject();
             w.WriteString("code", d.Code);
             w.WriteString("severity", d.Severity.ToString().ToLowerInvariant());
-            w.WriteString("message", d.Message);
+            w.WriteString("message", d.CliMessage);
             w.WriteEndObject();
         }
 
