@@ -2,7 +2,10 @@ using SecureContainers.Core.Diagnostics;
 
 namespace SecureContainers.Core.NuGet;
 
-/// <summary>SC5001–SC5005, SC5008, SC5009: reading the restore results (project.assets.json) and the packages' nuspecs.</summary>
+/// <summary>
+/// SC5001–SC5005, SC5008, SC5009: reading the restore results (project.assets.json) and the packages' nuspecs;
+/// SC5011, SC5012: reading the <c>*.deps.json</c> files found in an image.
+/// </summary>
 public static class NuGetAssetsDiagnostics
 {
     public static readonly DiagnosticDescriptor AssetsFileMissing = new("SC5001", DiagnosticSeverity.Error,
@@ -25,4 +28,10 @@ public static class NuGetAssetsDiagnostics
 
     public static readonly DiagnosticDescriptor PackageNotInPackagesFolder = new("SC5009", DiagnosticSeverity.Warning,
         "Package {0} {1} is not in the NuGet packages folder (looked for '{2}'). The SBOM lists it without its license, description and authors; run 'dotnet restore' on this machine (with the same NUGET_PACKAGES) before publishing the container.");
+
+    public static readonly DiagnosticDescriptor DepsJsonInvalid = new("SC5011", DiagnosticSeverity.Error,
+        "'{0}' is not a valid .NET dependency manifest (.deps.json): {1}. The app's NuGet packages cannot be listed from it, so neither the SBOM nor the advisory check would be complete. Rebuild the image from a clean 'dotnet publish', or remove the file if it is not the app's.");
+
+    public static readonly DiagnosticDescriptor DepsJsonTooLarge = new("SC5012", DiagnosticSeverity.Error,
+        "{0} holds {1} bytes of .deps.json content, more than the {2} bytes allowed (a real .deps.json is a few hundred KB at most). It was not read, so the app's NuGet packages cannot be listed. Check where the file comes from; no 'dotnet publish' writes one that large.");
 }
