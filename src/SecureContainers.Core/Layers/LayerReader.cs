@@ -18,8 +18,10 @@ internal static class LayerReader
 
     /// <param name="raw">The layer blob as stored (compressed); read to its end so a verifying wrapper checks it.</param>
     /// <param name="imageBudget">Uncompressed bytes the image may still spend; the per-image cap's share.</param>
+    /// <param name="visitor">Sees every entry, and the content of regular files, as the layer streams by; may be null.</param>
     public static async Task<LayerScanResult> ReadAsync(
-        LayerRef layer, LayerCompression compression, Stream raw, LayerScanLimits limits, long imageBudget, CancellationToken ct)
+        LayerRef layer, LayerCompression compression, Stream raw, LayerScanLimits limits, long imageBudget, CancellationToken ct,
+        ILayerEntryVisitor? visitor = null)
     {
         long budget = Math.Min(limits.MaxUncompressedBytesPerLayer, imageBudget);
 
@@ -93,6 +95,7 @@ internal static class LayerReader
                     };
 
                     long size = type == LayerEntryType.File ? entry.Length : 0;
+                    byte[]? capturedContent = null;
                     if (type == LayerEntryType.File && InterestingFiles.IsCaptured(path))
                     {
                         if (size > limits.MaxCapturedFileBytes)
@@ -114,9 +117,20 @@ internal static class LayerReader
                         }
 
                         captured.Add(new CapturedFile(path, content));
+                        capturedContent = content;
                     }
 
-                    entries.Add(new LayerEntry(path, type, entry.Mode, (uint)entry.Uid, (uint)entry.Gid, size, linkTarget));
+                    var layerEntry = new LayerEntry(path, type, entry.Mode, (uint)entry.Uid, (uint)entry.Gid, size, linkTarget);
+                    if (visitor is not null)
+                    {
+                        // A captured file's data has been read already; the visitor gets the same bytes from memory.
+                        Stream? content = type != LayerEntryType.File ? null
+                            : capturedContent is not null ? new MemoryStream(capturedContent, writable: false)
+                            : entry.DataStream ?? Stream.Null;
+                        await visitor.VisitAsync(layer, layerEntry, content, ct).ConfigureAwait(false);
+                    }
+
+                    entries.Add(layerEntry);
                 }
             }
 

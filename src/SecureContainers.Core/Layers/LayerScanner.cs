@@ -19,17 +19,31 @@ public sealed class LayerScanner(LayerScanLimits limits, LayerScanCache? cache)
     /// checked against its digest (the stream is wrapped in a <see cref="DigestVerifyingStream"/> unless it already
     /// is one for that digest), then stored in the cache.
     /// </summary>
+    public Task<ImageFileSystem> ScanAsync(
+        IReadOnlyList<LayerRef> layers, Func<LayerRef, CancellationToken, Task<Stream>> openLayer, CancellationToken ct) =>
+        ScanAsync(layers, openLayer, static (_, _) => null, ct);
+
+    /// <summary>
+    /// As <see cref="ScanAsync(IReadOnlyList{LayerRef}, Func{LayerRef, CancellationToken, Task{Stream}}, CancellationToken)"/>,
+    /// with a visitor for the layers that need their file content read: <paramref name="visitorFor"/> gets each layer's
+    /// index (bottom is 0) and returns a visitor or null. A layer with a visitor is always read from the registry, even
+    /// when cached (the cache keeps no file content), and its result is stored in the cache as usual; the others may
+    /// come from the cache.
+    /// </summary>
     public async Task<ImageFileSystem> ScanAsync(
-        IReadOnlyList<LayerRef> layers, Func<LayerRef, CancellationToken, Task<Stream>> openLayer, CancellationToken ct)
+        IReadOnlyList<LayerRef> layers, Func<LayerRef, CancellationToken, Task<Stream>> openLayer,
+        Func<int, LayerRef, ILayerEntryVisitor?> visitorFor, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(layers);
         ArgumentNullException.ThrowIfNull(openLayer);
+        ArgumentNullException.ThrowIfNull(visitorFor);
 
         var results = new List<LayerScanResult>(layers.Count);
         long total = 0;
-        foreach (LayerRef layer in layers)
+        for (int index = 0; index < layers.Count; index++)
         {
-            LayerScanResult result = await ScanLayerAsync(layer, openLayer, Limits.MaxUncompressedBytesPerImage - total, ct).ConfigureAwait(false);
+            LayerRef layer = layers[index];
+            LayerScanResult result = await ScanLayerAsync(layer, openLayer, Limits.MaxUncompressedBytesPerImage - total, visitorFor(index, layer), ct).ConfigureAwait(false);
             total += result.UncompressedSize;
             if (total > Limits.MaxUncompressedBytesPerImage)
             {
@@ -44,13 +58,13 @@ public sealed class LayerScanner(LayerScanLimits limits, LayerScanCache? cache)
 
     /// <summary>Scans (or loads from the cache) one layer on its own.</summary>
     public Task<LayerScanResult> ScanLayerAsync(LayerRef layer, Func<LayerRef, CancellationToken, Task<Stream>> openLayer, CancellationToken ct) =>
-        ScanLayerAsync(layer, openLayer, Limits.MaxUncompressedBytesPerImage, ct);
+        ScanLayerAsync(layer, openLayer, Limits.MaxUncompressedBytesPerImage, visitor: null, ct);
 
     private async Task<LayerScanResult> ScanLayerAsync(
-        LayerRef layer, Func<LayerRef, CancellationToken, Task<Stream>> openLayer, long imageBudget, CancellationToken ct)
+        LayerRef layer, Func<LayerRef, CancellationToken, Task<Stream>> openLayer, long imageBudget, ILayerEntryVisitor? visitor, CancellationToken ct)
     {
         LayerCompression compression = LayerMediaTypes.GetCompression(layer);
-        if (Cache is not null && await Cache.TryGetAsync(layer.Digest, ct).ConfigureAwait(false) is { } cached)
+        if (visitor is null && Cache is not null && await Cache.TryGetAsync(layer.Digest, ct).ConfigureAwait(false) is { } cached)
         {
             // A cached result was made under the limits of its day; hold it to today's so a hit never lets through
             // what a fresh scan would refuse.
@@ -58,7 +72,7 @@ public sealed class LayerScanner(LayerScanLimits limits, LayerScanCache? cache)
             return cached;
         }
 
-        LayerScanResult result = await ReadLayerAsync(layer, compression, openLayer, imageBudget, ct).ConfigureAwait(false);
+        LayerScanResult result = await ReadLayerAsync(layer, compression, openLayer, imageBudget, visitor, ct).ConfigureAwait(false);
         if (Cache is not null)
         {
             await Cache.StoreAsync(result, ct).ConfigureAwait(false);
@@ -68,7 +82,8 @@ public sealed class LayerScanner(LayerScanLimits limits, LayerScanCache? cache)
     }
 
     private async Task<LayerScanResult> ReadLayerAsync(
-        LayerRef layer, LayerCompression compression, Func<LayerRef, CancellationToken, Task<Stream>> openLayer, long imageBudget, CancellationToken ct)
+        LayerRef layer, LayerCompression compression, Func<LayerRef, CancellationToken, Task<Stream>> openLayer, long imageBudget,
+        ILayerEntryVisitor? visitor, CancellationToken ct)
     {
         string format = compression == LayerCompression.Gzip ? "gzip-compressed tar" : "tar";
         try
@@ -79,7 +94,7 @@ public sealed class LayerScanner(LayerScanLimits limits, LayerScanCache? cache)
                 : new DigestVerifyingStream(opened, layer.Digest, layer.Size);
             await using (verified.ConfigureAwait(false))
             {
-                return await LayerReader.ReadAsync(layer, compression, verified, Limits, imageBudget, ct).ConfigureAwait(false);
+                return await LayerReader.ReadAsync(layer, compression, verified, Limits, imageBudget, ct, visitor).ConfigureAwait(false);
             }
         }
         catch (DigestMismatchException e)

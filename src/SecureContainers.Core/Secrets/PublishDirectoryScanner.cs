@@ -1,4 +1,3 @@
-using System.Globalization;
 using SecureContainers.Core.Diagnostics;
 
 namespace SecureContainers.Core.Secrets;
@@ -7,29 +6,10 @@ namespace SecureContainers.Core.Secrets;
 /// Walks the publish directory in ordinal order (deterministic findings) and applies the file-name rules to every
 /// entry and the content rules to text files. Symbolic links are not followed: a link to a file inside the directory
 /// is scanned at its target; a link leading outside is SC7132, because the SDK copies what it points to and this
-/// scan must not read outside the directory it was given. Known binary formats (.dll, .so, .exe, .pdb, images,
-/// fonts, archives and the .br/.gz copies ASP.NET makes of static files) skip the content rules: a key compiled into
-/// an assembly or zipped is out of scope.
+/// scan must not read outside the directory it was given. The rules for one file are <see cref="SecretFileRules"/>.
 /// </summary>
 internal sealed class PublishDirectoryScanner(string root, long maxContentBytes, List<SecretFinding> findings, IDiagnosticSink sink, CancellationToken cancellationToken)
 {
-    private static readonly HashSet<string> KeyStoreExtensions = new(StringComparer.OrdinalIgnoreCase) { ".pfx", ".p12", ".jks", ".keystore" };
-
-    private static readonly HashSet<string> SshKeyNames = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "id_ecdsa_sk", "id_ed25519_sk",
-    };
-
-    private static readonly HashSet<string> DotEnvTemplates = new(StringComparer.OrdinalIgnoreCase) { "example", "sample", "template", "dist" };
-
-    private static readonly HashSet<string> BinaryExtensions = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ".dll", ".exe", ".so", ".dylib", ".pdb", ".a", ".o", ".lib", ".wasm", ".nupkg", ".snupkg",
-        ".zip", ".gz", ".br", ".tgz", ".7z", ".xz", ".zst",
-        ".png", ".jpg", ".jpeg", ".gif", ".ico", ".webp", ".bmp", ".avif",
-        ".woff", ".woff2", ".ttf", ".otf", ".eot", ".mp3", ".mp4", ".webm",
-    };
-
     private readonly string _root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
 
     public void Run()
@@ -83,7 +63,7 @@ internal sealed class PublishDirectoryScanner(string root, long maxContentBytes,
 
         if (entry is DirectoryInfo)
         {
-            if (entry.Name == ".git")
+            if (entry.Name == SecretFileRules.GitFolderName)
             {
                 findings.Add(new SecretFinding(SecretRules.GitFolder, new SecretLocation(SecretLocationKind.File, relative)));
                 return;
@@ -98,78 +78,28 @@ internal sealed class PublishDirectoryScanner(string root, long maxContentBytes,
             return;
         }
 
-        if (!BinaryExtensions.Contains(entry.Extension))
+        if (!SecretFileRules.IsBinaryByName(entry.Name))
         {
             ScanContent((FileInfo)entry, relative);
         }
     }
 
     /// <summary>Applies the name rules; true when an error-level one matched, so reading the content adds nothing.</summary>
-    private bool ApplyNameRules(FileSystemInfo entry, string relative)
-    {
-        var location = new SecretLocation(SecretLocationKind.File, relative);
-        string name = entry.Name;
-        if (KeyStoreExtensions.Contains(Path.GetExtension(name)))
-        {
-            findings.Add(new SecretFinding(SecretRules.KeyStoreFile, location));
-            return true;
-        }
-
-        if (SshKeyNames.Contains(name))
-        {
-            findings.Add(new SecretFinding(SecretRules.SshKeyFile, location));
-            return true;
-        }
-
-        if (name.Equals(".env", StringComparison.OrdinalIgnoreCase)
-            || (name.StartsWith(".env.", StringComparison.OrdinalIgnoreCase) && !DotEnvTemplates.Contains(name[5..])))
-        {
-            findings.Add(new SecretFinding(SecretRules.DotEnvFile, location));
-        }
-
-        return false;
-    }
+    private bool ApplyNameRules(FileSystemInfo entry, string relative) =>
+        SecretFileRules.ApplyNameRules(entry.Name, new SecretLocation(SecretLocationKind.File, relative), findings);
 
     private void ScanContent(FileInfo file, string relative)
     {
-        var detector = new ContentSecretDetector(pairAwsAcrossSources: false);
-        TextReadOutcome outcome;
         try
         {
             using var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-            outcome = TextLineReader.ForEachBlock(stream, maxContentBytes, (block, firstLine) => detector.ScanBlock(block, 0, firstLine));
-            if (outcome != TextReadOutcome.Binary && AppSettingsSecretDetector.Applies(file.Name))
-            {
-                foreach (int line in AppSettingsSecretDetector.FindLines(ReadPrefix(stream, file.Length)))
-                {
-                    findings.Add(new SecretFinding(SecretRules.AppSettingsSecret, new SecretLocation(SecretLocationKind.File, relative, line)));
-                }
-            }
+            SecretFileRules.ScanContent(stream, file.Name, file.Length, maxContentBytes,
+                line => new SecretLocation(SecretLocationKind.File, relative, line), $"File '{relative}'", findings, sink);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             NotScanned(file.FullName, $"it could not be read ({ex.Message})", "make it readable by the build, or remove it from the publish output.");
-            return;
         }
-
-        foreach ((SecretRule rule, _, int line) in detector.Complete())
-        {
-            findings.Add(new SecretFinding(rule, new SecretLocation(SecretLocationKind.File, relative, line)));
-        }
-
-        if (outcome == TextReadOutcome.Truncated)
-        {
-            sink.Report(SecretDiagnostics.PartlyScanned.Create($"File '{relative}'", maxContentBytes.ToString(CultureInfo.InvariantCulture)));
-        }
-    }
-
-    private byte[] ReadPrefix(FileStream stream, long length)
-    {
-        // appsettings files are small; the same byte budget as the line rules bounds a pathological one.
-        stream.Position = 0;
-        byte[] buffer = new byte[(int)Math.Min(length, maxContentBytes)];
-        stream.ReadExactly(buffer);
-        return buffer;
     }
 
     private static FileSystemInfo? ResolveLink(FileSystemInfo entry)

@@ -13,6 +13,10 @@ public static class SecretSarif
 
     public const string PublishDirDescription = "The app's publish directory, whose contents become the image's application layer.";
 
+    public const string ImageRootBase = "IMAGEROOT";
+
+    public const string ImageRootDescription = "The root of the image's file system, as its layers stack up.";
+
     public static IReadOnlyList<SarifRule> Rules { get; } = SecretRules.All
         .Select(r => new SarifRule(r.Code, ToPascalCase(r.Id), r.Title, r.Description, SarifWriter.LevelOf(r.Severity)))
         .ToArray();
@@ -25,11 +29,24 @@ public static class SecretSarif
 
     /// <summary>A run holding only the secret scan (the build adds vulnerability results to the same lists).</summary>
     public static SarifRun ToRun(SecretScanResult scan, SarifTool tool) =>
-        new(tool, Rules, Results(scan)) { UriBaseDescriptions = new Dictionary<string, string> { [PublishDirBase] = PublishDirDescription } };
+        new(tool, Rules, Results(scan)) { UriBaseDescriptions = UriBases(scan) };
+
+    /// <summary>PUBLISHDIR always (the build's reports have always named it); IMAGEROOT when a finding is in an image's layers.</summary>
+    public static IReadOnlyDictionary<string, string> UriBases(SecretScanResult scan)
+    {
+        var bases = new Dictionary<string, string> { [PublishDirBase] = PublishDirDescription };
+        if (scan.Findings.Any(f => f.Location.Kind == SecretLocationKind.ImageFile))
+        {
+            bases[ImageRootBase] = ImageRootDescription;
+        }
+
+        return bases;
+    }
 
     private static SarifLocation LocationOf(SecretLocation location) => location.Kind switch
     {
         SecretLocationKind.File => new SarifPhysicalLocation(PublishDirBase, location.Name, location.Line),
+        SecretLocationKind.ImageFile => new SarifPhysicalLocation(ImageRootBase, location.Key, location.Line),
         SecretLocationKind.EnvironmentVariable => new SarifLogicalLocation(location.Name, location.Key, "variable"),
         SecretLocationKind.Label => new SarifLogicalLocation(location.Name, location.Key, "property"),
         _ => new SarifLogicalLocation(location.Name, location.Key, "parameter"),

@@ -19,6 +19,13 @@ public sealed record SecretScanInput
 
     /// <summary>The config's Cmd (<c>ContainerDefaultArgs</c>).</summary>
     public IReadOnlyList<string> Cmd { get; init; } = [];
+
+    /// <summary>
+    /// For an image that is already built: what <see cref="ImageFileSecretScanner"/> found in the files of its app
+    /// layers while they were read. <see cref="SecretScanner.Scan"/> merges it with the config values' findings and
+    /// applies the exclusions to all of them alike.
+    /// </summary>
+    public ImageFileSecretScan? ImageFiles { get; init; }
 }
 
 /// <summary>Knobs of the secret scan.</summary>

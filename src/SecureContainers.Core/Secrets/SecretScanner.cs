@@ -5,7 +5,8 @@ namespace SecureContainers.Core.Secrets;
 
 /// <summary>
 /// The secret scan, run before anything is pushed: the publish directory, the environment variables, labels,
-/// entrypoint and cmd the image will carry. Findings name a rule and a place, never the value. It throws only for a
+/// entrypoint and cmd the image will carry (for an image already built, the files of its app layers, scanned while the
+/// layers were read: <see cref="SecretScanInput.ImageFiles"/>). Findings name a rule and a place, never the value. It throws only for a
 /// missing publish directory; unreadable files are SC7132 warnings so nothing is skipped silently.
 /// </summary>
 public static partial class SecretScanner
@@ -28,6 +29,15 @@ public static partial class SecretScanner
         if (input.PublishDirectory is not null)
         {
             new PublishDirectoryScanner(input.PublishDirectory, options.MaxContentBytesPerFile, findings, diagnostics, cancellationToken).Run();
+        }
+
+        if (input.ImageFiles is { } imageFiles)
+        {
+            findings.AddRange(imageFiles.Findings);
+            foreach (Diagnostic diagnostic in imageFiles.Diagnostics)
+            {
+                diagnostics.Report(diagnostic);
+            }
         }
 
         ScanEnvironment(input.EnvironmentVariables, findings);
