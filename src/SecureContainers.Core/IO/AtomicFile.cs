@@ -17,6 +17,7 @@ public static class AtomicFile
         string temp = Path.Combine(directory, "." + Path.GetFileName(fullPath) + "." + Guid.NewGuid().ToString("N") + ".tmp");
         try
         {
+            Directory.CreateDirectory(directory);
             using (FileStream stream = new(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
                 stream.Write(content);

@@ -28,17 +28,19 @@ public sealed class ContainerGate(RegistryClient registry, LayerScanner scanner,
             pinned = requested with { Digest = digest };
         }
 
+        // Verified before any layer is read: unproven content is not even inspected. The other rules still run, so
+        // one build reports every finding.
+        bool signatureValid = true;
         if (request.BaseImageKey is { } key)
         {
-            // Verified before any layer is read: unproven content is not even inspected.
             SignatureVerification verification = await CosignVerifier.VerifyAsync(registry, requested.Registry, requested.Repository, pinned.Digest!.Value, key, cancellationToken).ConfigureAwait(false);
             if (!verification.HasValidSignature)
             {
+                signatureValid = false;
                 string reasons = verification.Signatures.Count == 0
                     ? $"no signatures under {verification.Tag}"
                     : string.Join("; ", verification.Signatures.Select(s => s.Reason));
                 sink.Report(SigningPolicyDiagnostics.BaseImageNotSigned.Create($"{requested.Registry}/{requested.Repository}", pinned.Digest, key.Fingerprint, reasons));
-                return [];
             }
         }
 
@@ -46,7 +48,18 @@ public sealed class ContainerGate(RegistryClient registry, LayerScanner scanner,
         foreach (string rid in request.RuntimeIdentifiers)
         {
             Platform platform = Platform.FromRuntimeIdentifier(rid);
-            ResolvedImage baseImage = await registry.ResolveAsync(pinned, platform, cancellationToken).ConfigureAwait(false);
+            ResolvedImage baseImage;
+            try
+            {
+                baseImage = await registry.ResolveAsync(pinned, platform, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SecureContainerException e) when (request.RuntimeIdentifiers.Count > 1)
+            {
+                // One platform the base lacks must not hide the findings of the others.
+                sink.Report(e.Diagnostic);
+                continue;
+            }
+
             bool isWindows = string.Equals(baseImage.Configuration.Os, "windows", StringComparison.OrdinalIgnoreCase);
             string image = $"{request.TargetImage} ({platform}, base {requested.Registry}/{requested.Repository}@{baseImage.ManifestDigest})";
 
@@ -56,7 +69,7 @@ public sealed class ContainerGate(RegistryClient registry, LayerScanner scanner,
 
             // Windows layers are NTFS-shaped (Files/, Hives/) and often non-distributable: the Linux hygiene rules do not apply.
             ImageContentsReport? contents = null;
-            if (trusted && !isWindows)
+            if (trusted && signatureValid && !isWindows)
             {
                 contents = await ImageInspector.InspectAsync(registry, scanner, baseImage, cancellationToken).ConfigureAwait(false);
                 Report(BaseImagePolicy.EvaluateContents(requested, contents, request.Options));
@@ -72,9 +85,9 @@ public sealed class ContainerGate(RegistryClient registry, LayerScanner scanner,
             Func<string, uint?>? lookupUid = contents is { Users.Count: > 0 }
                 ? name => contents.TryGetUid(name, out long uid) && uid is >= 0 and <= uint.MaxValue ? (uint)uid : null
                 : null;
-            if (!trusted && NonRootPolicy.NeedsPasswd(user, isWindows))
+            if (!(trusted && signatureValid) && NonRootPolicy.NeedsPasswd(user, isWindows))
             {
-                // The untrusted base was not read, so a user name cannot be mapped; SC4101 already fails the build.
+                // The untrusted or unsigned base was not read, so a user name cannot be mapped; SC4101 or SC6033 already fails the build.
                 results.Add(new PlatformGateResult(rid, platform, baseImage, user, contents));
                 continue;
             }
@@ -87,6 +100,13 @@ public sealed class ContainerGate(RegistryClient registry, LayerScanner scanner,
         }
 
         return results;
+    }
+
+    /// <summary>The reference to paste into ContainerBaseImage: the tag kept for readers, the digest for the content.</summary>
+    public static string Pinned(PlatformGateResult result)
+    {
+        ImageReference reference = result.BaseImage.Reference;
+        return $"{reference.Registry}/{reference.Repository}{(reference.Tag is null ? "" : ":" + reference.Tag)}@{result.BaseImage.ReferenceDigest}";
     }
 
     private void Report(IEnumerable<Diagnostic> diagnostics)

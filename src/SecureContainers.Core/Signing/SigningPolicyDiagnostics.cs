@@ -28,4 +28,10 @@ public static class SigningPolicyDiagnostics
         DiagnosticSeverity.Error,
         "The base image {0}@{1} has no valid signature for the key {2} ({3}); nothing was built. Building on content whose origin is not proven defeats the signatures on your own image. " +
         "Fix: use a base image signed with that key, or point SecureContainerVerifyBaseImageKey at the right public key.");
+
+    public static readonly DiagnosticDescriptor KeyNotUsedForDestination = new(
+        "SC6034",
+        DiagnosticSeverity.Warning,
+        "SecureContainerSigningKey is set, but the image {0} goes to {1}, not a registry: signatures and attestations are stored next to the image in a registry, so the key is not used for an archive destination and nothing is signed. " +
+        "Fix: push the image with any tool, then sign it with `securecontainers sign IMAGE@DIGEST --key KEY` and attest it with `securecontainers attest IMAGE@DIGEST --key KEY --sbom FILE --provenance`; or publish to a registry with ContainerRegistry.");
 }

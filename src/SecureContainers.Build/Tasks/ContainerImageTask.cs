@@ -1,0 +1,146 @@
+using Microsoft.Build.Framework;
+using SecureContainers.Core.Configuration;
+using SecureContainers.Core.Diagnostics;
+using SecureContainers.Core.Oci;
+using SecureContainers.Core.Operations;
+using SecureContainers.Core.Registry;
+using SecureContainers.Core.Secrets;
+
+namespace SecureContainers.Build.Tasks;
+
+/// <summary>
+/// What both phases read: the settings item (every <c>SecureContainer*</c> property, parsed in the core), the image
+/// item (the SDK's computed container facts) and the lists the SDK keeps as items. Both tasks map them into the same
+/// <see cref="PrePushRequest"/>, so the evidence step can repeat the check when the build host could not hand its result
+/// over in memory.
+/// </summary>
+public abstract class ContainerImageTask : SecureContainerTask
+{
+    /// <summary>One item whose metadata are the <c>SecureContainer*</c> properties by name (<see cref="SettingNames"/>).</summary>
+    [Required]
+    public ITaskItem Settings { get; set; } = null!;
+
+    /// <summary>
+    /// One item whose metadata are the SDK's facts about the image: <c>BaseRegistry</c>, <c>BaseName</c>, <c>BaseTag</c>,
+    /// <c>BaseDigest</c>, <c>Registry</c>, <c>Repository</c>, <c>ArchiveOutputPath</c>, <c>ContainerUser</c>,
+    /// <c>UsesMicrosoftDefaultImage</c>, <c>RuntimeIdentifier</c>, <c>PublishDirectory</c>, <c>AssetsFile</c>,
+    /// <c>TargetFramework</c>, <c>RestoreSources</c>, <c>RestoreConfigFile</c>, <c>RepositoryUrl</c>,
+    /// <c>SourceRevisionId</c>, <c>SarifFile</c>.
+    /// </summary>
+    [Required]
+    public ITaskItem Image { get; set; } = null!;
+
+    /// <summary><c>Image</c>, <c>Platform</c> (an inner build of a multi-RID publish) or <c>AllPlatforms</c> (its outer build).</summary>
+    [Required]
+    public string Scope { get; set; } = nameof(CheckScope.Image);
+
+    /// <summary>Every RID of a multi-RID publish (<c>AllPlatforms</c>); the image item's RID otherwise.</summary>
+    public string[] RuntimeIdentifiers { get; set; } = [];
+
+    public string[] ImageTags { get; set; } = [];
+
+    public ITaskItem[] EnvironmentVariables { get; set; } = [];
+
+    public ITaskItem[] Ports { get; set; } = [];
+
+    public ITaskItem[] Labels { get; set; } = [];
+
+    /// <summary>The configuration's Entrypoint as the SDK composes it, then its Cmd.</summary>
+    public string[] Entrypoint { get; set; } = [];
+
+    public string[] Cmd { get; set; } = [];
+
+    public ITaskItem[] TrustedBaseImages { get; set; } = [];
+
+    public ITaskItem[] SecretScanExclusions { get; set; } = [];
+
+    public ITaskItem[] VulnerabilitySuppressions { get; set; } = [];
+
+    public ITaskItem[] NuGetAuditSuppressions { get; set; } = [];
+
+    protected CheckScope ParsedScope => Enum.Parse<CheckScope>(Scope, ignoreCase: false);
+
+    protected string? Fact(string name) => NullIfEmpty(Image.GetMetadata(name));
+
+    protected string ImageName => Fact("Registry") is { } registry ? $"{registry}/{Fact("Repository")}" : Fact("Repository") ?? "the image";
+
+    protected ImageDestination Destination =>
+        Fact("ArchiveOutputPath") is not null ? ImageDestination.Archive
+        : Fact("Registry") is not null ? ImageDestination.Registry
+        : ImageDestination.Daemon;
+
+    protected SecureContainerSettings ReadSettings(IDiagnosticSink sink) => SettingsReader.Read(new RawSettings
+    {
+        Properties = SettingNames.All.ToDictionary(n => n, n => (string?)Settings.GetMetadata(n), StringComparer.OrdinalIgnoreCase),
+        TrustedBaseImages = TrustedBaseImages.Select(Raw).ToArray(),
+        SecretScanExclusions = SecretScanExclusions.Select(Raw).ToArray(),
+        VulnerabilitySuppressions = VulnerabilitySuppressions.Select(Raw).ToArray(),
+        NuGetAuditSuppressions = NuGetAuditSuppressions.Select(Raw).ToArray(),
+    }, sink);
+
+    protected PrePushRequest CreateRequest(SecureContainerSettings settings)
+    {
+        CheckScope scope = ParsedScope;
+        bool scanConfiguration = scope != CheckScope.Platform;
+        string? publishDirectory = scope == CheckScope.AllPlatforms ? null : Fact("PublishDirectory");
+        string? rid = Fact("RuntimeIdentifier");
+        return new PrePushRequest
+        {
+            Settings = settings,
+            Scope = scope,
+            Destination = Destination,
+            BaseImage = Fact("BaseName") is { } name
+                ? ImageReference.FromParts(Fact("BaseRegistry") ?? "", name, Fact("BaseTag"), Fact("BaseDigest"))
+                : null,
+            RuntimeIdentifiers = scope == CheckScope.AllPlatforms
+                ? RuntimeIdentifiers.Where(r => r.Length > 0).Distinct(StringComparer.Ordinal).ToArray()
+                : rid is null ? [] : [rid],
+            TargetImage = ImageName,
+            Tags = scope == CheckScope.Platform ? [] : ImageTags,
+            ContainerUser = Fact("ContainerUser"),
+            Environment = Map(EnvironmentVariables),
+            UsesMicrosoftDefaultImage = string.Equals(Fact("UsesMicrosoftDefaultImage"), "true", StringComparison.OrdinalIgnoreCase),
+            Content = new SecretScanInput
+            {
+                PublishDirectory = publishDirectory,
+                EnvironmentVariables = scanConfiguration ? Map(EnvironmentVariables) : new Dictionary<string, string>(),
+                Labels = scanConfiguration ? Map(Labels) : new Dictionary<string, string>(),
+                Entrypoint = scanConfiguration ? Entrypoint : [],
+                Cmd = scanConfiguration ? Cmd : [],
+            },
+            Ports = Ports.Select(p => $"{p.ItemSpec}/{NullIfEmpty(p.GetMetadata("Type")) ?? "tcp"}").ToArray(),
+            Assets = Fact("AssetsFile") is { } assets && Fact("TargetFramework") is { } tfm ? new ProjectAssets(assets, tfm) : null,
+            VulnerabilitySource = settings.Content.VulnerabilityCheck
+                ? new NuGetAudit.NuGetVulnerabilitySource(Path.GetDirectoryName(ProjectFile) ?? Directory.GetCurrentDirectory(), Fact("RestoreSources")?.Split(';', StringSplitOptions.RemoveEmptyEntries), Fact("RestoreConfigFile"))
+                : null,
+            SarifFile = Fact("SarifFile"),
+            Source = settings.GenerateSourceLabels || settings.Signing.KeyPath is not null
+                ? new SourceRequest(Path.GetDirectoryName(ProjectFile) ?? Directory.GetCurrentDirectory(), Fact("RepositoryUrl"), Fact("SourceRevisionId"))
+                : null,
+        };
+    }
+
+    /// <summary>One registry client for the whole build: one authentication, one manifest cache, shared by every task.</summary>
+    protected RegistryClient SharedRegistry()
+    {
+        string key = $"SecureContainers.RegistryClient|{Fact("Registry")}";
+        if (BuildEngine4.GetRegisteredTaskObject(key, RegisteredTaskObjectLifetime.Build) is RegistryClient shared)
+        {
+            return shared;
+        }
+
+        RegistryClient client = new(RegistryClientOptions.FromEnvironment(Environment.GetEnvironmentVariable, outputRegistry: Fact("Registry")));
+        // MSBuild disposes registered IDisposable objects when the build ends.
+        BuildEngine4.RegisterTaskObject(key, client, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
+        return client;
+    }
+
+    protected static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    private static RawItem Raw(ITaskItem item) => new(item.ItemSpec, item.CloneCustomMetadata().Cast<System.Collections.DictionaryEntry>()
+        .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.OrdinalIgnoreCase));
+
+    /// <summary>Name → value; the last item of a name wins, as in the SDK.</summary>
+    private static Dictionary<string, string> Map(ITaskItem[] items) =>
+        items.GroupBy(i => i.ItemSpec, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().GetMetadata("Value"), StringComparer.Ordinal);
+}

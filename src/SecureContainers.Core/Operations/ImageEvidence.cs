@@ -1,0 +1,216 @@
+using System.Text;
+using SecureContainers.Core.Configuration;
+using SecureContainers.Core.Diagnostics;
+using SecureContainers.Core.IO;
+using SecureContainers.Core.Layers;
+using SecureContainers.Core.NuGet;
+using SecureContainers.Core.Oci;
+using SecureContainers.Core.Policy;
+using SecureContainers.Core.Registry;
+using SecureContainers.Core.Sbom;
+using SecureContainers.Core.Signing;
+using SecureContainers.Core.Signing.Keys;
+using SecureContainers.Core.Signing.Provenance;
+
+namespace SecureContainers.Core.Operations;
+
+/// <summary>
+/// The one evidence operation, after the SDK built the image: a second look at what was built (user, base), the SBOM
+/// written and attached, the digest signed and its SBOM and provenance attested. Called the same way by the MSBuild
+/// task and the CLI. Everything it writes names the pushed digest; a failure after the push says what exists and the
+/// command that completes it.
+/// </summary>
+public sealed class ImageEvidence(RegistryClient registry, IDiagnosticSink sink)
+{
+    public async Task<ImageEvidenceResult> RunAsync(ImageEvidenceRequest request, CancellationToken ct)
+    {
+        ErrorTrackingSink errors = new(sink);
+        SecureContainerSettings settings = request.Settings;
+        bool toRegistry = request.Destination == ImageDestination.Registry && request.Registry is not null;
+        Digest? digest = request.Digest;
+        if (request.Scope == EvidenceScope.Index && digest is null && toRegistry && settings.Signing.KeyPath is not null)
+        {
+            // The SDK does not report the index digest; the tags it just pushed point at it.
+            digest = (await registry.GetManifestAsync(request.Registry!, request.Repository, request.Tags.FirstOrDefault() ?? "latest", ct).ConfigureAwait(false)).Digest;
+        }
+
+        string? sbomFile = null;
+        byte[]? sbom = null;
+        Descriptor? attached = null;
+        PlatformGateResult? platform = request.RuntimeIdentifier is { } rid ? request.Checked.PlatformFor(rid) : null;
+        if (request.Scope == EvidenceScope.Image)
+        {
+            Recheck(request, platform, digest, errors);
+            if (errors.HasErrors)
+            {
+                return new ImageEvidenceResult { Digest = digest };
+            }
+
+            if (settings.Sbom.Enabled && request.App is { } app && request.SbomFile is { } file)
+            {
+                sbom = SbomWriter.Write(SbomBuilder.Build(await SbomInputsAsync(request, app, platform, digest, ct).ConfigureAwait(false), errors));
+                AtomicFile.Write(file, sbom, (path, reason) => SbomDiagnostics.WriteFailed.Create(path, reason));
+                sbomFile = file;
+                NuGetRuntimeClosure? closure = Closure(request);
+                sink.Report(OperationDiagnostics.SbomWritten.Create(request.ImageName, digest?.ToString() ?? "(not pushed)",
+                    closure?.Packages.Count() ?? 0, platform?.Contents?.Packages.Count ?? 0, file));
+            }
+
+            if (toRegistry && sbom is not null && settings.Sbom.Attach && digest is { } d)
+            {
+                attached = await AttachAsync(request, d, sbom, errors, ct).ConfigureAwait(false);
+            }
+        }
+
+        SigningResult? signed = null;
+        if (toRegistry && settings.Signing.KeyPath is { } keyPath && digest is { } signedDigest)
+        {
+            byte[]? attestedSbom = request.Scope == EvidenceScope.Image && settings.Signing.AttestSbom ? sbom : null;
+            signed = await SignAsync(request, keyPath, signedDigest, attestedSbom, attached is not null, errors, ct).ConfigureAwait(false);
+        }
+
+        return new ImageEvidenceResult { Digest = digest, SbomFile = sbomFile, AttachedSbom = attached, Signed = signed };
+    }
+
+    /// <summary>Defence in depth: the image the SDK built runs as the user and on the base the check approved.</summary>
+    private static void Recheck(ImageEvidenceRequest request, PlatformGateResult? platform, Digest? digest, IDiagnosticSink sink)
+    {
+        if (request.Configuration is not { } json)
+        {
+            return;
+        }
+
+        ImageConfig config = ImageConfig.Parse(json);
+        string? pinned = platform is null ? null : ContainerGate.Pinned(platform);
+        BuiltImageCheck.CheckUser(request.ImageName, digest?.ToString() ?? "unknown", config, platform?.User.Value, request.Settings.Policy.AllowRoot, sink);
+        BuiltImageCheck.CheckBaseImage(request.ImageName, config, platform?.BaseImage.ManifestDigest.ToString(), pinned, sink);
+    }
+
+    private async Task<SbomInputs> SbomInputsAsync(ImageEvidenceRequest request, SbomApp app, PlatformGateResult? platform, Digest? digest, CancellationToken ct)
+    {
+        NuGetRuntimeClosure? closure = Closure(request);
+        SecureContainerSettings settings = request.Settings;
+        return new SbomInputs
+        {
+            ImageName = request.ImageName,
+            Tags = request.Tags,
+            ManifestDigest = digest,
+            RepositoryUrl = app.RepositoryUrl,
+            AppName = app.Name,
+            AppVersion = app.Version,
+            TargetFramework = app.TargetFramework,
+            RuntimeIdentifier = request.RuntimeIdentifier,
+            NuGetLibraries = closure?.Libraries ?? [],
+            BuildOnlyNuGetLibraries = closure?.BuildOnlyLibraries ?? [],
+            IncludeBuildDependencies = settings.Sbom.IncludeBuildDependencies,
+            NuGetPackageFolders = closure?.PackageFolders ?? [],
+            FrameworkReferences = closure?.FrameworkReferences ?? [],
+            SelfContained = app.SelfContained,
+            RuntimePacks = app.RuntimePacks,
+            Timestamp = settings.Timestamp(DateTimeOffset.UtcNow),
+            ToolName = "SecureContainers.Build",
+            ToolVersion = request.ToolVersion,
+            BaseImageName = platform is null ? null : $"{platform.BaseImage.Reference.Registry}/{platform.BaseImage.Reference.Repository}",
+            BaseImageDigest = platform?.BaseImage.ManifestDigest,
+            BaseImageContents = await BaseContentsAsync(request, platform, ct).ConfigureAwait(false),
+            AppLayerDigest = request.Manifest is { } manifest && ImageManifest.Parse(manifest).Layers is { Count: > 0 } layers ? layers[^1].Digest : null,
+            SpecVersion = settings.Sbom.SpecVersion,
+            Vulnerabilities = request.Checked.Advisories?.ToSbomVulnerabilities() ?? [],
+        };
+    }
+
+    private static NuGetRuntimeClosure? Closure(ImageEvidenceRequest request) =>
+        request.Checked.Closures.TryGetValue(request.RuntimeIdentifier ?? "", out NuGetRuntimeClosure? closure) ? closure
+        : request.Checked.Closures.Count == 1 ? request.Checked.Closures.Values.Single()
+        : null;
+
+    /// <summary>The base contents the check read; read again (from the layer cache) only if it could not hand them over.</summary>
+    private async Task<ImageContentsReport?> BaseContentsAsync(ImageEvidenceRequest request, PlatformGateResult? platform, CancellationToken ct)
+    {
+        if (platform is null || platform.Contents is not null || string.Equals(platform.BaseImage.Configuration.Os, "windows", StringComparison.OrdinalIgnoreCase))
+        {
+            return platform?.Contents;
+        }
+
+        LayerScanner scanner = new(request.Settings.LayerLimits, new LayerScanCache(request.Settings.CacheDirectory ?? LayerScanCache.DefaultDirectory));
+        return await ImageInspector.InspectAsync(registry, scanner, platform.BaseImage, ct).ConfigureAwait(false);
+    }
+
+    private async Task<Descriptor?> AttachAsync(ImageEvidenceRequest request, Digest digest, byte[] sbom, IDiagnosticSink sink, CancellationToken ct)
+    {
+        try
+        {
+            Descriptor artifact = await SbomAttachment.AttachAsync(registry, request.Registry!, request.Repository, digest, sbom,
+                Path.GetFileName(request.SbomFile!), request.Settings.Timestamp(DateTimeOffset.UtcNow), ct).ConfigureAwait(false);
+            sink.Report(OperationDiagnostics.SbomAttached.Create(request.ImageName, digest, artifact.Digest));
+            return artifact;
+        }
+        catch (SecureContainerException e)
+        {
+            // The SBOM file stays; only its copy in the registry is missing. Restricted makes that fatal.
+            bool required = request.Settings.Policy.Profile == SecurityProfile.Restricted;
+            sink.Report(SbomAttachmentDiagnostics.SbomNotAttached.Create(
+                required ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, request.ImageName, digest, request.SbomFile, e.Diagnostic.ToString()));
+            return null;
+        }
+    }
+
+    private async Task<SigningResult?> SignAsync(ImageEvidenceRequest request, string keyPath, Digest digest, byte[]? sbom, bool sbomAttached, IDiagnosticSink sink, CancellationToken ct)
+    {
+        try
+        {
+            using KeyPassword password = KeyPasswordSource.FromEnvironment(request.Settings.Signing.PasswordVariable, request.GetEnvironmentVariable);
+            using EcdsaFileSigner signer = EcdsaFileSigner.Load(keyPath, password);
+            SigningResult result = await ImageSigning.SignAsync(registry, request.Registry!, request.Repository, digest, signer, sbom,
+                request.Settings.Signing.AttestProvenance ? Provenance(request) : null, ct).ConfigureAwait(false);
+            sink.Report(OperationDiagnostics.Signed.Create(request.ImageName, digest, signer.PublicKey.Fingerprint, result.Signature.SignatureReference,
+                result.Attestations.Count, string.Join(", ", result.Attestations.Select(a => a.AttestationReference))));
+            return result;
+        }
+        catch (SecureContainerException e)
+        {
+            // The SDK has pushed the image; say exactly what exists and the one command that completes it.
+            sink.Report(e.Diagnostic);
+            string image = $"{request.ImageName}@{digest}";
+            sink.Report(OperationDiagnostics.EvidenceIncomplete.Create(image,
+                request.Scope == EvidenceScope.Index || request.SbomFile is null ? "not applicable" : sbomAttached ? "attached" : "not attached",
+                $"securecontainers sign {image} --key {keyPath}"
+                + (sbom is not null || request.Settings.Signing.AttestProvenance
+                    ? $" && securecontainers attest {image} --key {keyPath}{(sbom is not null ? $" --sbom {request.SbomFile}" : "")}{(request.Settings.Signing.AttestProvenance ? " --provenance" : "")}"
+                    : "")));
+            return null;
+        }
+    }
+
+    private static ProvenanceInputs Provenance(ImageEvidenceRequest request)
+    {
+        ProvenanceRequest provenance = request.Provenance ?? new ProvenanceRequest { Project = "project" };
+        DateTimeOffset finished = DateTimeOffset.UtcNow;
+        DateTimeOffset started = provenance.StartedOn ?? finished;
+        if (request.Settings.SourceDateEpoch is { } epoch)
+        {
+            // Reproducible builds pin time: the statement must not change with the wall clock.
+            started = finished = epoch;
+        }
+
+        PlatformGateResult? platform = request.RuntimeIdentifier is { } rid ? request.Checked.PlatformFor(rid) : request.Checked.Platforms.FirstOrDefault();
+        ImageReference? baseImage = platform?.BaseImage.Reference;
+        return new ProvenanceInputs
+        {
+            Project = Path.GetFileName(provenance.Project),
+            Configuration = provenance.Configuration,
+            RuntimeIdentifiers = provenance.RuntimeIdentifiers,
+            Tags = request.Tags,
+            Repository = request.ImageName,
+            SdkVersion = provenance.SdkVersion,
+            SourceRepository = request.Checked.Source?.RepositoryUrl,
+            SourceCommit = request.Checked.Source?.Commit,
+            BaseImage = baseImage is null ? null : $"{baseImage.Registry}/{baseImage.Repository}",
+            BaseImageDigest = platform?.BaseImage.ReferenceDigest,
+            BaseImageTag = baseImage?.Tag,
+            Builder = BuilderIdentity.Detect(request.GetEnvironmentVariable),
+            StartedOn = started,
+            FinishedOn = finished,
+        };
+    }
+}

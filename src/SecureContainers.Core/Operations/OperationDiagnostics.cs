@@ -1,0 +1,24 @@
+using SecureContainers.Core.Diagnostics;
+
+namespace SecureContainers.Core.Operations;
+
+/// <summary>SC00xx: what a run did (messages), and SC6035: evidence left incomplete after a push.</summary>
+public static class OperationDiagnostics
+{
+    public static readonly DiagnosticDescriptor BaseImageRead = new("SC0001", DiagnosticSeverity.Message,
+        "SecureContainers: base image {0} for {1}: {2}");
+
+    public static readonly DiagnosticDescriptor SbomWritten = new("SC0002", DiagnosticSeverity.Message,
+        "SecureContainers: SBOM of {0}@{1} ({2} NuGet packages, {3} OS packages) written to {4}");
+
+    public static readonly DiagnosticDescriptor SbomAttached = new("SC0003", DiagnosticSeverity.Message,
+        "SecureContainers: SBOM attached to {0}@{1} as {2}");
+
+    public static readonly DiagnosticDescriptor Signed = new("SC0004", DiagnosticSeverity.Message,
+        "SecureContainers: signed {0}@{1} with key {2} ({3}; {4} attestation(s): {5})");
+
+    public static readonly DiagnosticDescriptor EvidenceIncomplete = new("SC6035", DiagnosticSeverity.Error,
+        "The image {0} was pushed, but its evidence is incomplete: SBOM {1}; signature and attestations missing (see the error above). " +
+        "Release pipelines that run `securecontainers verify` will refuse it until it is signed. " +
+        "Fix the cause above, then complete it without rebuilding (re-running adds no duplicate): {2}");
+}

@@ -1,0 +1,206 @@
+using System.Reflection;
+using SecureContainers.Core.Configuration;
+using SecureContainers.Core.Diagnostics;
+using SecureContainers.Core.Layers;
+using SecureContainers.Core.NuGet;
+using SecureContainers.Core.Oci;
+using SecureContainers.Core.Policy;
+using SecureContainers.Core.Registry;
+using SecureContainers.Core.Sarif;
+using SecureContainers.Core.Signing;
+using SecureContainers.Core.Signing.Keys;
+using SecureContainers.Core.Signing.Provenance;
+using SecureContainers.Core.Vulnerabilities;
+
+namespace SecureContainers.Core.Operations;
+
+/// <summary>
+/// The one pre-push operation, called the same way by the MSBuild task and the CLI. It evaluates every rule (signing
+/// readiness and tags, restore results, base trust, signature and pinning, minimal base, user, secrets, ports,
+/// advisories), reports every finding, and only then decides: <see cref="PrePushResult.Passed"/>. A step whose input
+/// cannot be read at all reports why and the others still run. It writes nothing anywhere but the layer cache and the
+/// SARIF report, so a refused build leaves every registry as it was.
+/// </summary>
+public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
+{
+    private static readonly string ToolVersion =
+        typeof(PrePushCheck).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    public async Task<PrePushResult> RunAsync(PrePushRequest request, CancellationToken cancellationToken)
+    {
+        ErrorTrackingSink errors = new(sink);
+        SecureContainerSettings settings = request.Settings;
+        bool wholeBuild = request.Scope != CheckScope.Platform;
+
+        // Offline first: nothing here needs the network, and all of it is reported whatever the base turns out to be.
+        if (wholeBuild)
+        {
+            CheckSigningReadiness(request, errors);
+        }
+
+        Dictionary<string, NuGetRuntimeClosure> closures = ReadClosures(request, errors);
+        IReadOnlyList<PlatformGateResult> platforms = await CheckBaseImageAsync(request, errors, cancellationToken).ConfigureAwait(false);
+        VulnerabilityReport? advisories = await CheckContentAsync(request, platforms, closures, errors, cancellationToken).ConfigureAwait(false);
+
+        SourceInfo? source = settings.GenerateSourceLabels || settings.Signing.KeyPath is not null
+            ? request.Source is { } s ? SourceControl.Detect(s.Directory, s.RepositoryUrl, s.Commit) : null
+            : null;
+
+        return new PrePushResult
+        {
+            Passed = !errors.HasErrors,
+            Platforms = platforms,
+            Closures = closures,
+            Advisories = advisories,
+            Source = source,
+            SarifFile = request.SarifFile is { } sarif && File.Exists(sarif) ? sarif : null,
+        };
+    }
+
+    private static void CheckSigningReadiness(PrePushRequest request, IDiagnosticSink sink)
+    {
+        SigningSettings signing = request.Settings.Signing;
+        bool toRegistry = request.Destination == ImageDestination.Registry;
+        SigningPolicy.CheckTags(request.Tags, signing.ForbidLatestOnly, request.TargetImage, sink);
+        if (signing.KeyPath is not null && !toRegistry)
+        {
+            // Signatures live next to the image in a registry; an archive or a daemon has nowhere to keep them.
+            sink.Report(SigningPolicyDiagnostics.KeyNotUsedForDestination.Create(request.TargetImage, request.Destination == ImageDestination.Archive ? "an archive (ContainerArchiveOutputPath)" : "the local daemon"));
+        }
+
+        Report(sink, () => SigningPolicy.CheckKey(signing.KeyPath, signing.PasswordVariable, signing.Required, toRegistry, warnUnsigned: true,
+            request.Settings.Policy.Profile.ToString(), request.TargetImage, request.GetEnvironmentVariable, sink));
+    }
+
+    /// <summary>Restore results for every RID, read before the push so that SC5001–SC5004 never follow it.</summary>
+    private static Dictionary<string, NuGetRuntimeClosure> ReadClosures(PrePushRequest request, IDiagnosticSink sink)
+    {
+        Dictionary<string, NuGetRuntimeClosure> closures = new(StringComparer.Ordinal);
+        SecureContainerSettings settings = request.Settings;
+        if (request.Assets is not { } assets || !(settings.Sbom.Enabled || settings.Content.VulnerabilityCheck))
+        {
+            return closures;
+        }
+
+        IEnumerable<string> rids = request.RuntimeIdentifiers.Count == 0 ? [""] : request.RuntimeIdentifiers;
+        foreach (string rid in rids.Distinct(StringComparer.Ordinal))
+        {
+            Report(sink, () => closures[rid] = ProjectAssetsReader.Read(assets.AssetsFile, assets.TargetFramework, rid.Length == 0 ? null : rid, sink));
+        }
+
+        return closures;
+    }
+
+    private async Task<IReadOnlyList<PlatformGateResult>> CheckBaseImageAsync(PrePushRequest request, IDiagnosticSink sink, CancellationToken ct)
+    {
+        if (request.BaseImage is not { } baseImage)
+        {
+            return [];
+        }
+
+        SecureContainerSettings settings = request.Settings;
+        using VerificationKey? baseKey = Report(sink, () => settings.Signing.VerifyBaseImageKeyPath is { } path ? VerificationKey.Load(path) : null);
+        if (settings.Signing.VerifyBaseImageKeyPath is not null && baseKey is null)
+        {
+            // The key to prove the base could not be loaded (reported): reading the base's layers would trust unproven content.
+            return [];
+        }
+
+        GateRequest gate = new()
+        {
+            BaseImage = baseImage,
+            RuntimeIdentifiers = request.RuntimeIdentifiers,
+            TargetImage = request.TargetImage,
+            ContainerUser = request.ContainerUser,
+            ProjectEnvironment = request.Environment,
+            UsesMicrosoftDefaultImage = request.UsesMicrosoftDefaultImage,
+            Options = settings.Policy,
+            BaseImageKey = baseKey,
+        };
+        LayerScanner scanner = new(settings.LayerLimits, new LayerScanCache(settings.CacheDirectory ?? LayerScanCache.DefaultDirectory));
+        try
+        {
+            return await new ContainerGate(registry, scanner, sink).RunAsync(gate, ct).ConfigureAwait(false);
+        }
+        catch (SecureContainerException e)
+        {
+            // The base cannot be read (unreachable, missing, hostile): say so and go on with the rules that do not need it.
+            sink.Report(e.Diagnostic);
+            return [];
+        }
+        catch (DigestMismatchException e)
+        {
+            sink.Report(RegistryClient.ToDiagnostic(e));
+            return [];
+        }
+    }
+
+    private static async Task<VulnerabilityReport?> CheckContentAsync(
+        PrePushRequest request, IReadOnlyList<PlatformGateResult> platforms, IReadOnlyDictionary<string, NuGetRuntimeClosure> closures, IDiagnosticSink sink, CancellationToken ct)
+    {
+        ContentSettings content = request.Settings.Content;
+        bool checkPackages = content.VulnerabilityCheck && request.Scope != CheckScope.Platform;
+        IReadOnlyList<NuGetLibrary>? libraries = request.Assets is null
+            ? request.Libraries
+            : closures.Values.SelectMany(c => c.Libraries).GroupBy(l => (l.Id.ToLowerInvariant(), l.Version.ToLowerInvariant())).Select(g => g.First()).ToArray();
+
+        ContentGateRequest gate = new()
+        {
+            Image = request.TargetImage,
+            Secrets = content.SecretScan ? request.Content : null,
+            SecretOptions = content.SecretOptions,
+            // The outer build of a multi-RID publish knows no platform's final ports; each inner build checks its own.
+            Ports = request.Scope == CheckScope.AllPlatforms
+                ? null
+                : (request.Ports, platforms.SelectMany(p => p.BaseImage.Configuration.ExposedPorts).Distinct().ToArray(), platforms.All(p => p.RunsAsNonRoot)),
+            Libraries = checkPackages ? libraries : null,
+            VulnerabilityOptions = checkPackages ? content.Vulnerabilities : null,
+            SarifFile = request.SarifFile,
+            Tool = new SarifTool("SecureContainers", ToolVersion),
+        };
+
+        try
+        {
+            VulnerabilityReport? report = await ContentGate.RunAsync(gate, checkPackages ? request.VulnerabilitySource : null, sink, ct).ConfigureAwait(false);
+            if (report is not null || !content.VulnerabilityCheck)
+            {
+                return report;
+            }
+
+            // An inner build: the outer build's advisories, or (when the build host could not hand them over) the same
+            // lookup again, quietly, for the SBOM; the outer build already reported them.
+            if (request.KnownAdvisories is { } known)
+            {
+                return known;
+            }
+
+            return libraries is { Count: > 0 } && request.VulnerabilitySource is { } source
+                ? await VulnerabilityGate.CheckAsync(libraries, source, content.Vulnerabilities, new DiagnosticBag(), ct).ConfigureAwait(false)
+                : null;
+        }
+        catch (SecureContainerException e)
+        {
+            sink.Report(e.Diagnostic);
+            return null;
+        }
+    }
+
+    private static T? Report<T>(IDiagnosticSink sink, Func<T?> step)
+    {
+        try
+        {
+            return step();
+        }
+        catch (SecureContainerException e)
+        {
+            sink.Report(e.Diagnostic);
+            return default;
+        }
+    }
+
+    private static void Report(IDiagnosticSink sink, Action step) => Report<object>(sink, () =>
+    {
+        step();
+        return null;
+    });
+}
