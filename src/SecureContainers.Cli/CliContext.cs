@@ -31,6 +31,15 @@ public sealed class CliContext
     /// </summary>
     public Func<string, string?> ReadSecret { get; init; } = _ => null;
 
+    /// <summary>
+    /// Where <c>check</c> and <c>sbom generate</c> look up advisories of the packages they find. The tool has no NuGet
+    /// advisory client of its own yet: by default the check reports that no source is configured (SC7006, a warning).
+    /// </summary>
+    public Func<Core.Vulnerabilities.IVulnerabilitySource> VulnerabilitySource { get; init; } = () => new NoVulnerabilitySource();
+
+    /// <summary>The layer scan cache of <c>check</c> and <c>sbom generate</c>; null is the default per-user cache.</summary>
+    public string? LayerCacheDirectory { get; init; }
+
     /// <summary>The clock, for time stamps that <c>SOURCE_DATE_EPOCH</c> does not pin.</summary>
     public Func<DateTimeOffset> Now { get; init; } = () => DateTimeOffset.UtcNow;
 

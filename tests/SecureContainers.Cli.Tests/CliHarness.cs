@@ -29,6 +29,12 @@ internal sealed class CliHarness
 
     public DateTimeOffset Now { get; set; } = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
 
+    /// <summary>The layer scan cache of check and sbom generate: a fresh folder per harness, never the user's.</summary>
+    public string LayerCacheDirectory { get; } = Path.Combine(Path.GetTempPath(), "sc-cli-layers-" + Guid.NewGuid().ToString("N"));
+
+    /// <summary>Advisories for check; null keeps the tool's default (no source: SC7006).</summary>
+    public Core.Vulnerabilities.IVulnerabilitySource? VulnerabilitySource { get; set; }
+
     public async Task<CliResult> RunAsync(params string[] args)
     {
         using MemoryStream stdout = new();
@@ -43,7 +49,10 @@ internal sealed class CliHarness
             ReadSecret = ReadSecret,
             Now = () => Now,
             RegistryOptions = RegistryOptions ?? Registry.Options,
+            LayerCacheDirectory = LayerCacheDirectory,
+            VulnerabilitySource = VulnerabilitySource is { } source ? () => source : () => new NoVulnerabilitySource(),
         };
+
         int code = await CliApp.RunAsync(args, context);
         return new CliResult((ExitCode)code, stdout.ToArray(), output.ToString(), error.ToString());
     }

@@ -11,5 +11,6 @@ internal static class CommandList
         new AttachCommand(),
         new SignCommand(),
         new AttestCommand(),
+        new CheckCommand(),
     ];
 }

@@ -32,6 +32,10 @@ internal sealed class SbomCommand : ICliCommand
         command.Arguments.Add(image);
         command.Options.Add(platform);
         command.Options.Add(output);
+
+        // `sbom generate IMAGE` is a subcommand; System.CommandLine matches a subcommand's name before the parent's
+        // argument, so `sbom IMAGE` keeps working for every image reference but the bare word "generate".
+        command.Subcommands.Add(SbomGenerateCommand.Create(context));
         command.SetAction((parse, ct) => CommandAction.RunAsync(context, () => RunAsync(
             context, parse.GetRequiredValue(image), parse.GetValue(platform), parse.GetValue(output), ct)));
         return command;
