@@ -19,7 +19,7 @@ public partial class CliContractTests
     private static readonly Platform Amd64 = new("linux", "amd64");
 
     /// <summary>The verbs with <c>--output text|json</c>; <see cref="EveryVerbWithAReportFormatIsCoveredHere"/> keeps it complete.</summary>
-    private static readonly string[] ReportingVerbNames = ["verify", "attach", "sign", "attest"];
+    private static readonly string[] ReportingVerbNames = ["verify", "attach", "sign", "attest", "check"];
 
     public static TheoryData<string> ReportingVerbs => new(ReportingVerbNames);
 
@@ -49,7 +49,8 @@ public partial class CliContractTests
     [MemberData(nameof(ReportingVerbs))]
     public async Task JsonOutputOfACommandLineThatDoesNotParseIsAnErrorDocument(string verb)
     {
-        CliResult result = await new CliHarness().RunAsync(verb, "--output", "json", "--no-such-option");
+        // With an image argument: a verb without required options (check) would otherwise take the unknown option as its image.
+        CliResult result = await new CliHarness().RunAsync(verb, $"{CliHarness.Host}/{Repo}:1.0", "--output", "json", "--no-such-option");
 
         Assert.Equal(ExitCode.UsageError, result.ExitCode);
         using JsonDocument doc = JsonDocument.Parse(result.StandardOutput);
@@ -74,6 +75,9 @@ public partial class CliContractTests
         { "SC3001", ["sign", "Registry.Test/Team/App:1.0", "--key", "{key}"] },
         { "SC3001", ["verify", "registry.test/team/app:bad tag", "--key", "{pub}"] },
         { "SC3102", ["sbom", "registry.test/team/app:missing"] },
+        { "SC3102", ["sbom", "generate", "registry.test/team/app:missing"] },
+        { "SC3102", ["check", "registry.test/team/app:missing"] },
+        { "SC3001", ["check", "registry.test/team/app:1.0", "--base", "Not A Reference"] },
         { "SC3102", ["attach", "registry.test/team/app:missing", "--sbom", "{sbom}"] },
         { "SC3104", ["sign", "registry.test/team/app:multi", "--key", "{key}", "--platform", "linux/s390x"] },
         { "SC3105", ["attest", "registry.test/team/app:1.0", "--key", "{key}", "--provenance", "--platform", "linux/arm64"] },
@@ -200,6 +204,7 @@ public partial class CliContractTests
             "attach" => ["attach", image, "--sbom", _sbom.Path],
             "sign" => ["sign", image, "--key", _keys.PrivateKey],
             "attest" => ["attest", image, "--key", _keys.PrivateKey, "--provenance"],
+            "check" => ["check", image],
             _ => throw new ArgumentOutOfRangeException(nameof(verb)),
         };
 
