@@ -37,6 +37,19 @@ public static class RegistryProbe
             : [];
     }
 
+    /// <summary>
+    /// Whether the registry holds anything of the repository: a tag, or (since blobs are pushed before the manifest that
+    /// names them) any blob. Distribution lists a repository in its catalog once its first blob link exists.
+    /// </summary>
+    public static async Task<bool> RepositoryExistsAsync(string repository)
+    {
+        using HttpResponseMessage response = await Http.GetAsync($"http://{TestBed.Registry}/v2/_catalog?n=10000");
+        response.EnsureSuccessStatusCode();
+        using JsonDocument doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return doc.RootElement.GetProperty("repositories").EnumerateArray().Any(r => r.GetString() == repository)
+            || (await TagsAsync(repository)).Count > 0;
+    }
+
     /// <summary>The manifest (or index) a tag or digest names, with its computed digest and media type; null when absent.</summary>
     public static async Task<(string Digest, string MediaType, JsonDocument Json)?> ManifestAsync(string repository, string reference)
     {
