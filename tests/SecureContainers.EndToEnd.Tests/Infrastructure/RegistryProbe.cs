@@ -74,6 +74,23 @@ public static class RegistryProbe
     public static async Task<byte[]> BlobAsync(string repository, string digest) =>
         await Http.GetByteArrayAsync($"http://{TestBed.Registry}/v2/{repository}/blobs/{digest}");
 
+    /// <summary>The tag cosign gives an image digest's signatures (<c>sig</c>) or attestations (<c>att</c>): <c>sha256-&lt;hex&gt;.sig</c>.</summary>
+    public static string CosignTag(string imageDigest, string suffix) => $"sha256-{imageDigest["sha256:".Length..]}.{suffix}";
+
+    /// <summary>How many layers the manifest at a tag has (one per signature or attestation at a cosign tag); 0 when the tag is absent.</summary>
+    public static async Task<int> LayerCountAsync(string repository, string tag) =>
+        await ManifestAsync(repository, tag) is { } manifest ? manifest.Json.RootElement.GetProperty("layers").GetArrayLength() : 0;
+
+    /// <summary>
+    /// The artifact types of an image manifest's referrers, one per entry of its <c>sha256-&lt;hex&gt;</c> referrers tag
+    /// index (the test registry has no referrers API); empty when there is no such tag.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> ReferrerArtifactTypesAsync(string repository, string imageDigest) =>
+        await ManifestAsync(repository, "sha256-" + imageDigest["sha256:".Length..]) is { } index
+            ? index.Json.RootElement.GetProperty("manifests").EnumerateArray()
+                .Select(m => m.TryGetProperty("artifactType", out JsonElement t) ? t.GetString() ?? string.Empty : string.Empty).ToArray()
+            : [];
+
     /// <summary>
     /// The SBOM attached to an image manifest, read the way the OCI referrers tag schema defines (the test registry,
     /// Distribution 2.8, has no referrers API): the <c>sha256-&lt;hex&gt;</c> index, the artifact manifest, its layer.
