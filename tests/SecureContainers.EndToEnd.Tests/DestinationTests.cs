@@ -55,7 +55,7 @@ public class DestinationTests
 
     // For the integrator: today the SBOM lands in "<directory>samples_consoleworker-…" next to the folder (the targets
     // append the file name without a separator); remove the Skip with the fix.
-    [Fact(Skip = "needs SecureContainerSbomDirectory without a trailing slash handled by the targets rewrite")]
+    [Fact]
     public async Task SbomDirectoryWithoutATrailingSlashHoldsTheSbom()
     {
         using SampleWorkspace sample = SampleWorkspace.Create("ConsoleWorker", "sbom-directory");

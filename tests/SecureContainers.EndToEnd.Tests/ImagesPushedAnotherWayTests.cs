@@ -129,8 +129,7 @@ public class ImagesPushedAnotherWayTests(SigningKeys keys) : IClassFixture<Signi
         sample.Succeeded();
     }
 
-    // For the integrator: remove the Skip once the targets raise SC6034 (a signing key with an archive destination).
-    [Fact(Skip = "needs SC6034 from the targets rewrite")]
+    [Fact]
     public async Task SigningKeyWithAnArchiveDestinationWarnsSC6034AndSignsNothing()
     {
         const string Repository = "e2e/tarball-with-key";
