@@ -50,4 +50,30 @@ public class PackageLayoutTests
         Assert.Equal("true", metadata.Element(ns + "developmentDependency")?.Value);
         Assert.Empty(metadata.Element(ns + "dependencies")?.Descendants(ns + "dependency") ?? []);
     }
+
+    /// <summary>
+    /// Visual Studio runs MSBuild on .NET Framework: only Runtime="NET" sends our .NET tasks to the .NET task host (as the
+    /// SDK's container tasks), and a host too old for that must get SC1010 rather than MSB4062.
+    /// </summary>
+    [Fact]
+    public void PackedTargetsDeclareEveryTaskForTheDotNetTaskHost()
+    {
+        using ZipArchive zip = ZipFile.OpenRead(Package());
+        using Stream targets = zip.GetEntry("build/SecureContainers.Build.targets")!.Open();
+        XDocument doc = XDocument.Load(targets);
+        XElement[] usingTasks = doc.Root!.Elements("UsingTask").ToArray();
+        string[] invoked = doc.Root.Descendants("Target").SelectMany(t => t.Elements())
+            .Select(e => e.Name.LocalName).Where(n => usingTasks.Any(u => u.Attribute("TaskName")!.Value.EndsWith("." + n, StringComparison.Ordinal))).Distinct().ToArray();
+
+        Assert.NotEmpty(usingTasks);
+        Assert.All(usingTasks, u =>
+        {
+            Assert.Equal("NET", u.Attribute("Runtime")?.Value);
+            Assert.Equal("'$(_SecureContainerHostRunsTasks)' == 'true'", u.Attribute("Condition")?.Value);
+        });
+        Assert.Equal(usingTasks.Length, invoked.Length);
+        XElement guard = doc.Root.Descendants("Error").Single(e => e.Attribute("Code")?.Value == "SC1010");
+        Assert.Equal("'$(_SecureContainerHostRunsTasks)' != 'true'", guard.Attribute("Condition")?.Value);
+        Assert.Contains("Visual Studio 2026", guard.Attribute("Text")!.Value);
+    }
 }

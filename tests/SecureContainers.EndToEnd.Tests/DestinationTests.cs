@@ -52,4 +52,23 @@ public class DestinationTests
         Assert.Equal(expected, SbomFacts.NuGetComponents(sbom));
         sample.Succeeded();
     }
+
+    // For the integrator: today the SBOM lands in "<directory>samples_consoleworker-…" next to the folder (the targets
+    // append the file name without a separator); remove the Skip with the fix.
+    [Fact]
+    public async Task SbomDirectoryWithoutATrailingSlashHoldsTheSbom()
+    {
+        using SampleWorkspace sample = SampleWorkspace.Create("ConsoleWorker", "sbom-directory");
+        string directory = Path.Combine(sample.Directory, "evidence");
+        PublishResult result = await sample.PublishAsync(
+        [
+            $"ContainerBaseImage={TestBed.BaseImage("runtime:10.0")}",
+            $"ContainerArchiveOutputPath={Path.Combine(sample.Directory, "out", "image.tar")}",
+            $"SecureContainerSbomDirectory={directory}",
+        ]);
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.True(File.Exists(Path.Combine(directory, "samples_consoleworker-linux-x64.cdx.json")), result.Output);
+        sample.Succeeded();
+    }
 }

@@ -4,8 +4,9 @@ using SecureContainers.EndToEnd.Tests.Infrastructure;
 namespace SecureContainers.EndToEnd.Tests;
 
 /// <summary>
-/// The pipeline samples cannot rot: both definitions run samples/pipelines/release.sh, and this test runs that same
-/// script against the test registry with a key from `securecontainers keygen`.
+/// The pipeline samples cannot rot: both definitions run samples/pipelines/release.sh, and these tests run that same
+/// script, and its variant for images pushed by another tool (release-archive.sh), against the test registry with a key
+/// from `securecontainers keygen`.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public class PipelineSampleTests(SigningKeys keys) : IClassFixture<SigningKeys>
@@ -52,6 +53,40 @@ public class PipelineSampleTests(SigningKeys keys) : IClassFixture<SigningKeys>
         Assert.True(verification.RootElement.GetProperty("verified").GetBoolean(), verification.RootElement.ToString());
         string local = Path.Combine(sample.Directory, "bin", "Release", "securecontainers", "e2e_pipeline-linux-x64.cdx.json");
         Assert.Equal(File.ReadAllBytes(local), File.ReadAllBytes(Path.Combine(output, "sbom.cdx.json")));
+        sample.Succeeded();
+    }
+
+    [Fact]
+    public async Task ArchiveReleaseScriptPushesWithSkopeoCompletesTheEvidenceAndVerifies()
+    {
+        using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "pipeline-archive");
+        string output = Path.Combine(sample.Directory, "release");
+        await CliTool.RunAsync(["--help"]);
+
+        Dictionary<string, string?> environment = new(keys.Environment)
+        {
+            ["PROJECT"] = sample.ProjectFile,
+            ["REGISTRY"] = TestBed.Registry,
+            ["REPOSITORY"] = "e2e/pipeline-archive",
+            ["TAG"] = "2.0.0",
+            ["SIGNING_KEY_FILE"] = keys.PrivateKey,
+            ["PUBLIC_KEY_FILE"] = keys.PublicKey,
+            ["OUT_DIR"] = output,
+            ["PUBLISH_ARGS"] = $"-p:ContainerBaseImage={TestBed.BaseImage("aspnet:10.0")} -nodeReuse:false",
+            ["SKOPEO_ARGS"] = "--dest-tls-verify=false",
+            ["SOURCE_REPOSITORY"] = "https://example.com/acme/shop",
+            ["SOURCE_COMMIT"] = new string('a', 40),
+            ["SECURECONTAINERS"] = Path.Combine(TestBed.WorkRoot, "tools", "securecontainers"),
+            ["NUGET_PACKAGES"] = TestBed.NuGetPackages,
+            ["MSBUILDDISABLENODEREUSE"] = "1",
+        };
+        ProcessResult release = await ProcessRunner.RunAsync("bash", [Path.Combine(Pipelines, "release-archive.sh")], sample.Directory, environment, TimeSpan.FromMinutes(8));
+
+        Assert.True(release.Succeeded, release.Output);
+        using JsonDocument verification = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(output, "verification.json")));
+        Assert.True(verification.RootElement.GetProperty("verified").GetBoolean(), verification.RootElement.ToString());
+        string built = Path.Combine(output, "build-sbom", "e2e_pipeline-archive-linux-x64.cdx.json");
+        Assert.Equal(File.ReadAllBytes(built), File.ReadAllBytes(Path.Combine(output, "sbom.cdx.json")));
         sample.Succeeded();
     }
 }

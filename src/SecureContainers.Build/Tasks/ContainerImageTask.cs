@@ -24,7 +24,7 @@ public abstract class ContainerImageTask : SecureContainerTask
     /// One item whose metadata are the SDK's facts about the image: <c>BaseRegistry</c>, <c>BaseName</c>, <c>BaseTag</c>,
     /// <c>BaseDigest</c>, <c>Registry</c>, <c>Repository</c>, <c>ArchiveOutputPath</c>, <c>ContainerUser</c>,
     /// <c>UsesMicrosoftDefaultImage</c>, <c>RuntimeIdentifier</c>, <c>PublishDirectory</c>, <c>AssetsFile</c>,
-    /// <c>TargetFramework</c>, <c>RestoreSources</c>, <c>RestoreConfigFile</c>, <c>RepositoryUrl</c>,
+    /// <c>TargetFramework</c>, <c>AssetsRuntimeIdentifier</c>, <c>RestoreSources</c>, <c>RestoreConfigFile</c>, <c>RepositoryUrl</c>,
     /// <c>SourceRevisionId</c>, <c>SarifFile</c>.
     /// </summary>
     [Required]
@@ -109,7 +109,11 @@ public abstract class ContainerImageTask : SecureContainerTask
                 Cmd = scanConfiguration ? Cmd : [],
             },
             Ports = Ports.Select(p => $"{p.ItemSpec}/{NullIfEmpty(p.GetMetadata("Type")) ?? "tcp"}").ToArray(),
-            Assets = Fact("AssetsFile") is { } assets && Fact("TargetFramework") is { } tfm ? new ProjectAssets(assets, tfm) : null,
+            Assets = Fact("AssetsFile") is { } assets && Fact("TargetFramework") is { } tfm
+                ? new ProjectAssets(assets, tfm, scope == CheckScope.AllPlatforms
+                    ? RuntimeIdentifiers.Where(r => r.Length > 0).Distinct(StringComparer.Ordinal).ToArray()
+                    : Fact("AssetsRuntimeIdentifier") is { } assetsRid ? [assetsRid] : [])
+                : null,
             VulnerabilitySource = settings.Content.VulnerabilityCheck
                 ? new NuGetAudit.NuGetVulnerabilitySource(Path.GetDirectoryName(ProjectFile) ?? Directory.GetCurrentDirectory(), Fact("RestoreSources")?.Split(';', StringSplitOptions.RemoveEmptyEntries), Fact("RestoreConfigFile"))
                 : null,

@@ -34,4 +34,11 @@ public static class ConfigurationDiagnostics
         DiagnosticSeverity.Error,
         "The property {0} has the value '{1}', which contains characters no file system accepts in a path, so the file or folder it names cannot exist. " +
         "Fix: set <{0}> to a valid path, relative to the project or absolute, or remove it.");
+
+    /// <summary>Raised by the targets (an MSBuild Error task), before any task of ours loads; listed here for the catalog.</summary>
+    public static readonly DiagnosticDescriptor HostCannotRunTasks = new(
+        "SC1010",
+        DiagnosticSeverity.Error,
+        "SecureContainers runs its checks as .NET tasks, which MSBuild {0} on .NET Framework cannot host, so the image cannot be checked and nothing was built. " +
+        "Fix: use Visual Studio 2026 (MSBuild 18.0) or later, or publish with the dotnet CLI (dotnet publish -t:PublishContainer); or set <SecureContainerEnabled>false</SecureContainerEnabled> to publish without any check.");
 }

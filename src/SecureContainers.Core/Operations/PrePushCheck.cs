@@ -82,7 +82,7 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
             return closures;
         }
 
-        IEnumerable<string> rids = request.RuntimeIdentifiers.Count == 0 ? [""] : request.RuntimeIdentifiers;
+        IEnumerable<string> rids = assets.RuntimeIdentifiers.Count == 0 ? [""] : assets.RuntimeIdentifiers;
         foreach (string rid in rids.Distinct(StringComparer.Ordinal))
         {
             Report(sink, () => closures[rid] = ProjectAssetsReader.Read(assets.AssetsFile, assets.TargetFramework, rid.Length == 0 ? null : rid, sink));

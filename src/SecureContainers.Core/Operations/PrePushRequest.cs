@@ -37,8 +37,12 @@ public enum ImageDestination
     Daemon,
 }
 
-/// <summary>The app's NuGet restore results, for the SBOM and the advisory check.</summary>
-public sealed record ProjectAssets(string AssetsFile, string TargetFramework);
+/// <summary>
+/// The app's NuGet restore results, for the SBOM and the advisory check, and the RIDs to read them for: the project's
+/// <c>RuntimeIdentifier</c>, which is empty for a portable app in a container (the SDK then restores without a RID), or
+/// every RID of a multi-RID publish.
+/// </summary>
+public sealed record ProjectAssets(string AssetsFile, string TargetFramework, IReadOnlyList<string> RuntimeIdentifiers);
 
 /// <summary>Everything the pre-push check needs; the MSBuild task and the CLI fill the same record.</summary>
 public sealed record PrePushRequest

@@ -9,7 +9,7 @@ public class DiagnosticCatalogTests
     public void CodesAreUniqueAndWellFormed()
     {
         Assert.NotEmpty(DiagnosticCatalog.All);
-        Assert.All(DiagnosticCatalog.All, d => Assert.Matches("^SC[1-9][0-9]{3}$", d.Code));
+        Assert.All(DiagnosticCatalog.All, d => Assert.Matches("^SC[0-9]{4}$", d.Code));
         Assert.Equal(DiagnosticCatalog.All.Count, DiagnosticCatalog.All.Select(d => d.Code).Distinct().Count());
     }
 

@@ -118,7 +118,7 @@ public class SarifWriterTests
             Assert.Equal(SarifWriter.Write(Run(FileResult)), File.ReadAllBytes(path));
             Assert.Single(Directory.GetFiles(dir));
 
-            var ex = Assert.Throws<SecureContainers.Core.Diagnostics.SecureContainerException>(() => SarifWriter.WriteToFile(Run(FileResult), Path.Combine(dir, "missing", "r.sarif")));
+            var ex = Assert.Throws<SecureContainers.Core.Diagnostics.SecureContainerException>(() => SarifWriter.WriteToFile(Run(FileResult), Path.Combine(path, "r.sarif")));
             Assert.Equal("SC7190", ex.Diagnostic.Code);
         }
         finally

@@ -62,9 +62,20 @@ public sealed class SbomFileWriteTests : IDisposable
     }
 
     [Fact]
-    public void MissingFolderIsSC5007()
+    public void MissingFolderIsCreated()
     {
         string path = Path.Combine(_dir, "no-such-folder", "app.cdx.json");
+
+        SbomWriter.WriteToFile(SbomBuilder.Build(SbomTestInputs.Create()), path);
+
+        Assert.True(File.Exists(path));
+    }
+
+    [Fact]
+    public void FolderThatIsAFileIsSC5007()
+    {
+        File.WriteAllText(Path.Combine(_dir, "a-file"), "");
+        string path = Path.Combine(_dir, "a-file", "app.cdx.json");
 
         var ex = Assert.Throws<SecureContainerException>(() => SbomWriter.WriteToFile(SbomBuilder.Build(SbomTestInputs.Create()), path));
 

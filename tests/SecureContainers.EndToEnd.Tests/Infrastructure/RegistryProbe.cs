@@ -37,6 +37,19 @@ public static class RegistryProbe
             : [];
     }
 
+    /// <summary>
+    /// Whether the registry holds anything of the repository: a tag, or (since blobs are pushed before the manifest that
+    /// names them) any blob. Distribution lists a repository in its catalog once its first blob link exists.
+    /// </summary>
+    public static async Task<bool> RepositoryExistsAsync(string repository)
+    {
+        using HttpResponseMessage response = await Http.GetAsync($"http://{TestBed.Registry}/v2/_catalog?n=10000");
+        response.EnsureSuccessStatusCode();
+        using JsonDocument doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return doc.RootElement.GetProperty("repositories").EnumerateArray().Any(r => r.GetString() == repository)
+            || (await TagsAsync(repository)).Count > 0;
+    }
+
     /// <summary>The manifest (or index) a tag or digest names, with its computed digest and media type; null when absent.</summary>
     public static async Task<(string Digest, string MediaType, JsonDocument Json)?> ManifestAsync(string repository, string reference)
     {
@@ -60,6 +73,23 @@ public static class RegistryProbe
 
     public static async Task<byte[]> BlobAsync(string repository, string digest) =>
         await Http.GetByteArrayAsync($"http://{TestBed.Registry}/v2/{repository}/blobs/{digest}");
+
+    /// <summary>The tag cosign gives an image digest's signatures (<c>sig</c>) or attestations (<c>att</c>): <c>sha256-&lt;hex&gt;.sig</c>.</summary>
+    public static string CosignTag(string imageDigest, string suffix) => $"sha256-{imageDigest["sha256:".Length..]}.{suffix}";
+
+    /// <summary>How many layers the manifest at a tag has (one per signature or attestation at a cosign tag); 0 when the tag is absent.</summary>
+    public static async Task<int> LayerCountAsync(string repository, string tag) =>
+        await ManifestAsync(repository, tag) is { } manifest ? manifest.Json.RootElement.GetProperty("layers").GetArrayLength() : 0;
+
+    /// <summary>
+    /// The artifact types of an image manifest's referrers, one per entry of its <c>sha256-&lt;hex&gt;</c> referrers tag
+    /// index (the test registry has no referrers API); empty when there is no such tag.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> ReferrerArtifactTypesAsync(string repository, string imageDigest) =>
+        await ManifestAsync(repository, "sha256-" + imageDigest["sha256:".Length..]) is { } index
+            ? index.Json.RootElement.GetProperty("manifests").EnumerateArray()
+                .Select(m => m.TryGetProperty("artifactType", out JsonElement t) ? t.GetString() ?? string.Empty : string.Empty).ToArray()
+            : [];
 
     /// <summary>
     /// The SBOM attached to an image manifest, read the way the OCI referrers tag schema defines (the test registry,

@@ -105,6 +105,13 @@ public sealed class SampleWorkspace : IDisposable
     public void AddToProject(string xml) =>
         File.WriteAllText(ProjectFile, File.ReadAllText(ProjectFile).Replace("</Project>", xml + "\n</Project>", StringComparison.Ordinal));
 
+    /// <summary>
+    /// Drops the sample's SecureContainers.Build PackageReference: the project then publishes with the plain SDK, as an
+    /// image built without the package would be.
+    /// </summary>
+    public void RemoveSecureContainersPackage() =>
+        ReplaceInProject("""<PackageReference Include="SecureContainers.Build" Version="0.1.0" PrivateAssets="all" />""", string.Empty);
+
     public void ReplaceInProject(string oldText, string newText)
     {
         string text = File.ReadAllText(ProjectFile);
