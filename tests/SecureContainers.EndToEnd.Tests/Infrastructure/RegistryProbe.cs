@@ -43,11 +43,24 @@ public static class RegistryProbe
     /// </summary>
     public static async Task<bool> RepositoryExistsAsync(string repository)
     {
-        using HttpResponseMessage response = await Http.GetAsync($"http://{TestBed.Registry}/v2/_catalog?n=10000");
-        response.EnsureSuccessStatusCode();
-        using JsonDocument doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return doc.RootElement.GetProperty("repositories").EnumerateArray().Any(r => r.GetString() == repository)
-            || (await TagsAsync(repository)).Count > 0;
+        // Distribution caps a catalog page at 1,000 names and links the next page in the Link header.
+        string? next = "/v2/_catalog?n=1000";
+        while (next is not null)
+        {
+            using HttpResponseMessage response = await Http.GetAsync($"http://{TestBed.Registry}{next}");
+            response.EnsureSuccessStatusCode();
+            using JsonDocument doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            if (doc.RootElement.GetProperty("repositories").EnumerateArray().Any(r => r.GetString() == repository))
+            {
+                return true;
+            }
+
+            next = response.Headers.TryGetValues("Link", out IEnumerable<string>? links) && links.FirstOrDefault() is { } link
+                ? link[(link.IndexOf('<', StringComparison.Ordinal) + 1)..link.IndexOf('>', StringComparison.Ordinal)]
+                : null;
+        }
+
+        return (await TagsAsync(repository)).Count > 0;
     }
 
     /// <summary>The manifest (or index) a tag or digest names, with its computed digest and media type; null when absent.</summary>
