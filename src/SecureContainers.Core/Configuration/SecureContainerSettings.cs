@@ -34,6 +34,13 @@ public sealed record SecureContainerSettings
     /// <summary><c>SecureContainerSourceDateEpoch</c> (from <c>SOURCE_DATE_EPOCH</c>): pins every timestamp we write.</summary>
     public DateTimeOffset? SourceDateEpoch { get; init; }
 
+    /// <summary>
+    /// The malformed values <see cref="SettingsReader.Read"/> reported (to its sink, already). Kept here so that an
+    /// operation given these settings cannot pass: <see cref="Operations.PrePushResult.Passed"/> is false when any exists,
+    /// whichever sink the front end used.
+    /// </summary>
+    public IReadOnlyList<Diagnostics.Diagnostic> Errors { get; init; } = [];
+
     /// <summary>The time to stamp on evidence: <see cref="SourceDateEpoch"/> when set, else <paramref name="now"/> in whole seconds.</summary>
     public DateTimeOffset Timestamp(DateTimeOffset now) => SourceDateEpoch ?? DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
 }

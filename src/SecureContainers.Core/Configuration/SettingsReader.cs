@@ -22,6 +22,12 @@ public static class SettingsReader
 
     public static SecureContainerSettings Read(RawSettings raw, IDiagnosticSink sink)
     {
+        ErrorCollector collector = new(sink);
+        return ReadAll(raw, collector) with { Errors = collector.Errors };
+    }
+
+    private static SecureContainerSettings ReadAll(RawSettings raw, IDiagnosticSink sink)
+    {
         bool enabled = PropertyParser.ParseBoolean(Enabled, raw.Get(Enabled), true, sink);
         PolicyOptions policy = PolicyOptions.Resolve(
             raw.Get(Profile), raw.Get(AllowRoot), raw.Get(RequireBaseImageDigest), raw.Get(RequireMinimalBaseImage),
@@ -84,6 +90,24 @@ public static class SettingsReader
             GenerateSourceLabels = PropertyParser.ParseBoolean(GenerateSourceLabels, raw.Get(GenerateSourceLabels), true, sink, onError: true),
             SourceDateEpoch = ParseEpoch(raw.Get(SourceDateEpoch), sink),
         };
+    }
+
+    /// <summary>Passes every diagnostic on and keeps the errors, so the settings carry them to the operations.</summary>
+    private sealed class ErrorCollector(IDiagnosticSink inner) : IDiagnosticSink
+    {
+        private readonly List<Diagnostic> _errors = new();
+
+        public IReadOnlyList<Diagnostic> Errors => _errors.ToArray();
+
+        public void Report(Diagnostic diagnostic)
+        {
+            if (diagnostic.Severity == DiagnosticSeverity.Error)
+            {
+                _errors.Add(diagnostic);
+            }
+
+            inner.Report(diagnostic);
+        }
     }
 
     private static CycloneDxSpecVersion ParseSpecVersion(string? value, IDiagnosticSink sink)

@@ -48,7 +48,8 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
 
         return new PrePushResult
         {
-            Passed = !errors.HasErrors,
+            // A malformed setting fails the check even when the front end reported it to another sink.
+            Passed = !errors.HasErrors && settings.Errors.Count == 0,
             Platforms = platforms,
             Closures = closures,
             Advisories = advisories,

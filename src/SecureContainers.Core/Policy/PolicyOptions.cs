@@ -69,7 +69,8 @@ public sealed record PolicyOptions
 
         bool restricted = resolvedProfile == SecurityProfile.Restricted;
         List<TrustedImagePattern> patterns = new();
-        if (PropertyParser.ParseBoolean("SecureContainerTrustMicrosoftBaseImages", trustMicrosoftBaseImages, true, sink))
+        // A typo must not widen the allowlist: malformed reads as false (trust only the listed patterns).
+        if (PropertyParser.ParseBoolean("SecureContainerTrustMicrosoftBaseImages", trustMicrosoftBaseImages, true, sink, onError: false))
         {
             patterns.AddRange(MicrosoftBaseImages.Select(p => TrustedImagePattern.Parse(p)!));
         }

@@ -7,7 +7,10 @@ public static class SbomDiagnostics
 {
 
     public static readonly DiagnosticDescriptor InvalidSourceDateEpoch = new("SC5006", DiagnosticSeverity.Error,
-        "SOURCE_DATE_EPOCH is '{0}', which is not a whole number of seconds since 1970-01-01 (0 to 253402300799). Reproducible builds take the SBOM timestamp from it; set it to the output of 'git log -1 --format=%ct' or unset it.");
+        "SecureContainerSourceDateEpoch (SOURCE_DATE_EPOCH unless the project sets it) is '{0}', which is not a whole number of seconds since 1970-01-01 (0 to 253402300799). Reproducible builds take the SBOM timestamp from it; set it to the output of 'git log -1 --format=%ct' or unset it.")
+    {
+        CliMessageFormat = "SOURCE_DATE_EPOCH is '{0}', which is not a whole number of seconds since 1970-01-01 (0 to 253402300799). Reproducible builds take the SBOM timestamp from it; set it to the output of 'git log -1 --format=%ct' or unset it.",
+    };
 
     public static readonly DiagnosticDescriptor WriteFailed = new("SC5007", DiagnosticSeverity.Error,
         "The SBOM could not be written to '{0}' ({1}). No partial file was left behind; check that the folder exists, is writable and has free space, or choose another path.");
