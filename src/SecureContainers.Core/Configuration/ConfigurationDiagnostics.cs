@@ -21,7 +21,7 @@ public static class ConfigurationDiagnostics
         "SC1003",
         DiagnosticSeverity.Error,
         "The SecureContainerTrustedBaseImage item '{0}' is not an image pattern, so it cannot be matched and trusts nothing. " +
-        "Fix: write a repository such as <SecureContainerTrustedBaseImage Include=\"mcr.microsoft.com/dotnet/aspnet\" />, optionally with :tag or @sha256:<digest>, or a prefix ending in /* such as \"registry.example.com/base/*\".");
+        "Fix: write a repository such as <SecureContainerTrustedBaseImage Include=\"mcr.microsoft.com/dotnet/aspnet\" />, optionally with :tag or @sha256:<digest>, or a prefix ending in / such as \"registry.example.com/base/\" (everything below it; MSBuild would expand a '*' in Include as a file wildcard).");
 
     public static readonly DiagnosticDescriptor InvalidLimit = new(
         "SC1004",

@@ -44,8 +44,10 @@ public sealed partial record TrustedImagePattern(string Text, Regex Repository, 
             }
         }
 
-        bool prefix = value.EndsWith("/*", StringComparison.Ordinal);
-        string path = prefix ? value[..^2] : value;
+        // "host/path/" is the same prefix as "host/path/*": MSBuild expands a '*' in an item's Include as a file
+        // wildcard and drops the item when no file matches, so the trailing-slash spelling is the one that survives.
+        bool prefix = value.EndsWith("/*", StringComparison.Ordinal) || value.EndsWith('/');
+        string path = value.EndsWith("/*", StringComparison.Ordinal) ? value[..^2] : prefix ? value[..^1] : value;
         string[] segments = Normalize(path).Split('/');
         if (segments.Any(s => s.Length == 0 || !SegmentPattern().IsMatch(s)))
         {

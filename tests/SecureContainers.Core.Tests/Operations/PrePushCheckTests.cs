@@ -194,7 +194,7 @@ public sealed class PrePushCheckTests : IDisposable
         PrePushRequest request = Request(Settings(bag), $"{_registry.Host}/base/aspnet:10.0") with
         {
             Tags = ["1.0"],
-            Assets = new ProjectAssets(Path.Combine(_dir, "obj", "project.assets.json"), "net10.0"),
+            Assets = new ProjectAssets(Path.Combine(_dir, "obj", "project.assets.json"), "net10.0", []),
         };
 
         PrePushResult result = await RunAsync(request, bag);
