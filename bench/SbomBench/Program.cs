@@ -7,7 +7,7 @@ using SecureContainers.Core.Oci;
 using SecureContainers.Core.Sbom;
 using SecureContainers.Core.NuGet;
 
-// SBOM generation once the base scan is cached, as GenerateContainerSbom does it: ProjectAssetsReader.Read (assets
+// SBOM generation once the base scan is cached, as the evidence step (ImageEvidence) does it: ProjectAssetsReader.Read (assets
 // file, 100 packages), SbomBuilder.Build (reads 100 nuspecs; 100 OS packages from the base report) and
 // SbomWriter.WriteToFile. Reports the first run in fresh processes (JIT included: an MSBuild node may be new), then
 // the median and 90th percentile of warm runs in one process. With the test bed built, also times the cached base
