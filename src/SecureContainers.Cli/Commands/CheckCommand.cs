@@ -146,9 +146,8 @@ internal sealed class CheckCommand : ICliCommand
         PolicyOptions policy = PolicyOptions.Resolve(profile, null, ownBase ? "false" : null, null, ownBase ? "false" : null, null, [], new DiagnosticBag());
 
         // The image's User is final: the SDK's ContainerUser/APP_UID fallbacks happened when it was built, and a runtime
-        // does not read APP_UID. An empty User runs as root, so it is checked as UID 0; left empty, the gate would fall
-        // back to the APP_UID variable most .NET bases set and pass an image that runs as root.
-        string user = string.IsNullOrEmpty(config.User) ? "0" : config.User;
+        // does not read APP_UID. UserIsFinal keeps the gate from falling back to the APP_UID variable most .NET bases set
+        // (which would pass an image that runs as root) and makes an empty User root.
 
         return new PrePushRequest
         {
@@ -172,7 +171,8 @@ internal sealed class CheckCommand : ICliCommand
             BaseImage = built.Base ?? image.PinnedReference,
             RuntimeIdentifiers = [RuntimeIdentifierFor(image.Platform)],
             TargetImage = $"{image.Reference.Registry}/{image.Reference.Repository}",
-            ContainerUser = user,
+            ContainerUser = config.User,
+            UserIsFinal = true,
             Content = new SecretScanInput
             {
                 EnvironmentVariables = config.Environment,
