@@ -32,10 +32,11 @@ public sealed class CliContext
     public Func<string, string?> ReadSecret { get; init; } = _ => null;
 
     /// <summary>
-    /// Where <c>check</c> and <c>sbom generate</c> look up advisories of the packages they find. The tool has no NuGet
-    /// advisory client of its own yet: by default the check reports that no source is configured (SC7006, a warning).
+    /// Where <c>check</c> looks up advisories of the packages it finds, given the <c>--nuget-source</c> service indexes
+    /// (nuget.org's by default). In production NuGet's v3 vulnerability resource over HTTP; tests serve a feed in-process.
     /// </summary>
-    public Func<Core.Vulnerabilities.IVulnerabilitySource> VulnerabilitySource { get; init; } = () => new NoVulnerabilitySource();
+    public Func<IReadOnlyList<string>, Core.Vulnerabilities.IVulnerabilitySource> VulnerabilitySource { get; init; } =
+        sources => new Core.Vulnerabilities.NuGetFeedVulnerabilitySource(new Core.Vulnerabilities.NuGetFeedOptions { Sources = sources });
 
     /// <summary>The layer scan cache of <c>check</c> and <c>sbom generate</c>; null is the default per-user cache.</summary>
     public string? LayerCacheDirectory { get; init; }

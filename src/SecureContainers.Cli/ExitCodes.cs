@@ -19,6 +19,8 @@ public static class ExitCodes
         ["SC1105"] = ExitCode.UsageError,
         ["SC1106"] = ExitCode.UsageError,
         ["SC1107"] = ExitCode.UsageError,
+        // check's --nuget-source: a URL the tool will not use, fixed by changing the arguments.
+        ["SC1108"] = ExitCode.UsageError,
         // The image reference, or a platform the image does not have: fixed by changing the arguments.
         ["SC3001"] = ExitCode.UsageError,
         ["SC3104"] = ExitCode.UsageError,

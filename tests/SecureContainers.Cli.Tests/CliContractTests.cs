@@ -132,6 +132,62 @@ public partial class CliContractTests
         }
     }
 
+    /// <summary>What check finds in a pushed image: every code it prints gives advice for an image already built, never MSBuild's.</summary>
+    public static TheoryData<string, string, string[]> CheckFindings => new()
+    {
+        { "SC2001", "root", [] },
+        { "SC2001", "nouser", [] },
+        { "SC2004", "named", [] },
+        { "SC7106", "token", [] },
+        { "SC7120", "password", [] },
+        { "SC4110", "shell", [] },
+        { "SC4110", "shell", ["--profile", "Restricted"] },
+        { "SC5011", "baddeps", [] },
+        { "SC7001", "vulnerable", [] },
+        { "SC7001", "vulnerable", ["--profile", "Restricted"] },
+        { "SC7004", "clean", ["--nuget-source", "https://down.test/v3/index.json"] },
+        { "SC7005", "clean", ["--nuget-source", "https://api.nuget.org/novuln/index.json"] },
+        { "SC7008", "clean", ["--no-advisories"] },
+        { "SC4101", "clean", ["--base", "registry.test/base/runtime:10.0"] },
+        { "SC1108", "clean", ["--nuget-source", "http://feed.example/v3/index.json"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(CheckFindings))]
+    public async Task CheckFindingsGiveAdviceForAnImageAlreadyBuilt(string code, string image, string[] options)
+    {
+        CliHarness cli = new();
+        try
+        {
+            CheckImages.Push(cli, image);
+            CliResult text = await cli.RunAsync(["check", $"{CliHarness.Host}/{Repo}:1.0", .. options]);
+
+            Assert.Contains($" {code}: ", text.Error);
+
+            // The tool's wording: a rebuild, or one of its own options.
+            string finding = text.Error.Split('\n').First(l => l.Contains($" {code}: ", StringComparison.Ordinal));
+            Assert.True(finding.Contains("rebuild", StringComparison.Ordinal) || finding.Contains(" --", StringComparison.Ordinal), finding);
+            foreach (string line in text.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                AssertNoMsBuildAdvice(line);
+                Assert.DoesNotContain("(from ContainerUser)", line);
+            }
+
+            CliResult json = await cli.RunAsync(["check", $"{CliHarness.Host}/{Repo}:1.0", .. options, "--output", "json"]);
+            using JsonDocument doc = JsonDocument.Parse(json.StandardOutput);
+            JsonElement[] diagnostics = doc.RootElement.GetProperty("diagnostics").EnumerateArray().ToArray();
+            Assert.Contains(diagnostics, d => d.GetProperty("code").GetString() == code);
+            Assert.All(diagnostics, d => AssertNoMsBuildAdvice(d.GetProperty("message").GetString()!));
+        }
+        finally
+        {
+            if (Directory.Exists(cli.LayerCacheDirectory))
+            {
+                Directory.Delete(cli.LayerCacheDirectory, recursive: true);
+            }
+        }
+    }
+
     [Theory]
     [InlineData("SC6020", false)]
     [InlineData("SC6023", true)]
@@ -230,5 +286,66 @@ public partial class CliContractTests
             listener.Start();
             return ((IPEndPoint)listener.LocalEndpoint).Port;
         }
+    }
+}
+
+/// <summary>Images with one finding each, built from real tar layers, for <see cref="CliContractTests.CheckFindingsGiveAdviceForAnImageAlreadyBuilt"/>.</summary>
+internal static class CheckImages
+{
+    private static readonly byte[] DepsJson = File.ReadAllBytes(
+        RepositoryRoot.Combine("tests", "SecureContainers.Core.Tests", "Sbom", "TestData", "app3.publish.deps.json"));
+
+    private static readonly Platform Amd64 = new("linux", "amd64");
+
+    public static void Push(CliHarness cli, string kind)
+    {
+        const string passwd = "root:x:0:0:root:/root:/usr/sbin/nologin\napp:x:1654:1654::/home/app:/usr/sbin/nologin\n";
+        string deps = System.Text.Encoding.UTF8.GetString(DepsJson);
+        List<(string, string?)> baseFiles = [("etc", null), ("etc/passwd", passwd)];
+        List<(string, string?)> app = [("app", null), ("app/app.deps.json", deps), ("app/appsettings.json", "{}\n")];
+        string? user = "1654";
+        switch (kind)
+        {
+            case "root": user = "root"; break;
+            case "nouser": user = null; break;
+            case "named": user = "app"; break;
+            case "token": app[2] = ("app/appsettings.json", "{ \"GitHub\": { \"Token\": \"ghp_0123456789abcdefghijklmnopqrstuvwxyz\" } }\n"); break;
+            case "password": app[2] = ("app/appsettings.json", "{ \"Db\": { \"Password\": \"correct-horse-battery\" } }\n"); break;
+            case "shell": baseFiles.AddRange([("bin", null), ("bin/sh", "#!shell")]); break;
+            case "baddeps": app[1] = ("app/app.deps.json", "{ not json"); break;
+            case "vulnerable": app[1] = ("app/app.deps.json", deps.Replace("Newtonsoft.Json/13.0.3", "Newtonsoft.Json/12.0.3", StringComparison.Ordinal).Replace("\"Newtonsoft.Json\": \"13.0.3\"", "\"Newtonsoft.Json\": \"12.0.3\"", StringComparison.Ordinal)); break;
+        }
+
+        cli.Registry.AddImage("base/runtime", "10.0", Amd64, "1654", layers: [Layer(baseFiles)]);
+        cli.Registry.AddImage("team/app", "1.0", Amd64, user, layers: [Layer(baseFiles), Layer(app)]);
+    }
+
+    private static byte[] Layer(IEnumerable<(string Path, string? Content)> entries)
+    {
+        MemoryStream tar = new();
+        using (System.Formats.Tar.TarWriter writer = new(tar, System.Formats.Tar.TarEntryFormat.Pax, leaveOpen: true))
+        {
+            foreach ((string path, string? content) in entries)
+            {
+                System.Formats.Tar.PaxTarEntry entry = new(content is null ? System.Formats.Tar.TarEntryType.Directory : System.Formats.Tar.TarEntryType.RegularFile, path)
+                {
+                    Mode = content is null || path.StartsWith("bin/", StringComparison.Ordinal) ? (UnixFileMode)0b111_101_101 : (UnixFileMode)0b110_100_100,
+                };
+                if (content is not null)
+                {
+                    entry.DataStream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(content));
+                }
+
+                writer.WriteEntry(entry);
+            }
+        }
+
+        MemoryStream gz = new();
+        using (System.IO.Compression.GZipStream zip = new(gz, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            zip.Write(tar.ToArray());
+        }
+
+        return gz.ToArray();
     }
 }

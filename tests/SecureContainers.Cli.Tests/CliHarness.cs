@@ -32,8 +32,17 @@ internal sealed class CliHarness
     /// <summary>The layer scan cache of check and sbom generate: a fresh folder per harness, never the user's.</summary>
     public string LayerCacheDirectory { get; } = Path.Combine(Path.GetTempPath(), "sc-cli-layers-" + Guid.NewGuid().ToString("N"));
 
-    /// <summary>Advisories for check; null keeps the tool's default (no source: SC7006).</summary>
+    /// <summary>Advisories for check, whatever --nuget-source says; null: the tool's own HTTP source, served by <see cref="NuGetFeed"/>.</summary>
     public Core.Vulnerabilities.IVulnerabilitySource? VulnerabilitySource { get; set; }
+
+    /// <summary>
+    /// The repository's test feed (Newtonsoft.Json before 13.0.1 is vulnerable), served in-process at nuget.org's address,
+    /// so the default --nuget-source is exercised without the network.
+    /// </summary>
+    public TestUtilities.NuGet.TestNuGetFeed NuGetFeed { get; } = new("https://api.nuget.org");
+
+    /// <summary>The --nuget-source lists check passed, in order.</summary>
+    public List<IReadOnlyList<string>> AdvisorySources { get; } = new();
 
     public async Task<CliResult> RunAsync(params string[] args)
     {
@@ -50,7 +59,12 @@ internal sealed class CliHarness
             Now = () => Now,
             RegistryOptions = RegistryOptions ?? Registry.Options,
             LayerCacheDirectory = LayerCacheDirectory,
-            VulnerabilitySource = VulnerabilitySource is { } source ? () => source : () => new NoVulnerabilitySource(),
+            VulnerabilitySource = sources =>
+            {
+                AdvisorySources.Add(sources);
+                return VulnerabilitySource ?? new Core.Vulnerabilities.NuGetFeedVulnerabilitySource(
+                    new Core.Vulnerabilities.NuGetFeedOptions { Sources = sources, CreateHandler = NuGetFeed.CreateHandler });
+            },
         };
 
         int code = await CliApp.RunAsync(args, context);

@@ -9,6 +9,7 @@ using SecureContainers.Core.Operations;
 using SecureContainers.Core.Policy;
 using SecureContainers.Core.Registry;
 using SecureContainers.Core.Secrets;
+using SecureContainers.Core.Vulnerabilities;
 
 namespace SecureContainers.Cli.Commands;
 
@@ -43,6 +44,15 @@ internal sealed class CheckCommand : ICliCommand
             HelpName = "os/arch[/variant]",
             Description = "For a multi-platform image, the platform to check. Default: the only platform, else linux/amd64.",
         };
+        Option<string[]> nugetSources = new("--nuget-source")
+        {
+            HelpName = "url",
+            Description = $"A NuGet v3 service index whose vulnerability data the packages are checked against; repeat it for several (merged). Default: {NuGetFeedOptions.NuGetOrg}.",
+        };
+        Option<bool> noAdvisories = new("--no-advisories")
+        {
+            Description = "Skip the NuGet advisory check (said in a warning, SC7008). For machines that cannot reach any feed.",
+        };
         Option<string> output = OutputFormatOption.Create();
 
         Command command = new("check", "Check a pushed image against the build's rules: non-root user, minimal base, ports, secrets, NuGet advisories.");
@@ -50,18 +60,46 @@ internal sealed class CheckCommand : ICliCommand
         command.Options.Add(profile);
         command.Options.Add(baseImage);
         command.Options.Add(platform);
+        command.Options.Add(nugetSources);
+        command.Options.Add(noAdvisories);
         command.Options.Add(output);
         command.SetAction((parse, ct) => CommandAction.RunAsync(context, new CommandRun("check", parse.GetValue(output) == "json"), () => RunAsync(
             context,
             ImageTarget.Parse(parse.GetRequiredValue(image), parse.GetValue(platform)),
             parse.GetValue(baseImage) is { } b ? ImageReference.Parse(b) : null,
             parse.GetValue(profile)!,
+            AdvisorySources(parse.GetValue(nugetSources), parse.GetValue(noAdvisories)),
             parse.GetValue(output) == "json",
             ct)));
         return command;
     }
 
-    private static async Task<ExitCode> RunAsync(CliContext context, ImageTarget target, ImageReference? baseOption, string profile, bool json, CancellationToken ct)
+    /// <summary>
+    /// The feeds to ask, checked before any network access (SC1108); null when <c>--no-advisories</c> skips the check.
+    /// </summary>
+    private static IReadOnlyList<string>? AdvisorySources(string[]? sources, bool skip)
+    {
+        sources ??= [];
+        if (skip)
+        {
+            return sources.Length == 0
+                ? null
+                : throw new SecureContainerException(CommandLineDiagnostics.InvalidNuGetSource.Create(sources[0], "--no-advisories skips the advisory check, so no source would be asked"));
+        }
+
+        foreach (string source in sources)
+        {
+            if (!NuGetFeedVulnerabilitySource.TryValidateSource(source, out _, out string reason))
+            {
+                throw new SecureContainerException(CommandLineDiagnostics.InvalidNuGetSource.Create(source, reason));
+            }
+        }
+
+        return sources.Length == 0 ? [NuGetFeedOptions.NuGetOrg] : sources.Select(s => s.Trim()).Distinct(StringComparer.Ordinal).ToArray();
+    }
+
+    private static async Task<ExitCode> RunAsync(
+        CliContext context, ImageTarget target, ImageReference? baseOption, string profile, IReadOnlyList<string>? advisorySources, bool json, CancellationToken ct)
     {
         using RegistryClient client = context.CreateRegistryClient();
         BuiltImage built = await BuiltImage.ResolveAsync(client, target.Image, target.Platform, baseOption, ct).ConfigureAwait(false);
@@ -70,7 +108,12 @@ internal sealed class CheckCommand : ICliCommand
             new ImageApplicationScanOptions { FirstApplicationLayer = await built.FirstApplicationLayerAsync(client, ct).ConfigureAwait(false) }, ct).ConfigureAwait(false);
 
         DiagnosticBag diagnostics = new();
-        PrePushResult result = await new PrePushCheck(client, diagnostics).RunAsync(Request(context, built, contents, profile), ct).ConfigureAwait(false);
+        PrePushResult result = await new PrePushCheck(client, diagnostics).RunAsync(Request(context, built, contents, profile, advisorySources), ct).ConfigureAwait(false);
+        if (advisorySources is null)
+        {
+            int packages = contents.Libraries.Count(l => l.Kind == NuGetLibraryKind.Package);
+            diagnostics.Report(VulnerabilityDiagnostics.VulnerabilityCheckSkipped.Create(packages, built.Pinned));
+        }
 
         Diagnostic[] reported = diagnostics.Items.Where(d => d.Severity != DiagnosticSeverity.Message).ToArray();
         foreach (Diagnostic d in reported)
@@ -93,7 +136,7 @@ internal sealed class CheckCommand : ICliCommand
     }
 
     /// <summary>Maps the image as built into the request the build fills from the project before it pushes.</summary>
-    private static PrePushRequest Request(CliContext context, BuiltImage built, ImageApplicationContents contents, string profile)
+    private static PrePushRequest Request(CliContext context, BuiltImage built, ImageApplicationContents contents, string profile, IReadOnlyList<string>? advisorySources)
     {
         ResolvedImage image = built.Image;
         ImageConfig config = image.Configuration;
@@ -103,9 +146,8 @@ internal sealed class CheckCommand : ICliCommand
         PolicyOptions policy = PolicyOptions.Resolve(profile, null, ownBase ? "false" : null, null, ownBase ? "false" : null, null, [], new DiagnosticBag());
 
         // The image's User is final: the SDK's ContainerUser/APP_UID fallbacks happened when it was built, and a runtime
-        // does not read APP_UID. An empty User runs as root, so it is checked as UID 0; left empty, the gate would fall
-        // back to the APP_UID variable most .NET bases set and pass an image that runs as root.
-        string user = string.IsNullOrEmpty(config.User) ? "0" : config.User;
+        // does not read APP_UID. UserIsFinal keeps the gate from falling back to the APP_UID variable most .NET bases set
+        // (which would pass an image that runs as root) and makes an empty User root.
 
         return new PrePushRequest
         {
@@ -114,6 +156,13 @@ internal sealed class CheckCommand : ICliCommand
                 Policy = policy,
                 CacheDirectory = context.LayerCacheDirectory,
                 Sbom = new SbomSettings { Enabled = false },
+
+                // --profile decides whether a known vulnerability is an error, as SecureContainerProfile does in the build.
+                Content = new ContentSettings
+                {
+                    VulnerabilityCheck = advisorySources is not null,
+                    Vulnerabilities = new VulnerabilityPolicyOptions { Profile = policy.Profile },
+                },
             },
             Scope = CheckScope.Image,
 
@@ -122,7 +171,8 @@ internal sealed class CheckCommand : ICliCommand
             BaseImage = built.Base ?? image.PinnedReference,
             RuntimeIdentifiers = [RuntimeIdentifierFor(image.Platform)],
             TargetImage = $"{image.Reference.Registry}/{image.Reference.Repository}",
-            ContainerUser = user,
+            ContainerUser = config.User,
+            UserIsFinal = true,
             Content = new SecretScanInput
             {
                 EnvironmentVariables = config.Environment,
@@ -133,7 +183,7 @@ internal sealed class CheckCommand : ICliCommand
             },
             Ports = config.ExposedPorts,
             Libraries = contents.Libraries,
-            VulnerabilitySource = context.VulnerabilitySource(),
+            VulnerabilitySource = advisorySources is null ? null : context.VulnerabilitySource(advisorySources),
             GetEnvironmentVariable = context.GetEnvironmentVariable,
         };
     }

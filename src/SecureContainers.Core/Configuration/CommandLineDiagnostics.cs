@@ -30,4 +30,8 @@ public static class CommandLineDiagnostics
 
     public static readonly DiagnosticDescriptor ProvenanceOptionWithoutProvenance = new("SC1107", DiagnosticSeverity.Error,
         "{0} describes the provenance, but --provenance was not given, so it would be ignored. Add --provenance, or drop {0}.");
+
+    public static readonly DiagnosticDescriptor InvalidNuGetSource = new("SC1108", DiagnosticSeverity.Error,
+        "--nuget-source '{0}' cannot be used: {1}. Nothing was checked. Pass the service index of a NuGet v3 feed that publishes vulnerability data " +
+        "(the default is nuget.org's https://api.nuget.org/v3/index.json), or --no-advisories alone to skip the advisory check.");
 }

@@ -30,8 +30,18 @@ public static class NuGetAssetsDiagnostics
         "Package {0} {1} is not in the NuGet packages folder (looked for '{2}'). The SBOM lists it without its license, description and authors; run 'dotnet restore' on this machine (with the same NUGET_PACKAGES) before publishing the container.");
 
     public static readonly DiagnosticDescriptor DepsJsonInvalid = new("SC5011", DiagnosticSeverity.Error,
-        "'{0}' is not a valid .NET dependency manifest (.deps.json): {1}. The app's NuGet packages cannot be listed from it, so neither the SBOM nor the advisory check would be complete. Rebuild the image from a clean 'dotnet publish', or remove the file if it is not the app's.");
+        "'{0}' is not a valid .NET dependency manifest (.deps.json): {1}. The app's NuGet packages cannot be listed from it, so neither the SBOM nor the advisory check would be complete. Rebuild the image from a clean 'dotnet publish', or remove the file if it is not the app's.")
+    {
+        CliMessageFormat =
+            "'{0}' in the image is not a valid .NET dependency manifest (.deps.json): {1}. The app's NuGet packages cannot be listed from it, so neither the SBOM nor the advisory check would be complete. " +
+            "Fix: rebuild the image from a clean 'dotnet publish' and push it again, or, if the file is not the app's, rebuild without it.",
+    };
 
     public static readonly DiagnosticDescriptor DepsJsonTooLarge = new("SC5012", DiagnosticSeverity.Error,
-        "{0} holds {1} bytes of .deps.json content, more than the {2} bytes allowed (a real .deps.json is a few hundred KB at most). It was not read, so the app's NuGet packages cannot be listed. Check where the file comes from; no 'dotnet publish' writes one that large.");
+        "{0} holds {1} bytes of .deps.json content, more than the {2} bytes allowed (a real .deps.json is a few hundred KB at most). It was not read, so the app's NuGet packages cannot be listed. Check where the file comes from; no 'dotnet publish' writes one that large.")
+    {
+        CliMessageFormat =
+            "{0} holds {1} bytes of .deps.json content, more than the {2} bytes allowed (a real .deps.json is a few hundred KB at most). It was not read, so the app's NuGet packages cannot be listed. " +
+            "Fix: find where the file comes from and rebuild the image without it; no 'dotnet publish' writes one that large.",
+    };
 }

@@ -113,6 +113,7 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
             RuntimeIdentifiers = request.RuntimeIdentifiers,
             TargetImage = request.TargetImage,
             ContainerUser = request.ContainerUser,
+            UserIsFinal = request.UserIsFinal,
             ProjectEnvironment = request.Environment,
             UsesMicrosoftDefaultImage = request.UsesMicrosoftDefaultImage,
             Options = settings.Policy,

@@ -66,6 +66,13 @@ public sealed record PrePushRequest
 
     public string? ContainerUser { get; init; }
 
+    /// <summary>
+    /// True when <see cref="ContainerUser"/> is the User of an image already built (the tool's <c>check</c>): it is final,
+    /// so no SDK fallback (<c>APP_UID</c>, the base's User) applies, an empty one runs as root, and messages call it the
+    /// image's User rather than a ContainerUser setting.
+    /// </summary>
+    public bool UserIsFinal { get; init; }
+
     /// <summary>The project's container environment variables, which the SDK applies before reading APP_UID.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 

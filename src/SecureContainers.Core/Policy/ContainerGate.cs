@@ -81,7 +81,9 @@ public sealed class ContainerGate(RegistryClient registry, LayerScanner scanner,
                 containerUser = "ContainerUser";
             }
 
-            EffectiveUser user = EffectiveUser.Resolve(containerUser, baseImage.Configuration.Environment, request.ProjectEnvironment, baseImage.Configuration.User);
+            EffectiveUser user = request.UserIsFinal
+                ? EffectiveUser.OfBuiltImage(request.ContainerUser)
+                : EffectiveUser.Resolve(containerUser, baseImage.Configuration.Environment, request.ProjectEnvironment, baseImage.Configuration.User);
             Func<string, uint?>? lookupUid = contents is { Users.Count: > 0 }
                 ? name => contents.TryGetUid(name, out long uid) && uid is >= 0 and <= uint.MaxValue ? (uint)uid : null
                 : null;

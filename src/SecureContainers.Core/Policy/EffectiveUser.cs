@@ -8,8 +8,13 @@ public sealed record EffectiveUser(string Value, UserSource Source)
         UserSource.ContainerUser => $"'{Value}' (from ContainerUser)",
         UserSource.AppUidEnvironment => $"'{Value}' (from the APP_UID environment variable)",
         UserSource.BaseImageUser => $"'{Value}' (from the base image's User)",
+        UserSource.ImageUser => $"'{Value}' (the image's User)",
         _ => "no user (the container runtime defaults to root)",
     };
+
+    /// <summary>The user of an image already built: its config's User is final (a runtime reads no APP_UID); empty runs as root.</summary>
+    public static EffectiveUser OfBuiltImage(string? user) =>
+        string.IsNullOrEmpty(user) ? new(string.Empty, UserSource.None) : new(user, UserSource.ImageUser);
 
     /// <summary>
     /// Mirrors the SDK's <c>CreateNewImage</c>: an explicit <c>ContainerUser</c> wins; otherwise <c>APP_UID</c> from the

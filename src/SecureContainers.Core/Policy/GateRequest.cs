@@ -17,6 +17,13 @@ public sealed record GateRequest
 
     public string? ContainerUser { get; init; }
 
+    /// <summary>
+    /// True when <see cref="ContainerUser"/> is the User of an image already built (the tool's <c>check</c>): it is final,
+    /// so no SDK fallback (<c>APP_UID</c>, the base's User) applies, an empty one runs as root, and messages call it the
+    /// image's User rather than a ContainerUser setting.
+    /// </summary>
+    public bool UserIsFinal { get; init; }
+
     /// <summary>The project's <c>ContainerEnvironmentVariable</c> items, which the SDK applies before reading APP_UID.</summary>
     public IReadOnlyDictionary<string, string> ProjectEnvironment { get; init; } = new Dictionary<string, string>();
 

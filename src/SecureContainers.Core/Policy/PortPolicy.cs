@@ -10,14 +10,25 @@ public static class PortDiagnostics
         "SC7150",
         DiagnosticSeverity.Error,
         "The image {0} exposes port 22/tcp ({1}), the SSH port. An SSH server in a container is an extra way in with its own keys and passwords to leak, and it is never needed to debug one " +
-        "(use 'docker exec' or 'kubectl exec'). Fix: {2}");
+        "(use 'docker exec' or 'kubectl exec'). Fix: {2}")
+    {
+        CliMessageFormat =
+            "The image {0} exposes port 22/tcp, the SSH port. An SSH server in a container is an extra way in with its own keys and passwords to leak, and it is never needed to debug one " +
+            "(use 'docker exec' or 'kubectl exec'). Fix: rebuild the image without exposing port 22 (and without an SSH server) and push it again.",
+    };
 
     public static readonly DiagnosticDescriptor PrivilegedPortWithNonRootUser = new(
         "SC7151",
         DiagnosticSeverity.Warning,
         "The image {0} exposes port {1} ({2}) and runs as a non-root user. Binding a port below 1024 needs CAP_NET_BIND_SERVICE, which the SDK cannot grant, so the app fails to start " +
         "wherever the kernel default net.ipv4.ip_unprivileged_port_start=1024 is kept (CRI-O, containerd 1.x, host networking; Docker, Podman and containerd 2 lower it). " +
-        "Fix: listen on 8080: set <ContainerEnvironmentVariable Include=\"ASPNETCORE_HTTP_PORTS\" Value=\"8080\" /> and <ContainerPort Include=\"8080\" Type=\"tcp\" />, {3}");
+        "Fix: listen on 8080: set <ContainerEnvironmentVariable Include=\"ASPNETCORE_HTTP_PORTS\" Value=\"8080\" /> and <ContainerPort Include=\"8080\" Type=\"tcp\" />, {3}")
+    {
+        CliMessageFormat =
+            "The image {0} exposes port {1} and runs as a non-root user. Binding a port below 1024 needs CAP_NET_BIND_SERVICE, so the app fails to start " +
+            "wherever the kernel default net.ipv4.ip_unprivileged_port_start=1024 is kept (CRI-O, containerd 1.x, host networking; Docker, Podman and containerd 2 lower it). " +
+            "Fix: rebuild the image to listen on 8080 (ASPNETCORE_HTTP_PORTS=8080) and expose 8080 instead of {1}, or run it only where unprivileged ports start lower.",
+    };
 }
 
 /// <summary>An exposed port as the OCI config writes it (<c>8080/tcp</c>); a bare number is TCP, a range <c>8000-8010/tcp</c> is kept as one.</summary>

@@ -12,6 +12,9 @@ public enum UserSource
     /// <summary>The base image config's <c>User</c>.</summary>
     BaseImageUser,
 
+    /// <summary>The User of an image already built (the tool's <c>check</c>): final, no fallback applies.</summary>
+    ImageUser,
+
     /// <summary>Nothing sets a user: the runtime starts the process as root (or ContainerAdministrator on Windows).</summary>
     None,
 }

@@ -19,6 +19,11 @@ public sealed class CheckCommandTests : IDisposable
     private static readonly byte[] AppDepsJson = File.ReadAllBytes(
         RepositoryRoot.Combine("tests", "SecureContainers.Core.Tests", "Sbom", "TestData", "app3.publish.deps.json"));
 
+    // The same app on Newtonsoft.Json 12.0.3, inside GHSA-5crp-9r3c-p9vr's "(, 13.0.1)" (high) in the test feed.
+    private static readonly byte[] VulnerableDepsJson = Encoding.UTF8.GetBytes(
+        Encoding.UTF8.GetString(AppDepsJson).Replace("Newtonsoft.Json/13.0.3", "Newtonsoft.Json/12.0.3", StringComparison.Ordinal)
+            .Replace("\"Newtonsoft.Json\": \"13.0.3\"", "\"Newtonsoft.Json\": \"12.0.3\"", StringComparison.Ordinal));
+
     private readonly CliHarness _cli = new();
 
     public void Dispose()
@@ -29,7 +34,9 @@ public sealed class CheckCommandTests : IDisposable
         }
     }
 
-    private static byte[] Layer(params (string Path, string? Content)[] entries)
+    private static byte[] Layer(params (string Path, string? Content)[] entries) => Layer(AppDepsJson, entries);
+
+    private static byte[] Layer(byte[] depsJson, params (string Path, string? Content)[] entries)
     {
         var tar = new MemoryStream();
         using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true))
@@ -39,7 +46,7 @@ public sealed class CheckCommandTests : IDisposable
                 var entry = new PaxTarEntry(content is null ? TarEntryType.Directory : TarEntryType.RegularFile, path) { Mode = (UnixFileMode)0b110_100_100 };
                 if (content is not null)
                 {
-                    entry.DataStream = new MemoryStream(path.EndsWith(".deps.json", StringComparison.Ordinal) && content.Length == 0 ? AppDepsJson : Encoding.UTF8.GetBytes(content));
+                    entry.DataStream = new MemoryStream(path.EndsWith(".deps.json", StringComparison.Ordinal) && content.Length == 0 ? depsJson : Encoding.UTF8.GetBytes(content));
                 }
                 else
                 {
@@ -107,8 +114,82 @@ public sealed class CheckCommandTests : IDisposable
         Assert.Equal(["Newtonsoft.Json@13.0.3", "System.CommandLine@2.0.0"],
             json.GetProperty("packages").EnumerateArray().Select(p => $"{p.GetProperty("id").GetString()}@{p.GetProperty("version").GetString()}"));
 
-        // No advisory source in the tool yet: said, as a warning, never a silent pass.
-        Assert.Contains(json.GetProperty("diagnostics").EnumerateArray(), d => d.GetProperty("code").GetString() == "SC7006" && d.GetProperty("severity").GetString() == "warning");
+        // Checked against nuget.org's address by default (served in-process by the test feed): 13.0.3 is outside the advisory.
+        Assert.Equal([NuGetFeedOptions.NuGetOrg], Assert.Single(_cli.AdvisorySources));
+        Assert.Contains(_cli.NuGetFeed.Requests, u => u.AbsolutePath == "/v3/vulnerability/base.json");
+        Assert.Empty(json.GetProperty("advisories").EnumerateArray());
+        Assert.DoesNotContain(json.GetProperty("diagnostics").EnumerateArray(), d => d.GetProperty("code").GetString()!.StartsWith("SC70", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Baseline", ExitCode.Success, "warning")]
+    [InlineData("Restricted", ExitCode.Failure, "error")]
+    public async Task VulnerablePackageFromTheFeedIsSC7001AndTheProfileDecidesTheExitCode(string profile, ExitCode expected, string severity)
+    {
+        Push(user: "app", Layer(VulnerableDepsJson, ("app", null), ("app/app.deps.json", "")));
+        TestUtilities.NuGet.TestNuGetFeed feed = new("https://feed.test");
+        _cli.VulnerabilitySource = new NuGetFeedVulnerabilitySource(new NuGetFeedOptions { Sources = [feed.ServiceIndex], CreateHandler = feed.CreateHandler });
+
+        CliResult result = await _cli.RunAsync("check", $"{CliHarness.Host}/{Repo}:1.0", "--profile", profile, "--nuget-source", feed.ServiceIndex, "--output", "json");
+
+        Assert.True(result.ExitCode == expected, result.Error);
+        Assert.Contains($"{severity} SC7001: ", result.Error);
+        JsonElement advisory = Assert.Single(Json(result).GetProperty("advisories").EnumerateArray());
+        Assert.Equal(("GHSA-5crp-9r3c-p9vr", "high", "Newtonsoft.Json", "12.0.3", "SC7001"),
+            (advisory.GetProperty("id").GetString(), advisory.GetProperty("severity").GetString(), advisory.GetProperty("package").GetString(),
+             advisory.GetProperty("version").GetString(), advisory.GetProperty("code").GetString()));
+        Assert.Equal([feed.ServiceIndex], Assert.Single(_cli.AdvisorySources));
+    }
+
+    [Fact]
+    public async Task RepeatedNuGetSourcesAreAllAskedAndTheImageArgumentStillParses()
+    {
+        Push(user: "app", Layer(VulnerableDepsJson, ("app", null), ("app/app.deps.json", "")));
+
+        CliResult result = await _cli.RunAsync("check", "--nuget-source", "https://down.test/v3/index.json", "--nuget-source", NuGetFeedOptions.NuGetOrg, $"{CliHarness.Host}/{Repo}:1.0");
+
+        Assert.Equal(["https://down.test/v3/index.json", NuGetFeedOptions.NuGetOrg], Assert.Single(_cli.AdvisorySources));
+        // The reachable feed still finds the advisory; the other one is a warning, in the tool's words.
+        Assert.Contains("warning SC7001: ", result.Error);
+        Assert.Contains("warning SC7004: ", result.Error);
+        Assert.DoesNotContain("nuget.config", result.Error);
+    }
+
+    [Fact]
+    public async Task NoAdvisoriesSkipsTheCheckWithAWarningAndAsksNoFeed()
+    {
+        Push(user: "app", Layer(VulnerableDepsJson, ("app", null), ("app/app.deps.json", "")));
+
+        CliResult result = await _cli.RunAsync("check", $"{CliHarness.Host}/{Repo}:1.0", "--no-advisories", "--profile", "Restricted");
+
+        Assert.True(result.ExitCode == ExitCode.Success, result.Error);
+        Assert.Contains("warning SC7008: ", result.Error);
+        Assert.Contains("2 NuGet package(s)", result.Error);
+        Assert.Empty(_cli.AdvisorySources);
+        Assert.Empty(_cli.NuGetFeed.Requests);
+    }
+
+    [Theory]
+    [InlineData("http://feed.example/v3/index.json")]
+    [InlineData("./packages")]
+    [InlineData("https://user:secret@feed.example/v3/index.json")]
+    public async Task AnUnusableNuGetSourceIsAUsageErrorBeforeAnyNetworkAccess(string source)
+    {
+        CliResult result = await _cli.RunAsync("check", $"{CliHarness.Host}/{Repo}:1.0", "--nuget-source", source);
+
+        Assert.Equal(ExitCode.UsageError, result.ExitCode);
+        Assert.StartsWith("error SC1108: ", result.Error);
+        Assert.Empty(_cli.Registry.Requests);
+        Assert.Empty(_cli.NuGetFeed.Requests);
+    }
+
+    [Fact]
+    public async Task NoAdvisoriesWithANuGetSourceIsAUsageError()
+    {
+        CliResult result = await _cli.RunAsync("check", $"{CliHarness.Host}/{Repo}:1.0", "--no-advisories", "--nuget-source", NuGetFeedOptions.NuGetOrg);
+
+        Assert.Equal(ExitCode.UsageError, result.ExitCode);
+        Assert.StartsWith("error SC1108: ", result.Error);
     }
 
     [Fact]
