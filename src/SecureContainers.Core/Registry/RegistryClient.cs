@@ -108,8 +108,9 @@ public sealed class RegistryClient : IDisposable
 
     /// <summary>
     /// The artifacts in <paramref name="repository"/> whose subject is <paramref name="subject"/>, optionally only those of
-    /// <paramref name="artifactType"/>: from the referrers API, or (when it answers 404) from the referrers tag; a
-    /// missing or invalid referrers tag means none, as the distribution spec says.
+    /// <paramref name="artifactType"/>: from the referrers API (every page, at most <see cref="MaxReferrers"/> entries; filtered
+    /// here too, whether or not the registry says <c>OCI-Filters-Applied</c>), or, when it answers 404, from the referrers tag;
+    /// a missing or invalid referrers tag means none, as the distribution spec says. Any other failure of the API is an error.
     /// </summary>
     public Task<IReadOnlyList<Descriptor>> GetReferrersAsync(string registry, string repository, Digest subject, string? artifactType, CancellationToken ct) =>
         _referrers.ListAsync(registry, repository, subject, artifactType, ct);

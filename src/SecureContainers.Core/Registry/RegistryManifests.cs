@@ -107,8 +107,11 @@ internal sealed class RegistryManifests(RegistryTransport transport, RegistryAut
     }
 
     /// <summary>Pushes a manifest or index under a tag or its own digest (see <see cref="RegistryClient.PushManifestAsync"/>).</summary>
-    /// <returns>The digest, and whether the registry answered <c>OCI-Subject</c> (it indexed the manifest's subject).</returns>
-    public async Task<(Digest Digest, bool SubjectIndexed)> PushAsync(string registry, string repository, string reference, ReadOnlyMemory<byte> manifest, string mediaType, CancellationToken ct)
+    /// <returns>
+    /// The digest, and the digest the registry named in its <c>OCI-Subject</c> header (null without one): a registry with the
+    /// referrers API sends it to say it processed the manifest's subject itself.
+    /// </returns>
+    public async Task<(Digest Digest, string? IndexedSubject)> PushAsync(string registry, string repository, string reference, ReadOnlyMemory<byte> manifest, string mediaType, CancellationToken ct)
     {
         Digest digest = Digest.Sha256(manifest.Span);
         bool byDigest = Digest.TryParse(reference, out Digest named);
@@ -134,8 +137,10 @@ internal sealed class RegistryManifests(RegistryTransport transport, RegistryAut
         }
 
         DigestHeader.Verify(response, digest, $"{what} pushed to {registry}/{repository}:{reference}");
-        bool subjectIndexed = response.Headers.TryGetValues("OCI-Subject", out IEnumerable<string>? subject) && subject.Any(s => s.Length > 0);
-        return (digest, subjectIndexed);
+        string? indexedSubject = response.Headers.TryGetValues("OCI-Subject", out IEnumerable<string>? subject)
+            ? subject.Select(s => s.Trim()).FirstOrDefault(s => s.Length > 0)
+            : null;
+        return (digest, indexedSubject);
     }
 
     private static string Key(ImageReference image, Digest digest) => $"{image.Registry}/{image.Repository}@{digest}";

@@ -6,17 +6,33 @@ using SecureContainers.Core.Oci;
 namespace SecureContainers.Core.Registry;
 
 /// <summary>
-/// Artifacts that refer to an image (OCI 1.1 <c>subject</c>): listing them through the referrers API or, on registries
-/// without it (Distribution 2.8), through the referrers tag <c>sha256-&lt;hex&gt;</c>, and attaching new ones.
+/// Artifacts that refer to an image (OCI 1.1 <c>subject</c>): listing them through the referrers API
+/// (<c>GET /v2/&lt;name&gt;/referrers/&lt;digest&gt;</c>) or, on registries without it (Distribution 2.8), through the
+/// referrers tag <c>sha256-&lt;hex&gt;</c>, and attaching new ones, as distribution-spec 1.1 describes.
 /// </summary>
 /// <remarks>
-/// Whether a registry serves the API is probed once per client and remembered in a concurrent dictionary. Updates of the
-/// referrers tag are read-modify-write rounds checked afterwards, so concurrent writers (in this process or another) do
-/// not lose each other's entries.
+/// <para>
+/// Whether a registry serves the API is probed once per client: the first listing for a registry goes alone (concurrent
+/// ones wait for its answer), and a 404 – the one answer the spec gives a registry without the API – is remembered so
+/// later listings go straight to the tag. Any other failure is an error, not a reason to read a tag the registry may not
+/// keep up to date.
+/// </para>
+/// <para>
+/// Updates of the referrers tag are read-modify-write rounds checked afterwards, so concurrent writers (in this process or
+/// another) do not lose each other's entries. A registry that answers a push with <c>OCI-Subject</c> naming the subject
+/// indexes the artifact itself, and the tag is then left alone.
+/// </para>
 /// </remarks>
 internal sealed class RegistryReferrers(RegistryTransport transport, RegistryAuthenticator auth, RegistryManifests manifests, RegistryBlobs blobs)
 {
+    /// <summary>
+    /// Pages of one referrers listing. <see cref="RegistryClient.MaxReferrers"/> entries at a page size of 10 (the smallest
+    /// registries use) is 100 pages; a registry sending a <c>Link</c> on every page, empty or not, must not keep us reading.
+    /// </summary>
+    public const int MaxPages = 100;
+
     private readonly ConcurrentDictionary<string, bool> _referrersApi = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _probes = new(StringComparer.OrdinalIgnoreCase);
 
     /// <inheritdoc cref="RegistryClient.ReferrersTag"/>
     public static string Tag(Digest subject)
@@ -31,20 +47,22 @@ internal sealed class RegistryReferrers(RegistryTransport transport, RegistryAut
     {
         ImageReference image = ImageReference.FromParts(registry, repository, null, subject.ToString());
         IReadOnlyList<Descriptor>? listed = await TryReferrersApiAsync(image, subject, artifactType, ct).ConfigureAwait(false);
-        if (listed is null)
+        if (listed is not null)
         {
-            listed = [];
-            string tag = Tag(subject);
-            if (await manifests.TryGetForPushAsync(registry, repository, tag, ct).ConfigureAwait(false) is { } found
-                && SharedDocument.TryParse(found.Bytes, "manifests", IsReferrersIndexType, out _) is SharedDocument index)
-            {
-                if (index.Entries.Count > RegistryClient.MaxReferrers)
-                {
-                    throw new SecureContainerException(RegistryDiagnostics.TooManyReferrers.Create(subject, registry, repository, RegistryClient.MaxReferrers, tag));
-                }
+            return listed;
+        }
 
-                listed = index.Entries.Select(e => e.Parsed).ToList();
+        listed = [];
+        string tag = Tag(subject);
+        if (await manifests.TryGetForPushAsync(registry, repository, tag, ct).ConfigureAwait(false) is { } found
+            && SharedDocument.TryParse(found.Bytes, "manifests", IsReferrersIndexType, out _) is SharedDocument index)
+        {
+            if (index.Entries.Count > RegistryClient.MaxReferrers)
+            {
+                throw new SecureContainerException(RegistryDiagnostics.TooManyReferrers.Create(subject, registry, repository, RegistryClient.MaxReferrers, tag));
             }
+
+            listed = index.Entries.Select(e => e.Parsed).ToList();
         }
 
         return artifactType is null ? listed : listed.Where(d => d.ArtifactType == artifactType).ToList();
@@ -70,14 +88,16 @@ internal sealed class RegistryReferrers(RegistryTransport transport, RegistryAut
 
         byte[] manifest = RegistryDocuments.ArtifactManifest(request.ArtifactType, config, layers, request.Subject, request.Annotations);
         Digest digest = Digest.Sha256(manifest);
-        (_, bool indexed) = await manifests.PushAsync(registry, repository, digest.ToString(), manifest, MediaTypes.OciManifestV1, ct).ConfigureAwait(false);
+        (_, string? indexedSubject) = await manifests.PushAsync(registry, repository, digest.ToString(), manifest, MediaTypes.OciManifestV1, ct).ConfigureAwait(false);
         Descriptor result = new(MediaTypes.OciManifestV1, digest, manifest.Length)
         {
             ArtifactType = request.ArtifactType,
             Annotations = request.Annotations is { Count: > 0 } annotations ? annotations : null,
         };
 
-        if (indexed)
+        // The spec's OCI-Subject carries the subject digest; a header naming another one is not a confirmation for ours,
+        // and the tag fallback is the safe side (a registry that gains the API lists what the tag holds).
+        if (Digest.TryParse(indexedSubject, out Digest confirmed) && confirmed == request.Subject.Digest)
         {
             _referrersApi[registry] = true;
             return result;
@@ -132,16 +152,42 @@ internal sealed class RegistryReferrers(RegistryTransport transport, RegistryAut
     // Some writers omit mediaType; an index's type is then only implied, and the 'manifests' array check still applies.
     private static bool IsReferrersIndexType(string? mediaType) => mediaType is null or MediaTypes.OciIndexV1;
 
-    /// <summary>The referrers API's list (all pages), or null when the registry does not have the API.</summary>
+    /// <summary>
+    /// The referrers API's list (all pages, filtered to <paramref name="artifactType"/>), or null when the registry does not
+    /// have the API (known from an earlier probe, or its 404 now).
+    /// </summary>
     private async Task<IReadOnlyList<Descriptor>?> TryReferrersApiAsync(ImageReference image, Digest subject, string? artifactType, CancellationToken ct)
     {
-        if (_referrersApi.TryGetValue(image.Registry, out bool known) && !known)
+        if (_referrersApi.TryGetValue(image.Registry, out bool known))
         {
-            return null;
+            return known ? await ReadApiAsync(image, subject, artifactType, ct).ConfigureAwait(false) : null;
         }
 
+        // The first listing for a registry is its probe; concurrent ones wait for its answer instead of probing too.
+        SemaphoreSlim probe = _probes.GetOrAdd(image.Registry, _ => new SemaphoreSlim(1, 1));
+        await probe.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (!_referrersApi.TryGetValue(image.Registry, out known))
+            {
+                return await ReadApiAsync(image, subject, artifactType, ct).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            probe.Release();
+        }
+
+        return known ? await ReadApiAsync(image, subject, artifactType, ct).ConfigureAwait(false) : null;
+    }
+
+    private async Task<IReadOnlyList<Descriptor>?> ReadApiAsync(ImageReference image, Digest subject, string? artifactType, CancellationToken ct)
+    {
         string name = $"{image.Registry}/{image.Repository}";
+        RequestTarget target = transport.TargetFor(image);
+        string path = $"/v2/{image.Repository}/referrers/{subject}";
         List<Descriptor> result = new();
+        HashSet<Uri> visited = new();
         Func<Uri, Uri> next = o =>
         {
             Uri uri = RequestTarget.ApiUri(o, image, $"referrers/{subject}");
@@ -150,27 +196,35 @@ internal sealed class RegistryReferrers(RegistryTransport transport, RegistryAut
         for (int page = 0; ; page++)
         {
             using HttpResponseMessage response = await auth.SendAsync(image, HttpMethod.Get, next, [MediaTypes.OciIndexV1], null, false, ct).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.NotFound)
+            if (response.RequestMessage?.RequestUri is Uri requested)
             {
-                throw await RegistryFailures.ReadFailedAsync(response, transport.TargetFor(image), image, "referrers", ct).ConfigureAwait(false);
+                visited.Add(requested);
+            }
+
+            if (response.StatusCode == HttpStatusCode.NotFound && page == 0)
+            {
+                // The spec's one signal of a registry without the API. A registry known to have it may still answer 404 for a
+                // repository it does not know; that listing falls back to the tag without forgetting the API.
+                _referrersApi.TryAdd(image.Registry, false);
+                return null;
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                throw await RegistryFailures.ReadFailedAsync(response, target, image, "referrers list", ct).ConfigureAwait(false);
             }
 
             byte[] body = await transport.ReadBoundedAsync(response, "referrers list", name, ct).ConfigureAwait(false);
-            SharedDocument? index = SharedDocument.TryParse(body, "manifests", m => m == MediaTypes.OciIndexV1, out _);
-            if (index is null)
-            {
-                // A 404 (or any answer that is not an index) is how a registry without the API answers.
-                if (page == 0)
-                {
-                    _referrersApi[image.Registry] = false;
-                    return null;
-                }
-
-                throw new SecureContainerException(OciDiagnostics.MalformedDocument.Create("referrers list", name, "a further page is not an OCI image index"));
-            }
+            SharedDocument index = SharedDocument.TryParse(body, "manifests", IsReferrersIndexType, out string problem)
+                ?? throw new SecureContainerException(OciDiagnostics.MalformedDocument.Create("referrers list", name,
+                    $"page {page + 1} of GET {path} is not an OCI image index: {problem}"));
 
             _referrersApi[image.Registry] = true;
-            result.AddRange(index.Entries.Select(e => e.Parsed));
+
+            // OCI-Filters-Applied (optional for registries) says whether the registry filtered by artifactType; when it did
+            // not, the filter is ours. For a registry that keeps its word, filtering again changes nothing, so every page is
+            // filtered here and a registry that claims a filter it did not apply cannot hand us an artifact of another type.
+            result.AddRange(index.Entries.Select(e => e.Parsed).Where(d => artifactType is null || d.ArtifactType == artifactType));
             if (result.Count > RegistryClient.MaxReferrers)
             {
                 throw new SecureContainerException(RegistryDiagnostics.TooManyReferrers.Create(subject, image.Registry, image.Repository, RegistryClient.MaxReferrers, Tag(subject)));
@@ -179,6 +233,26 @@ internal sealed class RegistryReferrers(RegistryTransport transport, RegistryAut
             if (NextLink(response) is not Uri link)
             {
                 return result;
+            }
+
+            // Pages come from this registry's referrers API for this subject: a Link elsewhere could feed us another
+            // registry's (or repository's) list, and one back to a page already read would never end.
+            if (!target.IsOrigin(link) || link.AbsolutePath != path)
+            {
+                throw new SecureContainerException(OciDiagnostics.MalformedDocument.Create("referrers list", name,
+                    $"page {page + 1} links its next page to {link.GetLeftPart(UriPartial.Path)}, outside GET {path} on this registry"));
+            }
+
+            if (!visited.Add(link))
+            {
+                throw new SecureContainerException(OciDiagnostics.MalformedDocument.Create("referrers list", name,
+                    $"page {page + 1} of GET {path} links back to a page already read"));
+            }
+
+            if (page + 1 == MaxPages)
+            {
+                throw new SecureContainerException(OciDiagnostics.MalformedDocument.Create("referrers list", name,
+                    $"GET {path} goes on for more than {MaxPages} pages"));
             }
 
             next = _ => link;

@@ -28,6 +28,28 @@ public class SbomCommandTests
     }
 
     [Fact]
+    public async Task FindsTheNewestSbomAttachedThroughTheReferrersApi()
+    {
+        CliHarness cli = new();
+        cli.Registry.ReferrersApi = true;
+        FakeRegistry.FakeImage image = cli.Registry.AddImage(Repo, "1.0", Amd64);
+        byte[] older = CliHarness.Sbom(Repo, image.Digest, "older");
+        byte[] newer = CliHarness.Sbom(Repo, image.Digest, "newer");
+        await cli.AttachAsync(Repo, image, newer, "2025-06-01T12:00:00Z");
+        await cli.AttachAsync(Repo, image, older, "2024-01-01T00:00:00Z");
+
+        CliResult result = await cli.RunAsync("sbom", $"{CliHarness.Host}/{Repo}:1.0");
+
+        // The newest is chosen by its created annotation, which only the API's entries carry here: there is no referrers tag.
+        Assert.Equal(ExitCode.Success, result.ExitCode);
+        Assert.Equal(newer, result.StandardOutput);
+        string tag = RegistryClient.ReferrersTag(image.Digest);
+        Assert.Null(cli.Registry.ManifestAt(Repo, tag));
+        Assert.Equal(0, cli.Registry.CountRequests(r => r.Uri.AbsolutePath.EndsWith("/manifests/" + tag, StringComparison.Ordinal)));
+        Assert.Equal(1, cli.Registry.CountRequests(r => r.Uri.AbsolutePath.EndsWith($"/referrers/{image.Digest}", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task ResolvesTheTagOnceAndThenWorksByDigest()
     {
         CliHarness cli = new();

@@ -54,8 +54,18 @@ public sealed class FakeRegistry : HttpMessageHandler
 
     public List<RecordedRequest> Requests { get; } = new();
 
-    /// <summary>Serve GET /v2/&lt;name&gt;/referrers/&lt;digest&gt; and answer OCI-Subject to manifests with a subject (OCI 1.1).</summary>
+    /// <summary>
+    /// Serve GET /v2/&lt;name&gt;/referrers/&lt;digest&gt; from the stored manifests whose <c>subject</c> names the digest, and
+    /// answer OCI-Subject to manifest PUTs with a subject (OCI 1.1). Off (the default), the referrers path is a 404, as on
+    /// Distribution 2.8.
+    /// </summary>
     public bool ReferrersApi { get; set; }
+
+    /// <summary>With <see cref="ReferrersApi"/>: honour <c>?artifactType=</c> and say so with <c>OCI-Filters-Applied</c>.</summary>
+    public bool ReferrersFilterArtifactType { get; set; } = true;
+
+    /// <summary>With <see cref="ReferrersApi"/>: at most this many descriptors a page, further pages linked with <c>Link: rel="next"</c>.</summary>
+    public int? ReferrersPageSize { get; set; }
 
     /// <summary>How upload Locations look: "relative-query" (Distribution's, with _state), "relative", "absolute-query".</summary>
     public string UploadLocationStyle { get; set; } = "relative-query";
@@ -396,38 +406,85 @@ public sealed class FakeRegistry : HttpMessageHandler
 
         if (request.Method == HttpMethod.Get && referrers > 0)
         {
-            if (!ReferrersApi)
-            {
-                return Error(HttpStatusCode.NotFound, "NAME_UNKNOWN");
-            }
-
-            string repo = path[4..referrers];
-            string subjectDigest = path[(referrers + "/referrers/".Length)..];
-            List<object> found = new();
-            foreach (((string r, string reference), (byte[] bytes, string _)) in _manifests)
-            {
-                if (r != repo || !Digest.TryParse(reference, out _))
-                {
-                    continue;
-                }
-
-                using JsonDocument doc = JsonDocument.Parse(bytes);
-                if (doc.RootElement.TryGetProperty("subject", out JsonElement subject) && subject.GetProperty("digest").GetString() == subjectDigest)
-                {
-                    found.Add(new
-                    {
-                        mediaType = MediaTypes.OciManifestV1,
-                        digest = reference,
-                        size = bytes.Length,
-                        artifactType = doc.RootElement.TryGetProperty("artifactType", out JsonElement at) ? at.GetString() : doc.RootElement.GetProperty("config").GetProperty("mediaType").GetString(),
-                    });
-                }
-            }
-
-            return Bytes(JsonSerializer.SerializeToUtf8Bytes(new { schemaVersion = 2, mediaType = MediaTypes.OciIndexV1, manifests = found }), MediaTypes.OciIndexV1);
+            return ReferrersApi ? ListReferrers(uri, path[4..referrers], path[(referrers + "/referrers/".Length)..]) : Error(HttpStatusCode.NotFound, "NAME_UNKNOWN");
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The referrers list as distribution-spec 1.1 describes it: an OCI index of the manifests (by digest) whose subject is
+    /// <paramref name="subjectDigest"/>, each with its media type, artifactType (an image manifest's own, else its config's
+    /// media type; an index's own or none) and annotations; in digest order, so pages are stable.
+    /// </summary>
+    private HttpResponseMessage ListReferrers(Uri uri, string repo, string subjectDigest)
+    {
+        if (!Digest.TryParse(subjectDigest, out _))
+        {
+            return Error(HttpStatusCode.BadRequest, "DIGEST_INVALID");
+        }
+
+        System.Collections.Specialized.NameValueCollection query = System.Web.HttpUtility.ParseQueryString(uri.Query);
+        string? artifactType = ReferrersFilterArtifactType ? query["artifactType"] : null;
+        List<(string Digest, Dictionary<string, object> Entry)> found = new();
+        foreach (((string r, string reference), (byte[] bytes, string storedType)) in _manifests)
+        {
+            if (r != repo || !Digest.TryParse(reference, out _) || found.Any(f => f.Digest == reference))
+            {
+                continue;
+            }
+
+            using JsonDocument doc = JsonDocument.Parse(bytes);
+            JsonElement root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("subject", out JsonElement subject)
+                || subject.GetProperty("digest").GetString() != subjectDigest)
+            {
+                continue;
+            }
+
+            string mediaType = root.TryGetProperty("mediaType", out JsonElement m) ? m.GetString()! : storedType;
+            Dictionary<string, object> entry = new() { ["mediaType"] = mediaType, ["digest"] = reference, ["size"] = bytes.Length };
+            string? type = root.TryGetProperty("artifactType", out JsonElement at) && at.GetString() is { Length: > 0 } declared ? declared
+                : root.TryGetProperty("config", out JsonElement config) ? config.GetProperty("mediaType").GetString()
+                : null;
+            if (type is not null)
+            {
+                entry["artifactType"] = type;
+            }
+
+            if (root.TryGetProperty("annotations", out JsonElement annotations))
+            {
+                entry["annotations"] = annotations.Clone();
+            }
+
+            if (artifactType is null || type == artifactType)
+            {
+                found.Add((reference, entry));
+            }
+        }
+
+        found.Sort((a, b) => string.CompareOrdinal(a.Digest, b.Digest));
+        string? last = query["last"];
+        List<(string Digest, Dictionary<string, object> Entry)> page = found.Where(f => last is null || string.CompareOrdinal(f.Digest, last) > 0).ToList();
+        bool more = ReferrersPageSize is int size && page.Count > size;
+        if (more)
+        {
+            page = page.Take(ReferrersPageSize!.Value).ToList();
+        }
+
+        HttpResponseMessage ok = Bytes(JsonSerializer.SerializeToUtf8Bytes(new { schemaVersion = 2, mediaType = MediaTypes.OciIndexV1, manifests = page.Select(p => p.Entry) }), MediaTypes.OciIndexV1);
+        if (artifactType is not null)
+        {
+            ok.Headers.Add("OCI-Filters-Applied", "artifactType");
+        }
+
+        if (more)
+        {
+            string filter = artifactType is null ? "" : $"artifactType={Uri.EscapeDataString(artifactType)}&";
+            ok.Headers.Add("Link", $"<{uri.AbsolutePath}?{filter}n={ReferrersPageSize}&last={page[^1].Digest}>; rel=\"next\"");
+        }
+
+        return ok;
     }
 
     private HttpResponseMessage? Challenge(HttpRequestMessage request)
