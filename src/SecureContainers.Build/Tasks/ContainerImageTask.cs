@@ -141,8 +141,16 @@ public abstract class ContainerImageTask : SecureContainerTask
 
     protected static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
-    private static RawItem Raw(ITaskItem item) => new(item.ItemSpec, item.CloneCustomMetadata().Cast<System.Collections.DictionaryEntry>()
-        .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.OrdinalIgnoreCase));
+    /// <summary>
+    /// The item's own metadata. Read by key: MSBuild's items enumerate their metadata as key-value pairs, Utilities'
+    /// TaskItem as dictionary entries, so only the keys are the same everywhere.
+    /// </summary>
+    private static RawItem Raw(ITaskItem item)
+    {
+        System.Collections.IDictionary custom = item.CloneCustomMetadata();
+        return new(item.ItemSpec, custom.Keys.Cast<object>().Select(k => (string)k)
+            .ToDictionary(k => k, item.GetMetadata, StringComparer.OrdinalIgnoreCase));
+    }
 
     /// <summary>Name → value; the last item of a name wins, as in the SDK.</summary>
     private static Dictionary<string, string> Map(ITaskItem[] items) =>
