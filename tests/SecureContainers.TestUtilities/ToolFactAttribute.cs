@@ -13,7 +13,7 @@ public sealed class ToolFactAttribute : FactAttribute
     {
         if (Environment.GetEnvironmentVariable(RequireVariable) != "1" && FindOnPath(tool) is null)
         {
-            Skip = $"'{tool}' is not on PATH (eng/install-deps.sh installs it). Set {RequireVariable}=1 to make this a failure.";
+            Skip = $"'{tool}' is not on PATH (on Debian, eng/install-deps.sh installs it). Set {RequireVariable}=1 to make this a failure.";
         }
     }
 
