@@ -76,7 +76,7 @@ public sealed class ApkVersionTests
     [InlineData("1.0b", "1.0.1")]
     [InlineData("3.0.15-r0", "3.0.15-r1")]
     [InlineData("1.36.1-r29", "1.37.0-r0")]
-    // A dotted number with a leading zero compares as text (Gentoo's rule): 01 < 1 < 010 is wrong; "01" < "010" < "1".
+    // A dotted number with a leading zero compares as text (Gentoo's rule), so .01 < .010 < .1.
     [InlineData("1.01", "1.010")]
     [InlineData("1.010", "1.1")]
     [InlineData("1.0_pre2~1234abcd", "1.0_pre2~1234abce")]
