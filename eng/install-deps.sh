@@ -6,7 +6,8 @@
 set -euo pipefail
 
 # python3 picks free ports and curl probes the registry (both used by eng/testbed/registry.sh).
-packages=(docker-registry umoci skopeo podman runc uidmap apache2-utils jq python3 curl)
+# rpm is the reference rpm ordering the version tests compare against (dpkg, the Debian one, is always there).
+packages=(docker-registry umoci skopeo podman runc uidmap apache2-utils jq python3 curl rpm)
 
 missing=()
 for p in "${packages[@]}"; do

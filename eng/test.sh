@@ -9,6 +9,8 @@ cd "$repo"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 MSBUILDDISABLENODEREUSE=1
 # The schema validator is installed below, so a missing one is a failure, not a skip.
 export SC_REQUIRE_VALIDATOR=1
+# dpkg and rpm, the reference version orderings, come with eng/install-deps.sh: missing, they fail the tests too.
+export SC_REQUIRE_TOOLS=1
 
 step() { echo "==> $*"; }
 
