@@ -42,8 +42,9 @@ public sealed class RegistryClient : IDisposable
         RegistryAuthenticator auth = new(_transport, options);
         _blobs = new RegistryBlobs(_transport, auth, options);
         _manifests = new RegistryManifests(_transport, auth, _blobs, options);
-        _referrers = new RegistryReferrers(_transport, auth, _manifests, _blobs);
-        _taggedManifests = new TaggedManifestWriter(_manifests, _blobs);
+        SharedTagUpdate sharedTags = new(_manifests, options.Delay);
+        _referrers = new RegistryReferrers(_transport, auth, _manifests, _blobs, sharedTags);
+        _taggedManifests = new TaggedManifestWriter(_manifests, _blobs, sharedTags);
     }
 
     public void Dispose() => _transport.Dispose();
@@ -81,7 +82,7 @@ public sealed class RegistryClient : IDisposable
     /// like <see cref="GetManifestAsync"/>; null when the registry has no such manifest.
     /// </summary>
     public async Task<(Digest Digest, string MediaType, byte[] Bytes)?> TryGetManifestAsync(string registry, string repository, string reference, CancellationToken ct) =>
-        await _manifests.TryGetForPushAsync(registry, repository, reference, ct).ConfigureAwait(false) is { } found
+        await _manifests.TryGetForPushAsync(registry, repository, reference, "", ct).ConfigureAwait(false) is { } found
             ? (found.Digest, found.MediaType, found.Bytes)
             : null;
 
@@ -128,8 +129,9 @@ public sealed class RegistryClient : IDisposable
     /// Adds <paramref name="layers"/> to the image manifest at <paramref name="tag"/> (creating an OCI manifest when the
     /// tag does not exist), keeping every existing layer exactly and skipping a new layer for which
     /// <paramref name="isDuplicate"/>(existing, new) holds (default: same digest and annotations). The config is rewritten
-    /// as cosign writes it, with the existing config's media type. Concurrent writers are handled by re-reading after
-    /// the push and going round again if our layers were lost. Returns the digest now at the tag.
+    /// as cosign writes it, with the existing config's media type. Concurrent writers are handled by reading the tag back after
+    /// each push and writing the union of every layer seen until a read shows all of them (SC3117 naming the missing digests
+    /// after 8 writes; SC3118 when a read fails). Returns the digest now at the tag.
     /// </summary>
     public Task<Digest> AppendLayersToTaggedManifestAsync(string registry, string repository, string tag, IReadOnlyList<ArtifactLayer> layers,
         Func<Descriptor, Descriptor, bool>? isDuplicate, CancellationToken ct) =>

@@ -72,5 +72,8 @@ public static class RegistryDiagnostics
         "The referrers of {0} in {1}/{2} number more than {3}, so no more were read or added. Old attestations or SBOMs pile up when every build attaches new ones; delete stale referrers (and their entries in tag {4}) or use a registry with the OCI referrers API.");
 
     public static readonly DiagnosticDescriptor TagUpdateConflict = new("SC3117", DiagnosticSeverity.Error,
-        "Tag {0}/{1}:{2} kept changing while it was being updated ({3} attempts): another client is writing it at the same time. Retry when the other publish has finished.");
+        "Tag {0}/{1}:{2} kept losing entries while it was being updated ({3} writes, each read back): another client is writing it at the same time and dropping what it did not read. Still missing: {4}. Retry when the other publish has finished.");
+
+    public static readonly DiagnosticDescriptor TagReadFailed = new("SC3118", DiagnosticSeverity.Error,
+        "Reading {0} of {1}/{2}{3} failed: {4}. The registry is failing or dropped the connection; retry, and if it persists check the registry's status and logs.");
 }

@@ -175,9 +175,6 @@ internal static class RegistryDocuments
 /// </summary>
 internal sealed class SharedDocument
 {
-    /// <summary>Read-modify-write rounds on a shared tag before giving up on a concurrent writer.</summary>
-    public const int MaxUpdateAttempts = 5;
-
     private static readonly string[] Managed = ["schemaVersion", "mediaType", "config"];
 
     private SharedDocument(string? mediaType, string? configRaw, Descriptor? config, List<(Descriptor Parsed, string Raw)> entries, List<(string Name, string Raw)> others)
@@ -273,6 +270,13 @@ internal sealed class SharedDocument
 
     /// <summary>The document with <paramref name="added"/> appended to its list and, when given, a new config.</summary>
     public byte[] With(string listName, IEnumerable<Descriptor> added, Descriptor? newConfig = null) =>
+        WithEntries(listName, Entries.Select(e => (e.Parsed, (string?)e.Raw)).Concat(added.Select(d => (d, (string?)null))), newConfig);
+
+    /// <summary>
+    /// The document with its list replaced by <paramref name="entries"/> (each written as its raw JSON when it has one, so
+    /// foreign entries keep their bytes) and, when given, a new config; every other property is kept.
+    /// </summary>
+    public byte[] WithEntries(string listName, IEnumerable<(Descriptor Parsed, string? Raw)> entries, Descriptor? newConfig = null) =>
         RegistryDocuments.Write(w =>
         {
             w.WriteStartObject();
@@ -294,14 +298,16 @@ internal sealed class SharedDocument
             }
 
             w.WriteStartArray(listName);
-            foreach ((Descriptor _, string raw) in Entries)
+            foreach ((Descriptor parsed, string? raw) in entries)
             {
-                w.WriteRawValue(raw);
-            }
-
-            foreach (Descriptor d in added)
-            {
-                RegistryDocuments.WriteDescriptor(w, d);
+                if (raw is not null)
+                {
+                    w.WriteRawValue(raw);
+                }
+                else
+                {
+                    RegistryDocuments.WriteDescriptor(w, parsed);
+                }
             }
 
             w.WriteEndArray();

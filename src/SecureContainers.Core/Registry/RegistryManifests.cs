@@ -80,7 +80,7 @@ internal sealed class RegistryManifests(RegistryTransport transport, RegistryAut
     }
 
     /// <inheritdoc cref="RegistryClient.TryGetManifestAsync"/>
-    public async Task<FetchedManifest?> TryGetForPushAsync(string registry, string repository, string reference, CancellationToken ct)
+    public async Task<FetchedManifest?> TryGetForPushAsync(string registry, string repository, string reference, string purpose, CancellationToken ct)
     {
         bool isDigest = Digest.TryParse(reference, out Digest expected);
         ImageReference image = ImageReference.FromParts(registry, repository, isDigest ? null : reference, isDigest ? reference : null);
@@ -91,9 +91,18 @@ internal sealed class RegistryManifests(RegistryTransport transport, RegistryAut
             return null;
         }
 
-        if (!response.IsSuccessStatusCode)
+        // A refusal is about the push credentials; any other failure is this read failing, not an upload (SC3118).
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
             throw await RegistryFailures.WriteFailedAsync(response, image, what, auth.DescribePushCredentials(image), ct).ConfigureAwait(false);
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            string host = response.RequestMessage?.RequestUri?.Authority ?? registry;
+            string said = await RegistryFailures.ReadRegistryErrorAsync(response, ct).ConfigureAwait(false);
+            throw new SecureContainerException(RegistryDiagnostics.TagReadFailed.Create(what, registry, repository, purpose,
+                $"{host} answered {(int)response.StatusCode} {response.ReasonPhrase}{said}"));
         }
 
         byte[] bytes = await transport.ReadBoundedAsync(response, what, image.ToString(), ct).ConfigureAwait(false);

@@ -18,12 +18,12 @@ namespace SecureContainers.Core.Registry;
 /// keep up to date.
 /// </para>
 /// <para>
-/// Updates of the referrers tag are read-modify-write rounds checked afterwards, so concurrent writers (in this process or
-/// another) do not lose each other's entries. A registry that answers a push with <c>OCI-Subject</c> naming the subject
+/// Updates of the referrers tag go through <see cref="SharedTagUpdate"/>: the union of every entry seen is written until a
+/// read-back shows all of it, so concurrent writers (in this process or another) do not lose each other's entries. A registry that answers a push with <c>OCI-Subject</c> naming the subject
 /// indexes the artifact itself, and the tag is then left alone.
 /// </para>
 /// </remarks>
-internal sealed class RegistryReferrers(RegistryTransport transport, RegistryAuthenticator auth, RegistryManifests manifests, RegistryBlobs blobs)
+internal sealed class RegistryReferrers(RegistryTransport transport, RegistryAuthenticator auth, RegistryManifests manifests, RegistryBlobs blobs, SharedTagUpdate update)
 {
     /// <summary>
     /// Pages of one referrers listing. <see cref="RegistryClient.MaxReferrers"/> entries at a page size of 10 (the smallest
@@ -54,7 +54,7 @@ internal sealed class RegistryReferrers(RegistryTransport transport, RegistryAut
 
         listed = [];
         string tag = Tag(subject);
-        if (await manifests.TryGetForPushAsync(registry, repository, tag, ct).ConfigureAwait(false) is { } found
+        if (await manifests.TryGetForPushAsync(registry, repository, tag, $" (referrers tag {tag})", ct).ConfigureAwait(false) is { } found
             && SharedDocument.TryParse(found.Bytes, "manifests", IsReferrersIndexType, out _) is SharedDocument index)
         {
             if (index.Entries.Count > RegistryClient.MaxReferrers)
@@ -107,46 +107,31 @@ internal sealed class RegistryReferrers(RegistryTransport transport, RegistryAut
         return result;
     }
 
-    /// <summary>
-    /// Read, append unless present, write; the next read checks the entry survived. A writer that raced us and dropped
-    /// it makes us go round again with its version as the base.
-    /// </summary>
+    /// <summary>Adds <paramref name="entry"/> to the referrers tag, converging with concurrent writers (<see cref="SharedTagUpdate"/>).</summary>
     private async Task AddToReferrersTagAsync(string registry, string repository, Digest subject, Descriptor entry, CancellationToken ct)
     {
         string tag = Tag(subject);
-        for (int attempt = 0; ; attempt++)
-        {
-            SharedDocument index = await ReadReferrersTagAsync(registry, repository, tag, ct).ConfigureAwait(false);
-            if (index.Entries.Any(e => e.Parsed.Digest == entry.Digest))
+
+        // One index may list a manifest once: the union is keyed by descriptor digest.
+        await update.ConvergeAsync(registry, repository, tag, ReferrersIndex,
+            index => index.Entries.Any(e => e.Parsed.Digest == entry.Digest) ? [] : [entry],
+            (a, b) => a.Digest == b.Digest,
+            async (_, index, entries) =>
             {
-                return;
-            }
+                if (entries.Count > RegistryClient.MaxReferrers)
+                {
+                    throw new SecureContainerException(RegistryDiagnostics.TooManyReferrers.Create(subject, registry, repository, RegistryClient.MaxReferrers, tag));
+                }
 
-            if (attempt == SharedDocument.MaxUpdateAttempts)
-            {
-                throw new SecureContainerException(RegistryDiagnostics.TagUpdateConflict.Create(registry, repository, tag, attempt));
-            }
+                await manifests.PushAsync(registry, repository, tag, index.WithEntries("manifests", entries), MediaTypes.OciIndexV1, ct).ConfigureAwait(false);
+            },
+            ct).ConfigureAwait(false);
 
-            if (index.Entries.Count >= RegistryClient.MaxReferrers)
-            {
-                throw new SecureContainerException(RegistryDiagnostics.TooManyReferrers.Create(subject, registry, repository, RegistryClient.MaxReferrers, tag));
-            }
-
-            byte[] updated = index.With("manifests", [entry]);
-            await manifests.PushAsync(registry, repository, tag, updated, MediaTypes.OciIndexV1, ct).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>The index at the referrers tag, or an empty one when the tag does not exist; one we cannot safely extend is SC3117.</summary>
-    private async Task<SharedDocument> ReadReferrersTagAsync(string registry, string repository, string tag, CancellationToken ct)
-    {
-        if (await manifests.TryGetForPushAsync(registry, repository, tag, ct).ConfigureAwait(false) is not { } found)
-        {
-            return SharedDocument.Empty(MediaTypes.OciIndexV1);
-        }
-
-        return SharedDocument.TryParse(found.Bytes, "manifests", IsReferrersIndexType, out string problem)
-            ?? throw new SecureContainerException(RegistryDiagnostics.TaggedDocumentUnusable.Create("referrers index", registry, repository, tag, problem));
+        // The index at the referrers tag, or an empty one when the tag does not exist; one we cannot safely extend is SC3115.
+        SharedDocument ReferrersIndex(FetchedManifest? found) => found is null
+            ? SharedDocument.Empty(MediaTypes.OciIndexV1)
+            : SharedDocument.TryParse(found.Bytes, "manifests", IsReferrersIndexType, out string problem)
+                ?? throw new SecureContainerException(RegistryDiagnostics.TaggedDocumentUnusable.Create("referrers index", registry, repository, tag, problem));
     }
 
     // Some writers omit mediaType; an index's type is then only implied, and the 'manifests' array check still applies.

@@ -5,10 +5,10 @@ namespace SecureContainers.Core.Registry;
 
 /// <summary>
 /// Manifests kept under a well-known tag and grown by appending layers, the way cosign stores signatures
-/// (<c>sha256-&lt;hex&gt;.sig</c>) and attestations (<c>.att</c>). The tag is shared with other writers, so every
-/// update is a read-modify-write round checked by the next read.
+/// (<c>sha256-&lt;hex&gt;.sig</c>) and attestations (<c>.att</c>). The tag is shared with other writers, so updates go
+/// through <see cref="SharedTagUpdate"/>, which writes the union of what it has seen until a read-back shows all of it.
 /// </summary>
-internal sealed class TaggedManifestWriter(RegistryManifests manifests, RegistryBlobs blobs)
+internal sealed class TaggedManifestWriter(RegistryManifests manifests, RegistryBlobs blobs, SharedTagUpdate update)
 {
     /// <inheritdoc cref="RegistryClient.AppendLayersToTaggedManifestAsync"/>
     public async Task<Digest> AppendLayersAsync(string registry, string repository, string tag, IReadOnlyList<ArtifactLayer> layers,
@@ -31,31 +31,25 @@ internal sealed class TaggedManifestWriter(RegistryManifests manifests, Registry
             }
         }
 
-        for (int attempt = 0; ; attempt++)
+        SharedDocument Parse(FetchedManifest? current) => current is null
+            ? SharedDocument.Empty(MediaTypes.OciManifestV1)
+            : SharedDocument.TryParse(current.Bytes, "layers", m => MediaTypes.IsImageManifest(m ?? current.MediaType), out string problem)
+                ?? throw new SecureContainerException(RegistryDiagnostics.TaggedDocumentUnusable.Create("manifest", registry, repository, tag, problem));
+
+        async Task WriteAsync(FetchedManifest? current, SharedDocument manifest, IReadOnlyList<(Descriptor Parsed, string? Raw)> entries)
         {
-            FetchedManifest? current = await manifests.TryGetForPushAsync(registry, repository, tag, ct).ConfigureAwait(false);
-            SharedDocument manifest = current is null
-                ? SharedDocument.Empty(MediaTypes.OciManifestV1)
-                : SharedDocument.TryParse(current.Bytes, "layers", m => MediaTypes.IsImageManifest(m ?? current.MediaType), out string problem)
-                    ?? throw new SecureContainerException(RegistryDiagnostics.TaggedDocumentUnusable.Create("manifest", registry, repository, tag, problem));
-
-            List<Descriptor> missing = wanted.Where(n => !manifest.Entries.Any(e => isDuplicate(e.Parsed, n))).ToList();
-            if (missing.Count == 0 && current is not null)
-            {
-                return current.Digest;
-            }
-
-            if (attempt == SharedDocument.MaxUpdateAttempts)
-            {
-                throw new SecureContainerException(RegistryDiagnostics.TagUpdateConflict.Create(registry, repository, tag, attempt));
-            }
-
-            byte[] configBytes = RegistryDocuments.CosignConfig(manifest.Entries.Select(e => e.Parsed.Digest).Concat(missing.Select(m => m.Digest)));
+            byte[] configBytes = RegistryDocuments.CosignConfig(entries.Select(e => e.Parsed.Digest));
             string configType = manifest.Config?.MediaType ?? MediaTypes.OciConfigV1;
             Descriptor config = await blobs.PushAsync(registry, repository, configBytes, configType, ct).ConfigureAwait(false);
             string mediaType = manifest.MediaType ?? current?.MediaType ?? MediaTypes.OciManifestV1;
-            await manifests.PushAsync(registry, repository, tag, manifest.With("layers", missing, config), mediaType, ct).ConfigureAwait(false);
+            await manifests.PushAsync(registry, repository, tag, manifest.WithEntries("layers", entries, config), mediaType, ct).ConfigureAwait(false);
         }
+
+        // Two signatures of one image share their layer (the same simple-signing payload) and differ in their annotations,
+        // so the union keeps every distinct digest + annotations pair; the caller's isDuplicate only decides what we add.
+        return await update.ConvergeAsync(registry, repository, tag, Parse,
+            manifest => wanted.Where(n => !manifest.Entries.Any(e => isDuplicate(e.Parsed, n))),
+            SameDigestAndAnnotations, WriteAsync, ct).ConfigureAwait(false);
     }
 
     private static bool SameDigestAndAnnotations(Descriptor existing, Descriptor added) =>
