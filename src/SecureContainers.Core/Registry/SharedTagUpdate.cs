@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using SecureContainers.Core.Diagnostics;
 using SecureContainers.Core.Oci;
 
@@ -12,10 +13,11 @@ namespace SecureContainers.Core.Registry;
 /// Distribution 2.8 has no conditional writes (no <c>If-Match</c>): every writer reads, appends and overwrites the whole
 /// document, and the last write wins. So the loop remembers every entry it has ever seen at the tag plus its own, writes,
 /// reads the tag back, and when any remembered entry is missing (ours, or one of another writer's that a third writer
-/// clobbered) it writes the union again after a short jittered backoff. Each writer keeps doing so until a read shows all
-/// it knows of, so after the last writer's final check every entry seen by anyone is present. A writer that keeps removing
-/// entries ends the loop after <see cref="MaxWrites"/> writes with SC3117 naming what is missing. Entries are never removed
-/// here, so an entry deleted on purpose by another tool while we write may come back.
+/// clobbered) it writes the union again after a short jittered backoff. A read showing everything is confirmed by one more
+/// read after a settling pause (see <see cref="Settle"/>), which catches a writer that read before our write and wrote
+/// after our read-back. A writer that keeps removing entries ends the loop after <see cref="MaxWrites"/> writes with SC3117
+/// naming what is missing. This narrows the race to writers slower than the pause; without conditional writes nothing
+/// closes it. Entries are never removed here, so an entry deleted on purpose by another tool meanwhile may come back.
 /// </remarks>
 internal sealed class SharedTagUpdate(RegistryManifests manifests, Func<TimeSpan, CancellationToken, Task> delay)
 {
@@ -27,6 +29,13 @@ internal sealed class SharedTagUpdate(RegistryManifests manifests, Func<TimeSpan
 
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromMilliseconds(200);
 
+    public static readonly TimeSpan MinSettle = TimeSpan.FromMilliseconds(50);
+
+    public static readonly TimeSpan MaxSettle = TimeSpan.FromSeconds(2);
+
+    /// <summary>Attempts of one read of the tag that fails with a server error (see <c>ReadAsync</c>).</summary>
+    public const int ReadAttempts = 3;
+
     private const string ReadBack = " back after writing it (the registry accepted the write)";
     private const string ReadToUpdate = " to update it";
 
@@ -34,7 +43,7 @@ internal sealed class SharedTagUpdate(RegistryManifests manifests, Func<TimeSpan
     /// <param name="ours">Given the first read, the entries to add (the caller leaves out those it counts as already there).</param>
     /// <param name="same">Whether two entries are one: the key of the union.</param>
     /// <param name="write">Writes the document, shaped like the one read (null: none), with exactly the given entries.</param>
-    /// <returns>The digest of the document at the tag once a read shows every entry.</returns>
+    /// <returns>The digest of the document at the tag once two reads, a settling pause apart, show every entry.</returns>
     public async Task<Digest> ConvergeAsync(string registry, string repository, string tag,
         Func<FetchedManifest?, SharedDocument> parse,
         Func<SharedDocument, IEnumerable<Descriptor>> ours,
@@ -42,10 +51,12 @@ internal sealed class SharedTagUpdate(RegistryManifests manifests, Func<TimeSpan
         Func<FetchedManifest?, SharedDocument, IReadOnlyList<(Descriptor Parsed, string? Raw)>, Task> write,
         CancellationToken ct)
     {
-        FetchedManifest? current = await manifests.TryGetForPushAsync(registry, repository, tag, ReadToUpdate, ct).ConfigureAwait(false);
-        SharedDocument document = parse(current);
         List<(Descriptor Parsed, string? Raw)> known = new();
-        Remember(known, document, same);
+        FetchedManifest? current = null;
+        SharedDocument document = null!;
+
+        long baseRead = Stopwatch.GetTimestamp();
+        await ReadAsync(ReadToUpdate).ConfigureAwait(false);
         foreach (Descriptor added in ours(document))
         {
             if (!known.Any(k => same(k.Parsed, added)))
@@ -54,41 +65,91 @@ internal sealed class SharedTagUpdate(RegistryManifests manifests, Func<TimeSpan
             }
         }
 
-        for (int writes = 0; ; writes++)
+        if (Missing().Count == 0 && current is not null)
         {
-            List<(Descriptor Parsed, string? Raw)> missing = known.Where(k => !document.Entries.Any(e => same(e.Parsed, k.Parsed))).ToList();
-            if (missing.Count == 0 && current is not null)
-            {
-                return current.Digest;
-            }
+            return current.Digest;
+        }
 
-            if (writes == MaxWrites)
+        TimeSpan window = TimeSpan.Zero;
+        int rejections = 0;
+        for (int writes = 1; ; writes++)
+        {
+            // Foreign entries first, in the order the tag holds them, then what it lost: the union, each entry once.
+            try
             {
-                throw new SecureContainerException(RegistryDiagnostics.TagUpdateConflict.Create(registry, repository, tag, writes,
-                    string.Join(", ", missing.Select(m => m.Parsed.Digest.ToString()).Distinct(StringComparer.Ordinal))));
+                await write(current, document, [.. document.Entries.Select(e => (e.Parsed, (string?)e.Raw)), .. Missing()]).ConfigureAwait(false);
             }
-
-            if (writes > 0)
+            catch (SecureContainerException ex) when (ex.Diagnostic.Code == RegistryDiagnostics.ManifestRejected.Code && ++rejections < ReadAttempts)
             {
-                // The read-back showed a loss: let the other writer finish, then start again from what the tag holds now.
+                // Distribution rewrites a blob's link in place when the same blob (the cosign config writers share) is
+                // pushed again, and a manifest PUT checking it meanwhile is refused with DIGEST_INVALID. A registry that
+                // really refuses the manifest refuses it again, and that answer is reported.
                 await delay(Backoff(writes), ct).ConfigureAwait(false);
-                current = await manifests.TryGetForPushAsync(registry, repository, tag, ReadToUpdate, ct).ConfigureAwait(false);
-                document = parse(current);
-                Remember(known, document, same);
-                missing = known.Where(k => !document.Entries.Any(e => same(e.Parsed, k.Parsed))).ToList();
-                if (missing.Count == 0 && current is not null)
+                baseRead = Stopwatch.GetTimestamp();
+                await ReadAsync(ReadToUpdate).ConfigureAwait(false);
+                continue;
+            }
+
+            window = Max(window, Stopwatch.GetElapsedTime(baseRead));
+            await ReadAsync(ReadBack).ConfigureAwait(false);
+            if (Missing().Count == 0 && current is not null)
+            {
+                // A writer that read the tag before our write and writes it after this read drops our entries unseen by
+                // anyone. Its read-to-write takes about as long as ours did, so look again after twice that.
+                await delay(Settle(window), ct).ConfigureAwait(false);
+                await ReadAsync(ReadBack).ConfigureAwait(false);
+                if (Missing().Count == 0 && current is not null)
                 {
                     return current.Digest;
                 }
             }
 
-            // Foreign entries first, in the order the tag holds them, then what it lost: the union, each entry once.
-            await write(current, document, [.. document.Entries.Select(e => (e.Parsed, (string?)e.Raw)), .. missing]).ConfigureAwait(false);
-            current = await manifests.TryGetForPushAsync(registry, repository, tag, ReadBack, ct).ConfigureAwait(false);
+            if (writes == MaxWrites)
+            {
+                throw new SecureContainerException(RegistryDiagnostics.TagUpdateConflict.Create(registry, repository, tag, writes,
+                    string.Join(", ", Missing().Select(m => m.Parsed.Digest.ToString()).Distinct(StringComparer.Ordinal))));
+            }
+
+            // The tag lost entries: let the other writer finish, then start again from what the tag holds now.
+            await delay(Backoff(writes), ct).ConfigureAwait(false);
+            baseRead = Stopwatch.GetTimestamp();
+            await ReadAsync(ReadToUpdate).ConfigureAwait(false);
+        }
+
+        List<(Descriptor Parsed, string? Raw)> Missing() => known.Where(k => !document.Entries.Any(e => same(e.Parsed, k.Parsed))).ToList();
+
+        // Reads the tag into current/document and remembers every entry in it. Distribution's filesystem driver rewrites a
+        // tag's link file in place, so a read racing another writer's push can get a 500 ("invalid checksum digest
+        // format"): such a failure is retried a few times before it is reported as the read failing (SC3118).
+        async Task ReadAsync(string purpose)
+        {
+            for (int attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    current = await manifests.TryGetForPushAsync(registry, repository, tag, purpose, ct).ConfigureAwait(false);
+                    break;
+                }
+                catch (SecureContainerException ex) when (ex.Diagnostic.Code == RegistryDiagnostics.TagReadFailed.Code && attempt < ReadAttempts)
+                {
+                    await delay(Backoff(attempt), ct).ConfigureAwait(false);
+                }
+            }
+
             document = parse(current);
-            Remember(known, document, same);
+            foreach ((Descriptor parsed, string raw) in document.Entries)
+            {
+                if (!known.Any(k => same(k.Parsed, parsed)))
+                {
+                    known.Add((parsed, raw));
+                }
+            }
         }
     }
+
+    /// <summary>The pause before the confirming read: twice our own read-to-write time, at least 50 ms, at most 2 s.</summary>
+    public static TimeSpan Settle(TimeSpan readToWrite) =>
+        TimeSpan.FromMilliseconds(Math.Clamp(2 * readToWrite.TotalMilliseconds, MinSettle.TotalMilliseconds, MaxSettle.TotalMilliseconds));
 
     /// <summary>Full jitter between half and all of an exponential step, so writers that collided do not collide again.</summary>
     public static TimeSpan Backoff(int round)
@@ -97,14 +158,5 @@ internal sealed class SharedTagUpdate(RegistryManifests manifests, Func<TimeSpan
         return TimeSpan.FromMilliseconds(step / 2 + (Random.Shared.NextDouble() * step / 2));
     }
 
-    private static void Remember(List<(Descriptor Parsed, string? Raw)> known, SharedDocument document, Func<Descriptor, Descriptor, bool> same)
-    {
-        foreach ((Descriptor parsed, string raw) in document.Entries)
-        {
-            if (!known.Any(k => same(k.Parsed, parsed)))
-            {
-                known.Add((parsed, raw));
-            }
-        }
-    }
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using SecureContainers.Core.Oci;
 using SecureContainers.Core.Registry;
 
@@ -41,5 +42,68 @@ public class RealRegistryPushTests
         await client.AppendLayersToTaggedManifestAsync(image.Registry, image.Repository, tag,
             [new ArtifactLayer(Encoding.UTF8.GetBytes(run), "application/vnd.dev.cosign.simplesigning.v1+json", new Dictionary<string, string> { ["dev.cosignproject.cosign/signature"] = "c2ln" })], null, ct);
         Assert.NotNull(await client.TryGetManifestAsync(image.Registry, image.Repository, tag, ct));
+    }
+}
+
+/// <summary>
+/// Four writers on one digest against the real registry (Distribution 2.8, no conditional writes), 30 rounds each: every
+/// writer's signature and referrer must be at the tag when the round ends. Unique tags and subjects per run, so a
+/// registry kept between runs starts every round empty.
+/// </summary>
+public class RealRegistryConcurrencyTests
+{
+    private const int Writers = 4;
+    private const int Rounds = 30;
+    private const string SignatureAnnotation = "dev.cosignproject.cosign/signature";
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [RegistryFact]
+    public async Task FourConcurrentSignersKeepEverySignatureInEachOf30Rounds()
+    {
+        string registry = RegistryFactAttribute.Address;
+        string run = Guid.NewGuid().ToString("N");
+        using RegistryClient reader = new(RegistryClientOptions.FromEnvironment(Environment.GetEnvironmentVariable));
+        for (int round = 0; round < Rounds; round++)
+        {
+            string tag = $"sha256-{run}{round:x32}.sig";
+            byte[] payload = Encoding.UTF8.GetBytes($"payload {run} {round}");
+            await Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
+            {
+                using RegistryClient client = new(RegistryClientOptions.FromEnvironment(Environment.GetEnvironmentVariable));
+                await client.AppendLayersToTaggedManifestAsync(registry, "converge/signed", tag,
+                    [new ArtifactLayer(payload, "application/vnd.dev.cosign.simplesigning.v1+json", new Dictionary<string, string> { [SignatureAnnotation] = $"writer {w}" })], null, None);
+            })));
+
+            (Digest _, string _, byte[] bytes) = (await reader.TryGetManifestAsync(registry, "converge/signed", tag, None))!.Value;
+            using JsonDocument manifest = JsonDocument.Parse(bytes);
+            string[] signatures = manifest.RootElement.GetProperty("layers").EnumerateArray()
+                .Select(l => l.GetProperty("annotations").GetProperty(SignatureAnnotation).GetString()!).Order(StringComparer.Ordinal).ToArray();
+            Assert.Equal(Enumerable.Range(0, Writers).Select(w => $"writer {w}"), signatures);
+        }
+    }
+
+    [RegistryFact]
+    public async Task FourConcurrentAttachersKeepEveryReferrerInEachOf30Rounds()
+    {
+        string registry = RegistryFactAttribute.Address;
+        string run = Guid.NewGuid().ToString("N");
+        using RegistryClient setup = new(RegistryClientOptions.FromEnvironment(Environment.GetEnvironmentVariable));
+        Descriptor empty = await setup.PushBlobAsync(registry, "converge/attached", "{}"u8.ToArray(), MediaTypes.OciEmptyJson, None);
+        for (int round = 0; round < Rounds; round++)
+        {
+            // A subject of its own each round (an empty artifact), so each round's referrers tag starts empty.
+            byte[] subjectBytes = Encoding.UTF8.GetBytes($$$"""{"schemaVersion":2,"mediaType":"{{{MediaTypes.OciManifestV1}}}","artifactType":"application/x.converge","config":{"mediaType":"{{{MediaTypes.OciEmptyJson}}}","digest":"{{{empty.Digest}}}","size":2},"layers":[{"mediaType":"{{{MediaTypes.OciEmptyJson}}}","digest":"{{{empty.Digest}}}","size":2}],"annotations":{"run":"{{{run}}}-{{{round}}}"}}""");
+            Digest subjectDigest = await setup.PushManifestAsync(registry, "converge/attached", Digest.Sha256(subjectBytes).ToString(), subjectBytes, MediaTypes.OciManifestV1, None);
+            Descriptor subject = new(MediaTypes.OciManifestV1, subjectDigest, subjectBytes.Length);
+            Descriptor[] attached = await Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
+            {
+                using RegistryClient client = new(RegistryClientOptions.FromEnvironment(Environment.GetEnvironmentVariable));
+                return await client.AttachArtifactAsync(new ArtifactRequest(registry, "converge/attached", subject, "application/vnd.cyclonedx+json",
+                    [new ArtifactLayer(Encoding.UTF8.GetBytes($$"""{"bomFormat":"CycloneDX","run":"{{run}}","round":{{round}},"writer":{{w}}}"""), "application/vnd.cyclonedx+json", null)]), None);
+            })));
+
+            IReadOnlyList<Descriptor> referrers = await setup.GetReferrersAsync(registry, "converge/attached", subjectDigest, null, None);
+            Assert.Equal(attached.Select(a => a.Digest.ToString()).Order(StringComparer.Ordinal), referrers.Select(r => r.Digest.ToString()).Order(StringComparer.Ordinal));
+        }
     }
 }
