@@ -53,8 +53,8 @@ internal static class RegistryFailures
     }
 
     /// <summary>
-    /// Maps a failed write (or a read made for one) to SC3112 for 401/403, naming whose credentials were used
-    /// (<paramref name="credentials"/>), else SC3113 with the registry's error.
+    /// Maps a failed write (or a read made for one refused with 401/403) to SC3112, naming whose credentials were used
+    /// (<paramref name="credentials"/>), else SC3113 with the registry's error. Other failures of such reads are SC3118.
     /// </summary>
     public static async Task<SecureContainerException> WriteFailedAsync(HttpResponseMessage response, ImageReference image, string what, string credentials, CancellationToken ct)
     {
