@@ -24,7 +24,7 @@ internal sealed class SharedTagUpdate(RegistryManifests manifests, Func<TimeSpan
     /// <summary>Writes of the merged document before giving up on a writer that keeps dropping entries.</summary>
     public const int MaxWrites = 8;
 
-    /// <summary>Backoff before the second write; it doubles each round up to <see cref="MaxBackoff"/> (at most ~1.4 s in all).</summary>
+    /// <summary>Backoff before the second write; it doubles each round up to <see cref="MaxBackoff"/> (under 1 s in all).</summary>
     public static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(20);
 
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromMilliseconds(200);
@@ -33,7 +33,10 @@ internal sealed class SharedTagUpdate(RegistryManifests manifests, Func<TimeSpan
 
     public static readonly TimeSpan MaxSettle = TimeSpan.FromSeconds(2);
 
-    /// <summary>Attempts of one read of the tag that fails with a server error (see <c>ReadAsync</c>).</summary>
+    /// <summary>
+    /// Attempts of one read of the tag that fails with a server error, and of writes the registry refuses, before the
+    /// failure is reported: Distribution gives both while writers race (see <c>ReadAsync</c> and the write's catch).
+    /// </summary>
     public const int ReadAttempts = 3;
 
     private const string ReadBack = " back after writing it (the registry accepted the write)";
