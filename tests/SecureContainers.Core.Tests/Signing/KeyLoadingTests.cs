@@ -124,6 +124,24 @@ public sealed class KeyLoadingTests : IDisposable
         Assert.Equal("SC6002", CodeOf(() => VerificationKey.Load(_f.Write("junk.pub", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"))));
     }
 
+    /// <summary>A folder given as the key is a wrong path, not a missing file: "does not exist" would send the user looking elsewhere.</summary>
+    [Fact]
+    public void FolderGivenAsTheKeyIsSaidToBeAFolder()
+    {
+        using KeyPassword none = SigningFixture.Pass("");
+        string folder = Directory.CreateDirectory(Path.Combine(_f.Dir, "keys")).FullName;
+
+        SecureContainerException signing = Assert.Throws<SecureContainerException>(() => EcdsaFileSigner.Load(folder, none));
+        SecureContainerException verifying = Assert.Throws<SecureContainerException>(() => VerificationKey.Load(folder));
+
+        Assert.All(new[] { signing, verifying }, e =>
+        {
+            Assert.Equal("SC6002", e.Diagnostic.Code);
+            Assert.Contains("is a folder", e.Diagnostic.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("does not exist", e.Diagnostic.Message, StringComparison.Ordinal);
+        });
+    }
+
     [Fact]
     public void PublicKeyPemLoadsAndRsaPublicKeyIsRefused()
     {

@@ -38,10 +38,7 @@ public sealed class EcdsaFileSigner : ISigner, IDisposable
     /// </summary>
     public static EcdsaFileSigner Load(string path, KeyPassword password)
     {
-        if (!File.Exists(path))
-        {
-            throw new SecureContainerException(SigningDiagnostics.KeyFileNotFound.Create(path));
-        }
+        KeyFiles.EnsureFile(path);
 
         string text = KeyFiles.ReadBoundedText(path);
         foreach (PemBlock block in PemBlock.All(text, path))

@@ -49,6 +49,23 @@ internal static class KeyFiles
     // Real PEM keys are a few hundred bytes; the cap keeps a wrong path (a disk image, /dev/zero) from being read whole.
     private const int MaxKeyFileBytes = 64 * 1024;
 
+    /// <summary>
+    /// SC6001 when nothing is at <paramref name="path"/>; SC6002 when a folder is (a common slip: the folder that holds
+    /// the key), which "does not exist" would misdescribe.
+    /// </summary>
+    public static void EnsureFile(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new SecureContainerException(SigningDiagnostics.KeyMalformed.Create(path, "it is a folder, not a file; point at the PEM key file inside it"));
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new SecureContainerException(SigningDiagnostics.KeyFileNotFound.Create(path));
+        }
+    }
+
     public static string ReadBoundedText(string path)
     {
         try

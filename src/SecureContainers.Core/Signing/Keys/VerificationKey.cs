@@ -28,10 +28,7 @@ public sealed class VerificationKey : IDisposable
     /// <summary>Reads a <c>PUBLIC KEY</c> (SubjectPublicKeyInfo) PEM file. SC6001/SC6002/SC6003.</summary>
     public static VerificationKey Load(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new SecureContainerException(SigningDiagnostics.KeyFileNotFound.Create(path));
-        }
+        KeyFiles.EnsureFile(path);
 
         return FromPem(KeyFiles.ReadBoundedText(path), path);
     }
