@@ -18,11 +18,10 @@ namespace SecureContainers.Core.Configuration;
 /// </summary>
 public static class SettingsReader
 {
-    private const long MaxEpochSeconds = 253402300799; // 9999-12-31T23:59:59Z, the last second CycloneDX can carry.
 
     public static SecureContainerSettings Read(RawSettings raw, IDiagnosticSink sink)
     {
-        ErrorCollector collector = new(sink);
+        ErrorTrackingSink collector = new(sink);
         return ReadAll(raw, collector) with { Errors = collector.Errors };
     }
 
@@ -92,24 +91,6 @@ public static class SettingsReader
         };
     }
 
-    /// <summary>Passes every diagnostic on and keeps the errors, so the settings carry them to the operations.</summary>
-    private sealed class ErrorCollector(IDiagnosticSink inner) : IDiagnosticSink
-    {
-        private readonly List<Diagnostic> _errors = new();
-
-        public IReadOnlyList<Diagnostic> Errors => _errors.ToArray();
-
-        public void Report(Diagnostic diagnostic)
-        {
-            if (diagnostic.Severity == DiagnosticSeverity.Error)
-            {
-                _errors.Add(diagnostic);
-            }
-
-            inner.Report(diagnostic);
-        }
-    }
-
     private static CycloneDxSpecVersion ParseSpecVersion(string? value, IDiagnosticSink sink)
     {
         try
@@ -132,9 +113,9 @@ public static class SettingsReader
             return null;
         }
 
-        if (long.TryParse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) && seconds <= MaxEpochSeconds)
+        if (SbomTimestamp.TryParseEpoch(trimmed, out DateTimeOffset time))
         {
-            return DateTimeOffset.FromUnixTimeSeconds(seconds);
+            return time;
         }
 
         sink.Report(SbomDiagnostics.InvalidSourceDateEpoch.Create(trimmed));

@@ -69,7 +69,7 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
             sink.Report(SigningPolicyDiagnostics.KeyNotUsedForDestination.Create(request.TargetImage, request.Destination == ImageDestination.Archive ? "an archive (ContainerArchiveOutputPath)" : "the local daemon"));
         }
 
-        Report(sink, () => SigningPolicy.CheckKey(signing.KeyPath, signing.PasswordVariable, signing.Required, toRegistry, warnUnsigned: true,
+        Report(sink, () => SigningPolicy.CheckKey(signing.KeyPath, signing.PasswordVariable, signing.Required, toRegistry,
             request.Settings.Policy.Profile.ToString(), request.TargetImage, request.GetEnvironmentVariable, sink));
     }
 

@@ -23,11 +23,16 @@ public static class SbomTimestamp
         }
 
         string trimmed = sourceDateEpoch.Trim();
-        if (!long.TryParse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) || seconds > MaxEpochSeconds)
-        {
-            throw new SecureContainerException(SbomDiagnostics.InvalidSourceDateEpoch.Create(trimmed));
-        }
+        return TryParseEpoch(trimmed, out DateTimeOffset time)
+            ? time
+            : throw new SecureContainerException(SbomDiagnostics.InvalidSourceDateEpoch.Create(trimmed));
+    }
 
-        return DateTimeOffset.FromUnixTimeSeconds(seconds);
+    /// <summary>Whole non-negative seconds since 1970, up to the last second CycloneDX can carry.</summary>
+    public static bool TryParseEpoch(string value, out DateTimeOffset time)
+    {
+        bool valid = long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) && seconds <= MaxEpochSeconds;
+        time = valid ? DateTimeOffset.FromUnixTimeSeconds(seconds) : default;
+        return valid;
     }
 }

@@ -10,7 +10,7 @@ namespace SecureContainers.Core.Signing;
 /// </summary>
 public static class SigningPolicy
 {
-    public static void CheckKey(string? keyPath, string? passwordVariable, bool requireSigning, bool pushesToRegistry, bool warnUnsigned, string profile, string image, Func<string, string?> getEnvironmentVariable, IDiagnosticSink sink)
+    public static void CheckKey(string? keyPath, string? passwordVariable, bool requireSigning, bool pushesToRegistry, string profile, string image, Func<string, string?> getEnvironmentVariable, IDiagnosticSink sink)
     {
         if (string.IsNullOrWhiteSpace(keyPath))
         {
@@ -18,7 +18,7 @@ public static class SigningPolicy
             {
                 sink.Report(SigningPolicyDiagnostics.SigningRequired.Create(profile));
             }
-            else if (pushesToRegistry && warnUnsigned)
+            else if (pushesToRegistry)
             {
                 sink.Report(SigningPolicyDiagnostics.Unsigned.Create(image));
             }
