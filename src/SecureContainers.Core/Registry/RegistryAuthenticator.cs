@@ -31,8 +31,10 @@ internal sealed class RegistryAuthenticator(RegistryTransport transport, Registr
     /// Sends one request to the repository of <paramref name="image"/> and answers a 401 from the registry once (token
     /// scope <c>pull,push</c> from the push credentials when <paramref name="push"/>). Other statuses are the caller's.
     /// </summary>
+    /// <param name="stream">Leave a successful GET's body unread for the caller to stream (see <see cref="RegistryTransport.SendAsync"/>).</param>
+    /// <param name="rangeFrom">Ask for the body from this byte on.</param>
     public async Task<HttpResponseMessage> SendAsync(ImageReference image, HttpMethod method, Func<Uri, Uri> uriFor,
-        IReadOnlyList<string>? accept, Func<HttpContent>? content, bool push, CancellationToken ct)
+        IReadOnlyList<string>? accept, Func<HttpContent>? content, bool push, CancellationToken ct, bool stream = false, long rangeFrom = 0)
     {
         RequestTarget target = transport.TargetFor(image);
         string scope = Scope(image, push);
@@ -41,7 +43,7 @@ internal sealed class RegistryAuthenticator(RegistryTransport transport, Registr
         while (true)
         {
             CachedAuthorization? used = Current(cacheKey);
-            HttpResponseMessage response = await transport.SendAsync(target, method, uriFor(transport.OriginFor(target)), accept, used?.Header, content, ct).ConfigureAwait(false);
+            HttpResponseMessage response = await transport.SendAsync(target, method, uriFor(transport.OriginFor(target)), accept, used?.Header, content, ct, stream, rangeFrom).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.Unauthorized && !renewed && target.IsOrigin(response.RequestMessage?.RequestUri))
             {
                 // A cached token may have expired or been revoked: one fresh handshake, then give up.
@@ -57,9 +59,10 @@ internal sealed class RegistryAuthenticator(RegistryTransport transport, Registr
     }
 
     /// <summary>GET on the registry API for <paramref name="image"/>'s repository with pull access; a failure status is thrown as its SC3xxx error.</summary>
-    public async Task<HttpResponseMessage> GetAsync(ImageReference image, string path, IReadOnlyList<string>? accept, string what, CancellationToken ct)
+    public async Task<HttpResponseMessage> GetAsync(ImageReference image, string path, IReadOnlyList<string>? accept, string what, CancellationToken ct,
+        bool stream = false, long rangeFrom = 0)
     {
-        HttpResponseMessage response = await SendAsync(image, HttpMethod.Get, o => RequestTarget.ApiUri(o, image, path), accept, null, false, ct).ConfigureAwait(false);
+        HttpResponseMessage response = await SendAsync(image, HttpMethod.Get, o => RequestTarget.ApiUri(o, image, path), accept, null, false, ct, stream, rangeFrom).ConfigureAwait(false);
         if (response.IsSuccessStatusCode)
         {
             return response;

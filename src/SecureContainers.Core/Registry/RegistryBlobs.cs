@@ -18,7 +18,10 @@ internal sealed class RegistryBlobs(RegistryTransport transport, RegistryAuthent
     {
         ImageReference image = ImageReference.FromParts(registry, repository, null, blob.Digest.ToString());
         string subject = $"blob {blob.Digest} of image {image.Registry}/{image.Repository}";
-        HttpResponseMessage response = await auth.GetAsync(image, $"blobs/{blob.Digest}", null, $"blob {blob.Digest}", ct).ConfigureAwait(false);
+        Task<HttpResponseMessage> Open(long from, CancellationToken token) =>
+            auth.GetAsync(image, $"blobs/{blob.Digest}", null, $"blob {blob.Digest}", token, stream: true, rangeFrom: from);
+
+        HttpResponseMessage response = await Open(0, ct).ConfigureAwait(false);
         try
         {
             if (response.Content.Headers.ContentLength is long length && length != blob.Size)
@@ -27,7 +30,8 @@ internal sealed class RegistryBlobs(RegistryTransport transport, RegistryAuthent
             }
 
             Stream content = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-            return new DigestVerifyingStream(new ResponseStream(content, response), blob.Digest, blob.Size, subject);
+            ResumingBlobStream resuming = new(response, content, Open, blob.Size, options, $"blob {blob.Digest} from {registry}");
+            return new DigestVerifyingStream(resuming, blob.Digest, blob.Size, subject);
         }
         catch
         {

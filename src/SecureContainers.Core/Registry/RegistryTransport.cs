@@ -58,19 +58,25 @@ internal sealed class RegistryTransport : IDisposable
     public Uri OriginFor(RequestTarget target) => target.Insecure && _httpFallback.ContainsKey(target.Registry) ? target.Origins[1] : target.Origins[0];
 
     /// <summary>
-    /// Sends with retries: GET/HEAD/PUT only (idempotent; POST is not), on 429/502/503/504 (honouring Retry-After) and connection failures, with capped
-    /// exponential backoff. An insecure registry that fails the TLS handshake switches to HTTP for good (as the SDK).
+    /// Sends with retries within one budget per request (<see cref="RegistryClientOptions.MaxRetries"/>): GET, HEAD and PUT
+    /// only (idempotent; POST is not), on 429/502/503/504 (honouring Retry-After), on 500 too for reads, and on connection
+    /// failures, with capped exponential backoff. The body of a successful GET is read here, inside the same budget, unless
+    /// <paramref name="stream"/> asks for it unread: a connection cut half-way through a manifest costs a retry, not the build.
+    /// An insecure registry that fails the TLS handshake switches to HTTP for good (as the SDK).
     /// </summary>
+    /// <param name="stream">Hand a successful GET's body over unread (a blob the caller streams and resumes itself).</param>
+    /// <param name="rangeFrom">Ask for the body from this byte on (<c>Range: bytes=N-</c>); 0 for all of it.</param>
     public async Task<HttpResponseMessage> SendAsync(RequestTarget target, HttpMethod method, Uri uri, IReadOnlyList<string>? accept,
-        AuthenticationHeaderValue? authorization, Func<HttpContent>? content, CancellationToken ct)
+        AuthenticationHeaderValue? authorization, Func<HttpContent>? content, CancellationToken ct, bool stream = false, long rangeFrom = 0)
     {
-        bool retriable = method == HttpMethod.Get || method == HttpMethod.Head || method == HttpMethod.Put;
+        bool read = method == HttpMethod.Get || method == HttpMethod.Head;
+        bool retriable = read || method == HttpMethod.Put;
         for (int attempt = 0; ; attempt++)
         {
             HttpResponseMessage response;
             try
             {
-                response = await SendFollowingRedirectsAsync(target, method, uri, accept, authorization, content, ct).ConfigureAwait(false);
+                response = await SendFollowingRedirectsAsync(target, method, uri, accept, authorization, content, rangeFrom, ct).ConfigureAwait(false);
             }
             catch (HttpRequestException ex) when (target.Insecure && ex.HttpRequestError == HttpRequestError.SecureConnectionError
                 && uri.Scheme == Uri.UriSchemeHttps && target.IsOrigin(uri))
@@ -88,7 +94,7 @@ internal sealed class RegistryTransport : IDisposable
                     continue;
                 }
 
-                throw RegistryFailures.Unreachable(uri.Authority, target.Image, Describe(ex));
+                throw RegistryFailures.Unreachable(uri.Authority, target.Image, Describe(ex) + Attempts(method, uri, attempt));
             }
             catch (TimeoutException)
             {
@@ -98,10 +104,10 @@ internal sealed class RegistryTransport : IDisposable
                     continue;
                 }
 
-                throw RegistryFailures.Unreachable(uri.Authority, target.Image, $"no answer within {_options.Timeout.TotalSeconds:0} s");
+                throw RegistryFailures.Unreachable(uri.Authority, target.Image, $"no answer within {_options.Timeout.TotalSeconds:0} s" + Attempts(method, uri, attempt));
             }
 
-            if (retriable && attempt < _options.MaxRetries && IsTransient(response.StatusCode))
+            if (retriable && attempt < _options.MaxRetries && (IsTransient(response.StatusCode) || (read && response.StatusCode == HttpStatusCode.InternalServerError)))
             {
                 TimeSpan delay = RetryAfter(response) ?? Backoff(attempt);
                 response.Dispose();
@@ -109,8 +115,83 @@ internal sealed class RegistryTransport : IDisposable
                 continue;
             }
 
-            return response;
+            if (method != HttpMethod.Get || stream || !response.IsSuccessStatusCode)
+            {
+                return response;
+            }
+
+            string? broken = await TryBufferAsync(response, ct).ConfigureAwait(false);
+            if (broken is null)
+            {
+                return response;
+            }
+
+            response.Dispose();
+            if (attempt < _options.MaxRetries)
+            {
+                await _options.Delay(Backoff(attempt), ct).ConfigureAwait(false);
+                continue;
+            }
+
+            throw RegistryFailures.Unreachable(uri.Authority, target.Image, broken + Attempts(method, uri, attempt));
         }
+    }
+
+    /// <summary>" (GET /v2/…, 4 attempts)": what a failure after retries names besides the registry.</summary>
+    private static string Attempts(HttpMethod method, Uri uri, int attempt) =>
+        $" ({method} {uri.AbsolutePath}, {attempt + 1} attempt{(attempt == 0 ? "" : "s")})";
+
+    /// <summary>
+    /// Reads a successful GET's body into memory, up to one byte past the document cap (a bigger body is left for the
+    /// caller's bounded read to refuse, with its own words), and puts it back as the response content. Null when read,
+    /// else what broke: a reset, a timeout or a body shorter than its Content-Length.
+    /// </summary>
+    private async Task<string?> TryBufferAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        long cap = _options.MaxDocumentBytes;
+        HttpContent original = response.Content;
+        if (original.Headers.ContentLength is long announced && announced > cap)
+        {
+            return null;
+        }
+
+        using CancellationTokenSource timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(_options.Timeout);
+        MemoryStream buffer = new();
+        try
+        {
+            await using Stream body = await original.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+            byte[] chunk = new byte[16 * 1024];
+            int n;
+            while (buffer.Length <= cap && (n = await body.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, cap + 1 - buffer.Length)), timeout.Token).ConfigureAwait(false)) > 0)
+            {
+                buffer.Write(chunk, 0, n);
+            }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return $"the response body did not arrive within {_options.Timeout.TotalSeconds:0} s";
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            return $"the connection broke after {buffer.Length} bytes of the response body";
+        }
+
+        if (original.Headers.ContentLength is long expected && buffer.Length < expected)
+        {
+            return $"the response body ended after {buffer.Length} of {expected} bytes";
+        }
+
+        ByteArrayContent copy = new(buffer.ToArray());
+        foreach (KeyValuePair<string, IEnumerable<string>> header in original.Headers)
+        {
+            copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        copy.Headers.ContentLength = buffer.Length;
+        response.Content = copy;
+        original.Dispose();
+        return null;
     }
 
     /// <summary>
@@ -191,11 +272,16 @@ internal sealed class RegistryTransport : IDisposable
     }
 
     private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(RequestTarget target, HttpMethod method, Uri uri, IReadOnlyList<string>? accept,
-        AuthenticationHeaderValue? authorization, Func<HttpContent>? content, CancellationToken ct)
+        AuthenticationHeaderValue? authorization, Func<HttpContent>? content, long rangeFrom, CancellationToken ct)
     {
         for (int hop = 0; ; hop++)
         {
             HttpRequestMessage request = new(method, uri);
+            if (rangeFrom > 0)
+            {
+                request.Headers.Range = new RangeHeaderValue(rangeFrom, null);
+            }
+
             foreach (string mediaType in accept ?? [])
             {
                 request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(mediaType));

@@ -102,17 +102,126 @@ public class RetryAndTransportTests
     }
 
     [Fact]
-    public async Task InternalServerErrorIsNotRetried()
+    public async Task InternalServerErrorOnAReadIsRetriedWithinTheBudget()
     {
         FakeRegistry registry = new();
-        registry.Intercept(_ => new HttpResponseMessage(HttpStatusCode.InternalServerError));
+        registry.AddImage("app", "1", Amd64);
+        registry.Intercept(FailTimes(2, () => new HttpResponseMessage(HttpStatusCode.InternalServerError)));
+        var (options, delays) = Recording(registry);
+        using RegistryClient client = new(options);
+
+        await client.GetManifestAsync("registry.test", "app", "1", CancellationToken.None);
+
+        Assert.Equal(2, delays.Count);
+    }
+
+    [Fact]
+    public async Task InternalServerErrorOnAManifestPutIsNotRetried()
+    {
+        FakeRegistry registry = new();
+        registry.Intercept(r => r.Method == HttpMethod.Put ? new HttpResponseMessage(HttpStatusCode.InternalServerError) : null);
         using RegistryClient client = new(registry.Options());
+        byte[] manifest = FakeRegistry.ManifestJson(MediaTypes.OciManifestV1, registry.AddBlob("{}"u8.ToArray(), MediaTypes.OciConfigV1), []);
+
+        await Assert.ThrowsAsync<SecureContainerException>(
+            () => client.PushManifestAsync("registry.test", "app", "1", manifest, MediaTypes.OciManifestV1, CancellationToken.None));
+
+        Assert.Equal(1, registry.CountRequests(r => r.Method == HttpMethod.Put));
+    }
+
+    [Fact]
+    public async Task AManifestBodyCutHalfWayIsFetchedAgain()
+    {
+        FakeRegistry registry = new();
+        FakeRegistry.FakeImage image = registry.AddImage("app", "1", Amd64);
+        registry.BreakBodies(r => r.RequestUri!.AbsolutePath.Contains("/manifests/"), 40, times: 2);
+        var (options, delays) = Recording(registry);
+        using RegistryClient client = new(options);
+
+        var fetched = await client.GetManifestAsync("registry.test", "app", "1", CancellationToken.None);
+
+        Assert.Equal(image.Digest, fetched.Digest);
+        Assert.Equal(2, delays.Count);
+        Assert.Equal(3, registry.CountRequests(r => r.Uri.AbsolutePath.Contains("/manifests/")));
+    }
+
+    [Fact]
+    public async Task AManifestBodyThatKeepsBreakingFailsNamingTheRequestAndTheAttempts()
+    {
+        FakeRegistry registry = new();
+        registry.AddImage("app", "1", Amd64);
+        registry.BreakBodies(r => r.RequestUri!.AbsolutePath.Contains("/manifests/"), 40, times: 100);
+        var (options, _) = Recording(registry);
+        options.MaxRetries = 2;
+        using RegistryClient client = new(options);
 
         SecureContainerException ex = await Assert.ThrowsAsync<SecureContainerException>(
             () => client.GetManifestAsync("registry.test", "app", "1", CancellationToken.None));
 
-        Assert.Equal("SC3109", ex.Diagnostic.Code);
-        Assert.Single(registry.Requests);
+        Assert.Equal("SC3101", ex.Diagnostic.Code);
+        Assert.Contains("registry.test", ex.Message);
+        Assert.Contains("GET /v2/app/manifests/1, 3 attempts", ex.Message);
+        Assert.Contains("broke after 40 bytes", ex.Message);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ALayerCutHalfWayResumesAndStillVerifiesItsDigest(bool honourRanges)
+    {
+        FakeRegistry registry = new() { HonourRanges = honourRanges };
+        byte[] layer = new byte[300_000];
+        new Random(7).NextBytes(layer);
+        FakeRegistry.FakeImage image = registry.AddImage("app", "1", Amd64, layers: layer);
+        registry.BreakBodies(r => r.RequestUri!.AbsolutePath.Contains("/blobs/"), 100_000, times: 2);
+        var (options, delays) = Recording(registry);
+        using RegistryClient client = new(options);
+
+        await using DigestVerifyingStream stream = await client.OpenBlobAsync("registry.test", "app", image.Layers[0], CancellationToken.None);
+        using MemoryStream copy = new();
+        await stream.CopyToAsync(copy);
+
+        Assert.Equal(layer, copy.ToArray());
+        Assert.True(stream.IsVerified);
+        Assert.Equal(2, delays.Count);
+        Assert.Equal(3, registry.CountRequests(r => r.Uri.AbsolutePath.Contains("/blobs/")));
+    }
+
+    [Fact]
+    public void ALayerReadSynchronouslyResumesToo()
+    {
+        FakeRegistry registry = new();
+        byte[] layer = new byte[200_000];
+        new Random(8).NextBytes(layer);
+        FakeRegistry.FakeImage image = registry.AddImage("app", "1", Amd64, layers: layer);
+        registry.BreakBodies(r => r.RequestUri!.AbsolutePath.Contains("/blobs/"), 50_000, times: 1);
+        var (options, _) = Recording(registry);
+        using RegistryClient client = new(options);
+
+        using DigestVerifyingStream stream = client.OpenBlobAsync("registry.test", "app", image.Layers[0], CancellationToken.None).GetAwaiter().GetResult();
+        using MemoryStream copy = new();
+        stream.CopyTo(copy);
+
+        Assert.Equal(layer, copy.ToArray());
+        Assert.True(stream.IsVerified);
+    }
+
+    [Fact]
+    public async Task ALayerThatKeepsBreakingFailsWithTheAttemptsAndWhereItBroke()
+    {
+        FakeRegistry registry = new();
+        byte[] layer = new byte[100_000];
+        FakeRegistry.FakeImage image = registry.AddImage("app", "1", Amd64, layers: layer);
+        registry.BreakBodies(r => r.RequestUri!.AbsolutePath.Contains("/blobs/"), 10_000, times: 100);
+        var (options, _) = Recording(registry);
+        options.MaxRetries = 2;
+        using RegistryClient client = new(options);
+
+        await using DigestVerifyingStream stream = await client.OpenBlobAsync("registry.test", "app", image.Layers[0], CancellationToken.None);
+        IOException ex = await Assert.ThrowsAsync<IOException>(() => stream.CopyToAsync(Stream.Null));
+
+        Assert.Contains("3 attempts", ex.Message);
+        Assert.Contains($"blob {image.Layers[0].Digest} from registry.test", ex.Message);
     }
 
     [Fact]

@@ -109,6 +109,17 @@ public sealed class FakeRegistry : HttpMessageHandler
     /// <summary>First interceptor returning a response wins; return null to let the registry answer.</summary>
     public void Intercept(Func<HttpRequestMessage, HttpResponseMessage?> interceptor) => _interceptors.Add(interceptor);
 
+    /// <summary>Blob reads answer <c>Range: bytes=N-</c> with 206 and the rest (as Distribution does); off, they send it all.</summary>
+    public bool HonourRanges { get; set; } = true;
+
+    private readonly List<(Func<HttpRequestMessage, bool> Which, long After, int[] Left)> _breaks = new();
+
+    /// <summary>
+    /// The next <paramref name="times"/> answers to requests matching <paramref name="which"/> lose their connection after
+    /// <paramref name="afterBytes"/> bytes of the body (an IOException mid-read, as a reset gives).
+    /// </summary>
+    public void BreakBodies(Func<HttpRequestMessage, bool> which, long afterBytes, int times) => _breaks.Add((which, afterBytes, [times]));
+
     public RegistryClientOptions Options() => new()
     {
         Handler = this,
@@ -250,14 +261,35 @@ public sealed class FakeRegistry : HttpMessageHandler
         }
 
         response.RequestMessage = request;
+        foreach ((Func<HttpRequestMessage, bool> which, long after, int[] left) in _breaks)
+        {
+            if (response.IsSuccessStatusCode && which(request) && Interlocked.Decrement(ref left[0]) >= 0)
+            {
+                response.Content = BreakingContent.Wrap(response.Content, after);
+            }
+        }
+
         return Task.FromResult(response);
+    }
+
+    private HttpResponseMessage BlobBytes(HttpRequestMessage request, byte[] blob)
+    {
+        if (HonourRanges && request.Headers.Range?.Ranges.SingleOrDefault() is { From: long from, To: null } && from < blob.Length)
+        {
+            HttpResponseMessage partial = Bytes(blob[(int)from..], "application/octet-stream");
+            partial.StatusCode = HttpStatusCode.PartialContent;
+            partial.Content.Headers.ContentRange = new ContentRangeHeaderValue(from, blob.Length - 1, blob.Length);
+            return partial;
+        }
+
+        return Bytes(blob, "application/octet-stream");
     }
 
     private HttpResponseMessage Answer(HttpRequestMessage request, Uri uri)
     {
         if (uri.Authority == BlobStorageHost)
         {
-            return _blobs.TryGetValue(uri.AbsolutePath.TrimStart('/'), out byte[]? stored) ? Bytes(stored, "application/octet-stream") : Error(HttpStatusCode.NotFound, "BLOB_UNKNOWN");
+            return _blobs.TryGetValue(uri.AbsolutePath.TrimStart('/'), out byte[]? stored) ? BlobBytes(request, stored) : Error(HttpStatusCode.NotFound, "BLOB_UNKNOWN");
         }
 
         if (uri.Authority == AuthHost && uri.AbsolutePath == "/token")
@@ -327,7 +359,7 @@ public sealed class FakeRegistry : HttpMessageHandler
                 return redirect;
             }
 
-            return Bytes(blob, "application/octet-stream");
+            return BlobBytes(request, blob);
         }
 
         return Error(HttpStatusCode.NotFound, "NAME_UNKNOWN");
