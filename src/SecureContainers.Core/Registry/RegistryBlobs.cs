@@ -85,26 +85,50 @@ internal sealed class RegistryBlobs(RegistryTransport transport, RegistryAuthent
             }
         }
 
-        Uri location;
-        using (HttpResponseMessage start = await auth.SendAsync(image, HttpMethod.Post, o => RequestTarget.ApiUri(o, image, "blobs/uploads/"), null, null, true, ct).ConfigureAwait(false))
+        // An upload session does not survive every failure of its PUT (a registry restarted behind a load balancer forgets
+        // it): a PUT that broke, or found its session gone or the registry failing, starts a new session, within the budget.
+        for (int session = 0; ; session++)
         {
-            if (start.StatusCode != HttpStatusCode.Accepted)
+            Uri location;
+            using (HttpResponseMessage start = await auth.SendAsync(image, HttpMethod.Post, o => RequestTarget.ApiUri(o, image, "blobs/uploads/"), null, null, true, ct).ConfigureAwait(false))
             {
-                throw await WriteFailedAsync(start, image, what, ct).ConfigureAwait(false);
+                if (start.StatusCode != HttpStatusCode.Accepted)
+                {
+                    throw await WriteFailedAsync(start, image, what, ct).ConfigureAwait(false);
+                }
+
+                location = UploadLocation(start, image, what);
             }
 
-            location = UploadLocation(start, image, what);
-        }
+            Uri put = RegistryTransport.WithQueryParameter(location, "digest", digest.ToString());
+            bool lastSession = session >= options.MaxRetries;
+            HttpResponseMessage done;
+            try
+            {
+                done = await auth.SendAsync(image, HttpMethod.Put, _ => put, null, () => RegistryTransport.Body(content, OctetStream), true, ct).ConfigureAwait(false);
+            }
+            catch (SecureContainerException ex) when (!lastSession && ex.Diagnostic.Code == RegistryDiagnostics.RegistryUnreachable.Code)
+            {
+                continue;
+            }
 
-        Uri put = RegistryTransport.WithQueryParameter(location, "digest", digest.ToString());
-        using HttpResponseMessage done = await auth.SendAsync(image, HttpMethod.Put, _ => put, null, () => RegistryTransport.Body(content, OctetStream), true, ct).ConfigureAwait(false);
-        if (done.StatusCode is not (HttpStatusCode.Created or HttpStatusCode.NoContent or HttpStatusCode.OK))
-        {
-            throw await WriteFailedAsync(done, image, what, ct).ConfigureAwait(false);
-        }
+            using (done)
+            {
+                if (!lastSession && (done.StatusCode == HttpStatusCode.NotFound || (int)done.StatusCode >= 500))
+                {
+                    await options.Delay(options.RetryBaseDelay, ct).ConfigureAwait(false);
+                    continue;
+                }
 
-        DigestHeader.Verify(done, digest, $"{what} uploaded to {registry}/{repository}");
-        return descriptor;
+                if (done.StatusCode is not (HttpStatusCode.Created or HttpStatusCode.NoContent or HttpStatusCode.OK))
+                {
+                    throw await WriteFailedAsync(done, image, what, ct).ConfigureAwait(false);
+                }
+
+                DigestHeader.Verify(done, digest, $"{what} uploaded to {registry}/{repository}");
+                return descriptor;
+            }
+        }
     }
 
     private Task<SecureContainerException> WriteFailedAsync(HttpResponseMessage response, ImageReference image, string what, CancellationToken ct) =>

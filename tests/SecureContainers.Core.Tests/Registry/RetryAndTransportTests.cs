@@ -130,6 +130,39 @@ public class RetryAndTransportTests
     }
 
     [Fact]
+    public async Task ABlobUploadWhoseSessionIsLostStartsANewSession()
+    {
+        FakeRegistry registry = new();
+        int failures = 1;
+        registry.Intercept(r => r.Method == HttpMethod.Put && r.RequestUri!.AbsolutePath.Contains("/blobs/uploads/") && Interlocked.Decrement(ref failures) >= 0
+            ? FakeRegistry.Error(HttpStatusCode.NotFound, "BLOB_UPLOAD_UNKNOWN")
+            : null);
+        var (options, _) = Recording(registry);
+        using RegistryClient client = new(options);
+
+        Descriptor pushed = await client.PushBlobAsync("registry.test", "app", "layer"u8.ToArray(), "application/octet-stream", CancellationToken.None);
+
+        Assert.True(registry.HasBlob(pushed.Digest));
+        Assert.Equal(2, registry.CountRequests(r => r.Method == HttpMethod.Post));
+    }
+
+    [Fact]
+    public async Task ABlobUploadThatKeepsFailingStopsAfterTheBudgetWithTheRegistrysAnswer()
+    {
+        FakeRegistry registry = new();
+        registry.Intercept(r => r.Method == HttpMethod.Put ? FakeRegistry.Error(HttpStatusCode.InternalServerError, "UNKNOWN") : null);
+        var (options, _) = Recording(registry);
+        options.MaxRetries = 2;
+        using RegistryClient client = new(options);
+
+        SecureContainerException ex = await Assert.ThrowsAsync<SecureContainerException>(
+            () => client.PushBlobAsync("registry.test", "app", "layer"u8.ToArray(), "application/octet-stream", CancellationToken.None));
+
+        Assert.Equal("SC3113", ex.Diagnostic.Code);
+        Assert.Equal(3, registry.CountRequests(r => r.Method == HttpMethod.Post));
+    }
+
+    [Fact]
     public async Task AManifestBodyCutHalfWayIsFetchedAgain()
     {
         FakeRegistry registry = new();
