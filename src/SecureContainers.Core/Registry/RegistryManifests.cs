@@ -141,6 +141,14 @@ internal sealed class RegistryManifests(RegistryTransport transport, RegistryAut
             }
 
             string said = await RegistryFailures.ReadRegistryErrorAsync(response, ct).ConfigureAwait(false);
+
+            // A 5xx or 429 that outlasted the retries is an outage, not a verdict on the manifest.
+            if ((int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                throw new SecureContainerException(RegistryDiagnostics.RegistryError.Create(registry, $"{(int)response.StatusCode} {response.ReasonPhrase}",
+                    $"{registry}/{repository}:{reference}", $" while the {what} {digest} was being pushed (after retries){said}"));
+            }
+
             throw new SecureContainerException(RegistryDiagnostics.ManifestRejected.Create(registry, $"{what} {digest}", $"{registry}/{repository}:{reference}",
                 $"{(int)response.StatusCode} {response.ReasonPhrase}{said}"));
         }

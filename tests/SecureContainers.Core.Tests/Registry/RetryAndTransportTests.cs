@@ -123,10 +123,44 @@ public class RetryAndTransportTests
         using RegistryClient client = new(registry.Options());
         byte[] manifest = FakeRegistry.ManifestJson(MediaTypes.OciManifestV1, registry.AddBlob("{}"u8.ToArray(), MediaTypes.OciConfigV1), []);
 
-        await Assert.ThrowsAsync<SecureContainerException>(
+        SecureContainerException ex = await Assert.ThrowsAsync<SecureContainerException>(
             () => client.PushManifestAsync("registry.test", "app", "1", manifest, MediaTypes.OciManifestV1, CancellationToken.None));
 
         Assert.Equal(1, registry.CountRequests(r => r.Method == HttpMethod.Put));
+        Assert.Equal("SC3109", ex.Diagnostic.Code);
+    }
+
+    [Fact]
+    public async Task AServiceUnavailableManifestPutIsAnOutageNotARejectedManifest()
+    {
+        FakeRegistry registry = new();
+        registry.Intercept(r => r.Method == HttpMethod.Put && r.RequestUri!.AbsolutePath.Contains("/manifests/") ? new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) : null);
+        var (options, delays) = Recording(registry);
+        using RegistryClient client = new(options);
+        byte[] manifest = FakeRegistry.ManifestJson(MediaTypes.OciManifestV1, registry.AddBlob("{}"u8.ToArray(), MediaTypes.OciConfigV1), []);
+
+        SecureContainerException ex = await Assert.ThrowsAsync<SecureContainerException>(
+            () => client.PushManifestAsync("registry.test", "app", "1", manifest, MediaTypes.OciManifestV1, CancellationToken.None));
+
+        Assert.Equal("SC3109", ex.Diagnostic.Code);
+        Assert.Contains("503", ex.Message);
+        Assert.DoesNotContain("does not accept this kind of manifest", ex.Message);
+        Assert.Equal(3, delays.Count);
+    }
+
+    [Fact]
+    public async Task AnInvalidManifestIsStillReportedAsRejected()
+    {
+        FakeRegistry registry = new();
+        registry.Intercept(r => r.Method == HttpMethod.Put ? FakeRegistry.Error(HttpStatusCode.BadRequest, "MANIFEST_INVALID") : null);
+        using RegistryClient client = new(registry.Options());
+        byte[] manifest = FakeRegistry.ManifestJson(MediaTypes.OciManifestV1, registry.AddBlob("{}"u8.ToArray(), MediaTypes.OciConfigV1), []);
+
+        SecureContainerException ex = await Assert.ThrowsAsync<SecureContainerException>(
+            () => client.PushManifestAsync("registry.test", "app", "1", manifest, MediaTypes.OciManifestV1, CancellationToken.None));
+
+        Assert.Equal("SC3114", ex.Diagnostic.Code);
+        Assert.Contains("MANIFEST_INVALID", ex.Message);
     }
 
     [Fact]
