@@ -47,7 +47,8 @@ internal static class RegistryFailures
                     target.Image, $"the {what} is missing: {host} answered 404{codes}", $"{image.Registry}/{image.Repository}")),
                 HttpStatusCode.Unauthorized => Unauthorized(target, image, $"{host} answered 401{codes} to the {what} request"),
                 HttpStatusCode.Forbidden => Unauthorized(target, image, $"{host} denied access with 403{codes}"),
-                _ => new SecureContainerException(RegistryDiagnostics.RegistryError.Create(host, $"{status} {response.ReasonPhrase}", target.Image, $" while fetching the {what}{codes}")),
+                _ => new SecureContainerException(RegistryDiagnostics.RegistryError.Create(host, $"{status} {response.ReasonPhrase}", target.Image,
+                    $" while fetching the {what}{codes}{RegistryTransport.AttemptsOf(response)}")),
             };
         }
     }
@@ -68,7 +69,7 @@ internal static class RegistryFailures
         }
 
         return new SecureContainerException(RegistryDiagnostics.UploadFailed.Create(what, image.Registry, image.Repository,
-            $"{host} answered {status} {response.ReasonPhrase}{said}"));
+            $"{host} answered {status} {response.ReasonPhrase}{said}{RegistryTransport.AttemptsOf(response)}"));
     }
 
     /// <summary>The distribution error codes (MANIFEST_UNKNOWN, NAME_UNKNOWN, DENIED…) of an error body; never its text.</summary>

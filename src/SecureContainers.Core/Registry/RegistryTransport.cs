@@ -115,6 +115,11 @@ internal sealed class RegistryTransport : IDisposable
                 continue;
             }
 
+            if (!response.IsSuccessStatusCode && response.RequestMessage is HttpRequestMessage sent)
+            {
+                sent.Options.Set(AttemptsKey, attempt + 1);
+            }
+
             if (method != HttpMethod.Get || stream || !response.IsSuccessStatusCode)
             {
                 return response;
@@ -136,6 +141,12 @@ internal sealed class RegistryTransport : IDisposable
             throw RegistryFailures.Unreachable(uri.Authority, target.Image, broken + Attempts(method, uri, attempt));
         }
     }
+
+    private static readonly HttpRequestOptionsKey<int> AttemptsKey = new("SecureContainers.Attempts");
+
+    /// <summary>", after N attempts" for a failure status that outlasted retries; empty when it came at the first try.</summary>
+    public static string AttemptsOf(HttpResponseMessage response) =>
+        response.RequestMessage?.Options.TryGetValue(AttemptsKey, out int attempts) == true && attempts > 1 ? $", after {attempts} attempts" : "";
 
     /// <summary>" (GET /v2/…, 4 attempts)": what a failure after retries names besides the registry.</summary>
     private static string Attempts(HttpMethod method, Uri uri, int attempt) =>

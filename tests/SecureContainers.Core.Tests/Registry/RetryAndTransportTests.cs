@@ -145,6 +145,7 @@ public class RetryAndTransportTests
         Assert.Equal("SC3109", ex.Diagnostic.Code);
         Assert.Contains("503", ex.Message);
         Assert.DoesNotContain("does not accept this kind of manifest", ex.Message);
+        Assert.Contains("after 4 attempts", ex.Message);
         Assert.Equal(3, delays.Count);
     }
 
