@@ -96,6 +96,7 @@ public abstract class ContainerImageTask : SecureContainerTask
                 ? RuntimeIdentifiers.Where(r => r.Length > 0).Distinct(StringComparer.Ordinal).ToArray()
                 : rid is null ? [] : [rid],
             TargetImage = ImageName,
+            PushTarget = Fact("Registry") is { } registry && Fact("Repository") is { } repository ? (registry, repository) : null,
             Tags = scope == CheckScope.Platform ? [] : ImageTags,
             ContainerUser = Fact("ContainerUser"),
             Environment = Map(EnvironmentVariables),

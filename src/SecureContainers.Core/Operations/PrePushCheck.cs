@@ -36,6 +36,7 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
         if (wholeBuild)
         {
             CheckSigningReadiness(request, errors);
+            await ProbePushAsync(request, errors, cancellationToken).ConfigureAwait(false);
         }
 
         Dictionary<string, NuGetRuntimeClosure> closures = ReadClosures(request, errors);
@@ -71,6 +72,35 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
 
         Report(sink, () => SigningPolicy.CheckKey(signing.KeyPath, signing.PasswordVariable, signing.Required, toRegistry,
             request.Settings.Policy.Profile.ToString(), request.TargetImage, request.GetEnvironmentVariable, sink));
+    }
+
+    /// <summary>
+    /// Evidence (SBOM artifact, signatures) is written after the SDK pushed the image, with the same push credentials; a
+    /// repository that refuses them would leave the image pushed without it. Starting and cancelling an upload asks the
+    /// registry the same question for free, before anything exists. Only a denial is conclusive: any other answer is left
+    /// for the push itself to report.
+    /// </summary>
+    private async Task ProbePushAsync(PrePushRequest request, IDiagnosticSink sink, CancellationToken ct)
+    {
+        SecureContainerSettings settings = request.Settings;
+        bool writesEvidence = (settings.Sbom.Enabled && settings.Sbom.Attach) || settings.Signing.KeyPath is not null;
+        if (request.Destination != ImageDestination.Registry || request.PushTarget is not { } target || !writesEvidence)
+        {
+            return;
+        }
+
+        try
+        {
+            await registry.ProbePushAsync(target.Registry, target.Repository, ct).ConfigureAwait(false);
+        }
+        catch (SecureContainerException e) when (e.Diagnostic.Code == RegistryDiagnostics.PushDenied.Code)
+        {
+            sink.Report(e.Diagnostic);
+        }
+        catch (SecureContainerException)
+        {
+            // Unreachable or failing: the SDK's push meets the same registry and says so in its own words.
+        }
     }
 
     /// <summary>Restore results for every RID, read before the push so that SC5001–SC5004 never follow it.</summary>

@@ -64,6 +64,13 @@ public sealed record PrePushRequest
 
     public IReadOnlyList<string> Tags { get; init; } = [];
 
+    /// <summary>
+    /// Where the SDK is about to push (registry and repository), when evidence will follow the push there: the check then
+    /// probes that these credentials may push to it, so a denial fails before the image exists rather than after. Null
+    /// for an image already pushed (the tool's <c>check</c>) or another destination.
+    /// </summary>
+    public (string Registry, string Repository)? PushTarget { get; init; }
+
     public string? ContainerUser { get; init; }
 
     /// <summary>

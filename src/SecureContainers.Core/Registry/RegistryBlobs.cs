@@ -131,6 +131,32 @@ internal sealed class RegistryBlobs(RegistryTransport transport, RegistryAuthent
         }
     }
 
+    /// <inheritdoc cref="RegistryClient.ProbePushAsync"/>
+    public async Task ProbePushAsync(string registry, string repository, CancellationToken ct)
+    {
+        ImageReference image = ImageReference.FromParts(registry, repository, "probe", null);
+        using HttpResponseMessage start = await auth.SendAsync(image, HttpMethod.Post, o => RequestTarget.ApiUri(o, image, "blobs/uploads/"), null, null, true, ct).ConfigureAwait(false);
+        if (start.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            throw await WriteFailedAsync(start, image, "upload probe", ct).ConfigureAwait(false);
+        }
+
+        if (start.StatusCode != HttpStatusCode.Accepted)
+        {
+            return;
+        }
+
+        // Cancel the session so the registry does not keep it until its purge; a registry that cannot is no failure.
+        Uri location = UploadLocation(start, image, "upload probe");
+        try
+        {
+            using HttpResponseMessage cancelled = await auth.SendAsync(image, HttpMethod.Delete, _ => location, null, null, true, ct).ConfigureAwait(false);
+        }
+        catch (SecureContainerException)
+        {
+        }
+    }
+
     private Task<SecureContainerException> WriteFailedAsync(HttpResponseMessage response, ImageReference image, string what, CancellationToken ct) =>
         RegistryFailures.WriteFailedAsync(response, image, what, auth.DescribePushCredentials(image), ct);
 

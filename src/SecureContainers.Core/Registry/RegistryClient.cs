@@ -87,6 +87,12 @@ public sealed class RegistryClient : IDisposable
             : null;
 
     /// <summary>
+    /// Asks whether the push credentials may push to <paramref name="repository"/>: starts a blob upload and cancels it.
+    /// A refusal throws SC3112; any other answer returns (only a denial is conclusive).
+    /// </summary>
+    public Task ProbePushAsync(string registry, string repository, CancellationToken ct) => _blobs.ProbePushAsync(registry, repository, ct);
+
+    /// <summary>
     /// Makes sure the registry has <paramref name="content"/> as a blob of <paramref name="repository"/>: a HEAD finds
     /// it already there, else it is uploaded in one POST + PUT. Returns its descriptor (sha256). Errors: SC3112 (denied), SC3113.
     /// </summary>

@@ -243,4 +243,44 @@ public sealed class PrePushCheckTests : IDisposable
         Assert.Equal(["SC4102"], Errors(bag));
         Assert.False(result.Passed);
     }
+
+    [Fact]
+    public async Task ARepositoryThatRefusesThePushCredentialsFailsTheCheckBeforeAnythingIsPushed()
+    {
+        _registry.AddImage("base/aspnet", "10.0", new Platform("linux", "amd64"));
+        _registry.RequireBearer();
+        _registry.PushCredentials = ("release-bot", "secret");
+        DiagnosticBag bag = new();
+
+        PrePushResult result = await RunAsync(Request(Settings(bag), $"{_registry.Host}/base/aspnet:10.0") with { PushTarget = (_registry.Host, "app") }, bag);
+
+        Assert.False(result.Passed);
+        Assert.Contains("SC3112", Errors(bag));
+        Assert.Equal(0, _registry.CountRequests(r => r.Method == HttpMethod.Put));
+    }
+
+    [Fact]
+    public async Task ThePushProbeCancelsTheUploadItStartedAndPushesNothing()
+    {
+        _registry.AddImage("base/aspnet", "10.0", new Platform("linux", "amd64"));
+        DiagnosticBag bag = new();
+
+        PrePushResult result = await RunAsync(Request(Settings(bag), $"{_registry.Host}/base/aspnet:10.0") with { PushTarget = (_registry.Host, "app") }, bag);
+
+        Assert.True(result.Passed, string.Join("\n", bag.Items));
+        Assert.Equal(1, _registry.CountRequests(r => r.Method == HttpMethod.Post));
+        Assert.Equal(1, _registry.CancelledUploads);
+        Assert.Equal(0, _registry.CountRequests(r => r.Method == HttpMethod.Put));
+    }
+
+    [Fact]
+    public async Task NoProbeWhenNoEvidenceFollowsThePush()
+    {
+        _registry.AddImage("base/aspnet", "10.0", new Platform("linux", "amd64"));
+        DiagnosticBag bag = new();
+
+        await RunAsync(Request(Settings(bag, (SettingNames.SbomAttach, "false")), $"{_registry.Host}/base/aspnet:10.0") with { PushTarget = (_registry.Host, "app") }, bag);
+
+        Assert.Equal(0, Writes());
+    }
 }

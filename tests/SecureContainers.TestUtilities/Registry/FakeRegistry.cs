@@ -73,6 +73,9 @@ public sealed class FakeRegistry : HttpMessageHandler
     /// <summary>With a bearer token service: only these credentials get a token that may push.</summary>
     public (string User, string Password)? PushCredentials { get; set; }
 
+    /// <summary>Upload sessions cancelled with DELETE (the pre-push probe's).</summary>
+    public int CancelledUploads { get; private set; }
+
     /// <summary>Called after a manifest PUT is stored (repository, reference): lets a test play a concurrent writer.</summary>
     public Action<string, string>? AfterManifestPut { get; set; }
 
@@ -383,6 +386,12 @@ public sealed class FakeRegistry : HttpMessageHandler
                 _ => new Uri($"{relative}?_state=s{id}%3D%3D", UriKind.Relative),
             };
             return accepted;
+        }
+
+        if (request.Method == HttpMethod.Delete && uploads > 0)
+        {
+            CancelledUploads++;
+            return new HttpResponseMessage(HttpStatusCode.NoContent);
         }
 
         if (request.Method == HttpMethod.Put && uploads > 0)
