@@ -10,7 +10,8 @@ public static class SbomAttachmentDiagnostics
         DiagnosticSeverity.Warning,
         "The SBOM of {0}@{1} was written to {2} but could not be attached to the image in the registry: {3} " +
         "Release pipelines that fetch SBOMs from the registry (`securecontainers sbom {0}@{1}`) will not find it. " +
-        "Fix the registry problem above and publish again; under the Restricted profile this is an error, under Baseline a warning.");
+        "The image is pushed and its SBOM is on disk; once the registry problem above is fixed, attach it without rebuilding: " +
+        "`securecontainers attach {0}@{1} --sbom {2}` (attaching again adds no duplicate). Under the Restricted profile this is an error, under Baseline a warning.");
 
     public static readonly DiagnosticDescriptor ImageNotInRegistry = new(
         "SC5102",

@@ -1,0 +1,112 @@
+using System.Text.RegularExpressions;
+using SecureContainers.EndToEnd.Tests.Infrastructure;
+using SecureContainers.TestUtilities.Registry;
+
+namespace SecureContainers.EndToEnd.Tests;
+
+/// <summary>
+/// Real publishes through the test bed's fault-injecting proxy in front of the real registry: broken connections in the
+/// middle of the base manifest and of a base layer are recovered, and an outage that outlasts the retries while evidence
+/// is written leaves the image pushed with a message that says what exists and the command that completes it.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public partial class FaultToleranceTests(SigningKeys keys) : IClassFixture<SigningKeys>
+{
+    [Fact]
+    public async Task ResetsInTheMiddleOfTheBaseManifestAndOfABaseLayerAreRecovered()
+    {
+        await using FaultProxy proxy = FaultProxy.Start(TestBed.Registry);
+        using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "fault-resets", alsoTrusted: $"{proxy.Address}/base/*");
+        FaultRule manifest = proxy.Add(new FaultRule("GET", "/v2/base/aspnet/manifests/") { Times = 1, ResetAfterBodyBytes = 200 });
+        FaultRule layer = proxy.Add(new FaultRule("GET", "/v2/base/aspnet/blobs/sha256:") { Times = 3, ResetAfterBodyBytes = 256 * 1024 });
+
+        PublishResult result = await sample.PublishAsync(
+        [
+            $"ContainerBaseImage={proxy.Address}/base/aspnet:10.0",
+            $"ContainerRegistry={proxy.Address}",
+            "ContainerRepository=e2e/fault-resets",
+            "ContainerImageTag=1.0",
+            // A cold layer cache, so the base layers are really read through the proxy.
+            $"SecureContainerCacheDirectory={Path.Combine(sample.Directory, "layer-cache")}",
+        ]);
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.Equal(1, manifest.Hits);
+        Assert.True(layer.Hits >= 1, $"no base layer went through the proxy: {layer.Hits}");
+        Assert.NotNull(await RegistryProbe.ManifestAsync("e2e/fault-resets", "1.0"));
+        sample.Succeeded();
+    }
+
+    [Fact]
+    public async Task AnOutageWhileEvidenceIsWrittenSaysWhatExistsAndItsCommandCompletesIt()
+    {
+        await using FaultProxy proxy = FaultProxy.Start(TestBed.Registry);
+        using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "fault-evidence", alsoTrusted: $"{proxy.Address}/base/*");
+
+        // The image and its tag go through; every write that follows the push (referrers index, signature and
+        // attestation tags) meets a registry that answers 503 for longer than the retries last.
+        FaultRule outage = proxy.Add(new FaultRule("PUT", "/v2/e2e/fault-evidence/manifests/sha256") { Status = 503, RetryAfter = "0" });
+        PublishResult result = await sample.PublishAsync(
+        [
+            $"ContainerBaseImage={proxy.Address}/base/aspnet:10.0",
+            $"ContainerRegistry={proxy.Address}",
+            "ContainerRepository=e2e/fault-evidence",
+            "ContainerImageTag=1.0",
+            $"SecureContainerSigningKey={keys.PrivateKey}",
+        ], keys.Environment);
+
+        Assert.False(result.Succeeded, result.ToString());
+        Assert.True(outage.Hits > 0);
+        Assert.Contains("SC6035", result.Errors);
+        Assert.Contains("SC5101", result.Warnings.Concat(result.Errors));
+        Assert.NotNull(await RegistryProbe.ManifestAsync("e2e/fault-evidence", "1.0"));
+
+        // What the messages print is what the user runs, once the registry is back.
+        proxy.Clear();
+        string attach = Command(result.Output, "securecontainers attach");
+        string sign = Command(result.Output, "securecontainers sign");
+        foreach (string command in sign.Split(" && ").Prepend(attach))
+        {
+            ProcessResult run = await CliTool.RunAsync(Arguments(command), keys.Environment);
+            Assert.True(run.ExitCode == 0, $"{command}\n{run.Output}");
+        }
+
+        // Idempotent: the same commands again change no tag (no second SBOM, signature or attestation).
+        Dictionary<string, string> before = await TagDigestsAsync("e2e/fault-evidence");
+        foreach (string command in sign.Split(" && ").Prepend(attach))
+        {
+            Assert.Equal(0, (await CliTool.RunAsync(Arguments(command), keys.Environment)).ExitCode);
+        }
+
+        Assert.Equal(before, await TagDigestsAsync("e2e/fault-evidence"));
+        ProcessResult verify = await CliTool.RunAsync(["verify", $"{proxy.Address}/e2e/fault-evidence:1.0", "--key", keys.PublicKey, "--require-sbom", "--require-provenance"]);
+        Assert.True(verify.ExitCode == 0, verify.Output);
+        ProcessResult sbom = await CliTool.RunAsync(["sbom", $"{proxy.Address}/e2e/fault-evidence:1.0", "-o", Path.Combine(sample.Directory, "fetched.cdx.json")]);
+        Assert.True(sbom.ExitCode == 0, sbom.Output);
+        sample.Succeeded();
+    }
+
+    private static async Task<Dictionary<string, string>> TagDigestsAsync(string repository)
+    {
+        Dictionary<string, string> digests = new();
+        foreach (string tag in await RegistryProbe.TagsAsync(repository))
+        {
+            digests[tag] = (await RegistryProbe.ManifestAsync(repository, tag))!.Value.Digest;
+        }
+
+        return digests;
+    }
+
+    /// <summary>The first backquoted command in the output that starts with <paramref name="prefix"/>.</summary>
+    private static string Command(string output, string prefix)
+    {
+        Match match = Backquoted().Matches(output).FirstOrDefault(m => m.Groups[1].Value.StartsWith(prefix, StringComparison.Ordinal))
+            ?? throw new Xunit.Sdk.XunitException($"no `{prefix} …` in the output:\n{output}");
+        return match.Groups[1].Value;
+    }
+
+    private static string[] Arguments(string command) => command.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..];
+
+    [GeneratedRegex("`([^`]+)`")]
+    private static partial Regex Backquoted();
+}
