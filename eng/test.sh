@@ -35,9 +35,18 @@ state="$repo/artifacts/testbed/registry-test"
 step "registry"
 bash eng/testbed/registry.sh start "$state"
 feed="$repo/artifacts/testbed/nuget-feed-test"
-trap 'bash eng/testbed/registry.sh stop "$state" || true; bash eng/testbed/nuget-feed/serve.sh stop "$feed" || true' EXIT
+tls_state="$repo/artifacts/testbed/registry-tls-test"
+trap 'bash eng/testbed/registry.sh stop "$state" || true; bash eng/testbed/registry.sh stop "$tls_state" || true; bash eng/testbed/nuget-feed/serve.sh stop "$feed" || true' EXIT
 # shellcheck disable=SC1091
 set -a; . "$state/env"; set +a
+
+step "registry with TLS (throw-away test CA) and htpasswd"
+bash eng/testbed/registry.sh start --tls --htpasswd "release-bot:$(head -c 18 /dev/urandom | base64 | tr -d '/+=')" "$tls_state"
+export SC_TEST_TLS_REGISTRY SC_TEST_TLS_REGISTRY_CA SC_TEST_TLS_REGISTRY_USER SC_TEST_TLS_REGISTRY_PASSWORD
+SC_TEST_TLS_REGISTRY=$(sed -n 's/^SC_TEST_REGISTRY=//p' "$tls_state/env")
+SC_TEST_TLS_REGISTRY_CA=$(sed -n 's/^SC_TEST_REGISTRY_CA=//p' "$tls_state/env")
+SC_TEST_TLS_REGISTRY_USER=$(sed -n 's/^SC_TEST_REGISTRY_USER=//p' "$tls_state/env")
+SC_TEST_TLS_REGISTRY_PASSWORD=$(sed -n 's/^SC_TEST_REGISTRY_PASSWORD=//p' "$tls_state/env")
 
 step "NuGet advisory feed"
 bash eng/testbed/nuget-feed/serve.sh start "$feed"

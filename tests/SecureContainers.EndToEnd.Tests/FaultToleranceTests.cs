@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using SecureContainers.EndToEnd.Tests.Infrastructure;
 using SecureContainers.TestUtilities.Registry;
 
@@ -10,7 +9,7 @@ namespace SecureContainers.EndToEnd.Tests;
 /// is written leaves the image pushed with a message that says what exists and the command that completes it.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
-public partial class FaultToleranceTests(SigningKeys keys) : IClassFixture<SigningKeys>
+public class FaultToleranceTests(SigningKeys keys) : IClassFixture<SigningKeys>
 {
     [Fact]
     public async Task ResetsInTheMiddleOfTheBaseManifestAndOfABaseLayerAreRecovered()
@@ -97,16 +96,18 @@ public partial class FaultToleranceTests(SigningKeys keys) : IClassFixture<Signi
         return digests;
     }
 
-    /// <summary>The first backquoted command in the output that starts with <paramref name="prefix"/>.</summary>
+    /// <summary>The command a message prints, from <paramref name="prefix"/> to its closing backquote or the end of the line.</summary>
     private static string Command(string output, string prefix)
     {
-        Match match = Backquoted().Matches(output).FirstOrDefault(m => m.Groups[1].Value.StartsWith(prefix, StringComparison.Ordinal))
-            ?? throw new Xunit.Sdk.XunitException($"no `{prefix} …` in the output:\n{output}");
-        return match.Groups[1].Value;
+        int start = output.IndexOf(prefix, StringComparison.Ordinal);
+        if (start < 0)
+        {
+            throw new Xunit.Sdk.XunitException($"no `{prefix} …` in the output:\n{output}");
+        }
+
+        int end = output.IndexOfAny(['`', '\n', '\r'], start);
+        return output[start..(end < 0 ? output.Length : end)].Trim();
     }
 
     private static string[] Arguments(string command) => command.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..];
-
-    [GeneratedRegex("`([^`]+)`")]
-    private static partial Regex Backquoted();
 }

@@ -146,7 +146,7 @@ internal sealed class RegistryManifests(RegistryTransport transport, RegistryAut
             if ((int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests)
             {
                 throw new SecureContainerException(RegistryDiagnostics.RegistryError.Create(registry, $"{(int)response.StatusCode} {response.ReasonPhrase}",
-                    $"{registry}/{repository}:{reference}", $" while the {what} {digest} was being pushed{said}{RegistryTransport.AttemptsOf(response)}"));
+                    image.ToString(), $" while the {what} {digest} was being pushed{said}{RegistryTransport.AttemptsOf(response)}"));
             }
 
             throw new SecureContainerException(RegistryDiagnostics.ManifestRejected.Create(registry, $"{what} {digest}", $"{registry}/{repository}:{reference}",

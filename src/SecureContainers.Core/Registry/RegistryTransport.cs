@@ -88,7 +88,8 @@ internal sealed class RegistryTransport : IDisposable
             }
             catch (HttpRequestException ex)
             {
-                if (retriable && attempt < _options.MaxRetries)
+                // An untrusted certificate or a server that does not speak TLS will not change its mind in a second.
+                if (retriable && attempt < _options.MaxRetries && ex.HttpRequestError != HttpRequestError.SecureConnectionError)
                 {
                     await _options.Delay(Backoff(attempt), ct).ConfigureAwait(false);
                     continue;

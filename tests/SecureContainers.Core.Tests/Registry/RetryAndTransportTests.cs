@@ -331,6 +331,22 @@ public class RetryAndTransportTests
     }
 
     [Fact]
+    public async Task AFailedTlsHandshakeIsNotRetried()
+    {
+        FakeRegistry registry = new();
+        registry.Intercept(_ => throw new HttpRequestException(HttpRequestError.SecureConnectionError, "untrusted root"));
+        var (options, delays) = Recording(registry);
+        using RegistryClient client = new(options);
+
+        SecureContainerException ex = await Assert.ThrowsAsync<SecureContainerException>(
+            () => client.GetManifestAsync("registry.test", "app", "1", CancellationToken.None));
+
+        Assert.Equal("SC3101", ex.Diagnostic.Code);
+        Assert.Contains("TLS handshake failed", ex.Message);
+        Assert.Empty(delays);
+    }
+
+    [Fact]
     public async Task ClosedLoopbackPortIsUnreachable()
     {
         int port;
