@@ -69,7 +69,8 @@ public class AuthenticatedTlsRegistryTests(SigningKeys keys) : IClassFixture<Sig
     private static Dictionary<string, string?> TrustAndLogin(string directory, string registry, string? user, string? password)
     {
         string docker = Directory.CreateDirectory(Path.Combine(directory, "docker-config")).FullName;
-        string auths = user is null ? "{}" : $$"""{"{{registry}}":{"auth":"{{Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}"))}}"}}""";
+        string credential = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}"));
+        string auths = user is null ? "{}" : $$$"""{"{{{registry}}}":{"auth":"{{{credential}}}"}}""";
         File.WriteAllText(Path.Combine(docker, "config.json"), $$"""{"auths":{{auths}}}""");
         string bundle = Path.Combine(directory, "trust.pem");
         File.WriteAllText(bundle, File.ReadAllText("/etc/ssl/certs/ca-certificates.crt") + File.ReadAllText(Environment.GetEnvironmentVariable("SC_TEST_TLS_REGISTRY_CA")!));
