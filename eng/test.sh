@@ -23,6 +23,10 @@ dotnet pack src/SecureContainers.Cli -c Release -nodeReuse:false -clp:NoSummary
 step "SBOM validator (npm)"
 (cd eng/sbom-validator && { [ -d node_modules ] || npm ci --no-audit --no-fund --silent; })
 
+step "sigstore's JavaScript bundle verifier (npm)"
+# The packages declare Node >= 22 but run on Node 20; --engine-strict=false keeps npm from refusing them.
+(cd eng/sigstore-verifier && { [ -d node_modules ] || npm ci --no-audit --no-fund --silent --engine-strict=false; })
+
 step "cdxgen, the peer SBOM generator the comparison test runs (npm)"
 # `npm install`, not `npm ci`: cdxgen's platform binaries are optional dependencies, and a registry that serves
 # only this platform's leaves them out of the lock, which `npm ci` rejects; install keeps the locked versions.

@@ -82,5 +82,14 @@ public class MultiRidTests(SigningKeys keys) : IClassFixture<SigningKeys>
         Assert.StartsWith("Verified: ", verify.Output);
         Assert.Matches(@"(?m)^  platform linux/amd64 sha256:[0-9a-f]{64}: verified$", verify.Output);
         Assert.Matches(@"(?m)^  platform windows/amd64 sha256:[0-9a-f]{64}: verified$", verify.Output);
+
+        // The default format, both, also signs the index and every platform manifest with a Sigstore bundle referrer.
+        var index = await RegistryProbe.ManifestAsync("e2e/multi-signed", "1.0");
+        string[] subjects = [index!.Value.Digest, .. index.Value.Json.RootElement.GetProperty("manifests").EnumerateArray().Select(m => m.GetProperty("digest").GetString()!)];
+        Assert.Equal(3, subjects.Length);
+        foreach (string subject in subjects)
+        {
+            Assert.Contains("application/vnd.dev.sigstore.bundle.v0.3+json", await RegistryProbe.ReferrerArtifactTypesAsync("e2e/multi-signed", subject));
+        }
     }
 }

@@ -8,15 +8,17 @@ using SecureContainers.Core.Signing.Provenance;
 using SecureContainers.Core.Oci;
 using SecureContainers.Core.Registry;
 using SecureContainers.Core.Signing.Attestations;
+using SecureContainers.Core.Signing.Bundles;
 using SecureContainers.Core.Signing.Keys;
 
 namespace SecureContainers.Cli.Commands;
 
 /// <summary>
 /// <c>securecontainers attest &lt;image&gt; --key KEY [--sbom FILE] [--provenance [--source-repository URL] [--source-commit SHA] …]</c>:
-/// DSSE-signed in-toto attestations of the image digest, as <c>cosign attest --key</c> writes them
-/// (<see cref="CosignAttestor"/>): the CycloneDX SBOM, SLSA v1 provenance, or both. An attestation this key already made
-/// of the same statement is not added again.
+/// DSSE-signed in-toto attestations of the image digest, as <c>cosign attest --key</c> writes them: legacy <c>.att</c>
+/// layers (<see cref="CosignAttestor"/>), cosign v3 Sigstore bundles as OCI referrers (<see cref="BundleReferrers"/>), or
+/// both (<c>--signature-format</c>); of the CycloneDX SBOM, SLSA v1 provenance, or both. An attestation this key already
+/// made of the same statement is not added again.
 /// </summary>
 internal sealed partial class AttestCommand : ICliCommand
 {
@@ -45,11 +47,13 @@ internal sealed partial class AttestCommand : ICliCommand
             HelpName = "os/arch[/variant]",
             Description = "For a multi-platform image, attest this platform's manifest instead of the index.",
         };
+        Option<string> format = SignatureFormatOption.Create();
         Option<string> output = OutputFormatOption.Create();
 
-        Command command = new("attest", "Attest an image digest's SBOM and/or SLSA provenance with a private key, as `cosign attest --key` does (tag sha256-<hex>.att).");
+        Command command = new("attest", "Attest an image digest's SBOM and/or SLSA provenance with a private key, as `cosign attest --key` does (Sigstore bundles as OCI referrers and/or the legacy tag sha256-<hex>.att).");
         command.Arguments.Add(image);
         key.AddTo(command);
+        command.Options.Add(format);
         command.Options.Add(sbom);
         command.Options.Add(provenance);
         command.Options.Add(project);
@@ -64,12 +68,12 @@ internal sealed partial class AttestCommand : ICliCommand
             ProvenanceOptions? provenanceOptions = ProvenanceOptions.Read(parse.GetValue(provenance), [
                 (project.Name, parse.GetValue(project)), (sourceRepository.Name, parse.GetValue(sourceRepository)),
                 (sourceCommit.Name, parse.GetValue(sourceCommit)), (sourceRef.Name, parse.GetValue(sourceRef))]);
-            return RunAsync(context, parse, target, key, parse.GetValue(sbom), provenanceOptions, parse.GetValue(output) == "json", ct);
+            return RunAsync(context, parse, target, key, SignatureFormatOption.Read(parse, format), parse.GetValue(sbom), provenanceOptions, parse.GetValue(output) == "json", ct);
         }));
         return command;
     }
 
-    private static async Task<ExitCode> RunAsync(CliContext context, ParseResult parse, ImageTarget target, SigningKeyOptions key,
+    private static async Task<ExitCode> RunAsync(CliContext context, ParseResult parse, ImageTarget target, SigningKeyOptions key, SignatureFormat format,
         string? sbomPath, ProvenanceOptions? provenance, bool json, CancellationToken ct)
     {
         // Everything local is checked before the key is unlocked and before any network access.
@@ -84,23 +88,18 @@ internal sealed partial class AttestCommand : ICliCommand
 
         using RegistryClient client = context.CreateRegistryClient();
         Digest digest = await target.ResolveAsync(client, ct).ConfigureAwait(false);
-        string registry = target.Image.Registry, repository = target.Image.Repository;
-        List<(string PredicateType, byte[] Predicate)> predicates = new();
-        if (sbom is not null)
+        SigningResult result = await ImageSigning.SignAsync(client, new ImageSigningRequest(target.Image.Registry, target.Image.Repository, digest, signer)
         {
-            predicates.Add((InTotoStatement.CycloneDxPredicateType, sbom.Content));
-        }
+            Format = format,
+            Sign = false,
+            Sbom = sbom?.Content,
+            Provenance = provenance?.ToInputs(target, time, context.GetEnvironmentVariable),
+            Created = time,
+        }, ct).ConfigureAwait(false);
 
-        if (provenance is not null)
-        {
-            predicates.Add((ProvenancePredicate.PredicateType, ProvenancePredicate.Create(provenance.ToInputs(target, time, context.GetEnvironmentVariable))));
-        }
-
-        List<(string PredicateType, ImageAttestation Attestation)> attestations = new();
-        foreach ((string type, byte[] predicate) in predicates)
-        {
-            attestations.Add((type, await CosignAttestor.AttestImageAsync(client, registry, repository, digest, type, predicate, signer, ct).ConfigureAwait(false)));
-        }
+        // ImageSigning attests the SBOM first, then provenance, in both formats.
+        string[] types = [.. new[] { sbom is null ? null : InTotoStatement.CycloneDxPredicateType, provenance is null ? null : ProvenancePredicate.PredicateType }.OfType<string>()];
+        List<(string PredicateType, ImageAttestation Attestation)> attestations = result.Attestations.Select((a, i) => (types[i], a)).ToList();
 
         if (json)
         {
@@ -109,6 +108,7 @@ internal sealed partial class AttestCommand : ICliCommand
                 w.WriteString("image", target.Pinned(digest));
                 w.WriteString("digest", digest.ToString());
                 w.WriteString("keyFingerprint", signer.PublicKey.Fingerprint);
+                w.WriteString("signatureFormat", format.ToWord());
                 w.WriteStartArray("attestations");
                 foreach ((string type, ImageAttestation a) in attestations)
                 {
@@ -121,6 +121,7 @@ internal sealed partial class AttestCommand : ICliCommand
                 }
 
                 w.WriteEndArray();
+                BundleJson.Write(w, result.Bundles);
             });
         }
         else
@@ -129,6 +130,11 @@ internal sealed partial class AttestCommand : ICliCommand
             {
                 context.Output.WriteLine($"Attested {type} of {target.Pinned(digest)} with key {signer.PublicKey.Fingerprint}: {a.AttestationReference} "
                     + (a.Added ? $"(manifest {a.AttestationManifest})" : "(already there, nothing added)"));
+            }
+
+            foreach (ImageBundle bundle in result.Bundles)
+            {
+                context.Output.WriteLine($"Attested {bundle.PredicateType} of {target.Pinned(digest)} with key {signer.PublicKey.Fingerprint}: {BundleJson.Text(bundle)}");
             }
         }
 

@@ -1,15 +1,19 @@
 using System.CommandLine;
 using SecureContainers.Core.Oci;
 using SecureContainers.Core.Registry;
+using SecureContainers.Core.Sbom;
+using SecureContainers.Core.Signing;
+using SecureContainers.Core.Signing.Bundles;
 using SecureContainers.Core.Signing.Cosign;
 using SecureContainers.Core.Signing.Keys;
 
 namespace SecureContainers.Cli.Commands;
 
 /// <summary>
-/// <c>securecontainers sign &lt;image&gt; --key KEY [--key-password-variable NAME] [--platform os/arch] [--output json]</c>: a
-/// cosign-style signature of the image digest (<see cref="CosignSigner"/>), for images pushed by any tool. Signing the same
-/// digest with the same key again leaves the signature manifest as it was.
+/// <c>securecontainers sign &lt;image&gt; --key KEY [--key-password-variable NAME] [--signature-format F] [--platform os/arch] [--output json]</c>:
+/// a cosign-style signature of the image digest, for images pushed by any tool: the legacy <c>.sig</c> layer
+/// (<see cref="CosignSigner"/>), a cosign v3 Sigstore bundle as an OCI referrer (<see cref="BundleReferrers"/>), or both.
+/// Signing the same digest with the same key again adds nothing.
 /// </summary>
 internal sealed class SignCommand : ICliCommand
 {
@@ -25,24 +29,32 @@ internal sealed class SignCommand : ICliCommand
             HelpName = "os/arch[/variant]",
             Description = "For a multi-platform image, sign this platform's manifest instead of the index.",
         };
+        Option<string> format = SignatureFormatOption.Create();
         Option<string> output = OutputFormatOption.Create();
 
-        Command command = new("sign", "Sign an image digest with a private key, as `cosign sign --key` does (signature in tag sha256-<hex>.sig).");
+        Command command = new("sign", "Sign an image digest with a private key, as `cosign sign --key` does (a Sigstore bundle as an OCI referrer and/or the legacy tag sha256-<hex>.sig).");
         command.Arguments.Add(image);
         key.AddTo(command);
+        command.Options.Add(format);
         command.Options.Add(platform);
         command.Options.Add(output);
         command.SetAction((parse, ct) => CommandAction.RunAsync(context, new CommandRun("sign", parse.GetValue(output) == "json"), () => RunAsync(
-            context, parse, ImageTarget.Parse(parse.GetRequiredValue(image), parse.GetValue(platform)), key, parse.GetValue(output) == "json", ct)));
+            context, parse, ImageTarget.Parse(parse.GetRequiredValue(image), parse.GetValue(platform)), key, SignatureFormatOption.Read(parse, format), parse.GetValue(output) == "json", ct)));
         return command;
     }
 
-    private static async Task<ExitCode> RunAsync(CliContext context, ParseResult parse, ImageTarget target, SigningKeyOptions key, bool json, CancellationToken ct)
+    private static async Task<ExitCode> RunAsync(CliContext context, ParseResult parse, ImageTarget target, SigningKeyOptions key, SignatureFormat format, bool json, CancellationToken ct)
     {
+        DateTimeOffset created = SbomTimestamp.Resolve(context.GetEnvironmentVariable("SOURCE_DATE_EPOCH"), context.Now());
         using EcdsaFileSigner signer = key.Load(context, parse);
         using RegistryClient client = context.CreateRegistryClient();
         Digest digest = await target.ResolveAsync(client, ct).ConfigureAwait(false);
-        CosignSignature signature = await CosignSigner.SignImageAsync(client, target.Image.Registry, target.Image.Repository, digest, signer, ct).ConfigureAwait(false);
+        SigningResult result = await ImageSigning.SignAsync(client, new ImageSigningRequest(target.Image.Registry, target.Image.Repository, digest, signer)
+        {
+            Format = format,
+            Created = created,
+        }, ct).ConfigureAwait(false);
+        CosignSignature? signature = result.Signature;
 
         if (json)
         {
@@ -51,15 +63,29 @@ internal sealed class SignCommand : ICliCommand
                 w.WriteString("image", target.Pinned(digest));
                 w.WriteString("digest", digest.ToString());
                 w.WriteString("keyFingerprint", signer.PublicKey.Fingerprint);
-                w.WriteStartObject("signature");
-                w.WriteString("reference", signature.SignatureReference);
-                w.WriteString("manifest", signature.SignatureManifest.ToString());
-                w.WriteEndObject();
+                w.WriteString("signatureFormat", format.ToWord());
+                if (signature is not null)
+                {
+                    w.WriteStartObject("signature");
+                    w.WriteString("reference", signature.SignatureReference);
+                    w.WriteString("manifest", signature.SignatureManifest.ToString());
+                    w.WriteEndObject();
+                }
+
+                BundleJson.Write(w, result.Bundles);
             });
         }
         else
         {
-            context.Output.WriteLine($"Signed {target.Pinned(digest)} with key {signer.PublicKey.Fingerprint}: {signature.SignatureReference} (manifest {signature.SignatureManifest})");
+            if (signature is not null)
+            {
+                context.Output.WriteLine($"Signed {target.Pinned(digest)} with key {signer.PublicKey.Fingerprint}: {signature.SignatureReference} (manifest {signature.SignatureManifest})");
+            }
+
+            foreach (ImageBundle bundle in result.Bundles)
+            {
+                context.Output.WriteLine($"Signed {target.Pinned(digest)} with key {signer.PublicKey.Fingerprint}: {BundleJson.Text(bundle)}");
+            }
         }
 
         return ExitCode.Success;

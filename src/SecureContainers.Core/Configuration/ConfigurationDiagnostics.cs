@@ -35,6 +35,12 @@ public static class ConfigurationDiagnostics
         "The property {0} has the value '{1}', which contains characters no file system accepts in a path, so the file or folder it names cannot exist. " +
         "Fix: set <{0}> to a valid path, relative to the project or absolute, or remove it.");
 
+    public static readonly DiagnosticDescriptor InvalidSignatureFormat = new(
+        "SC1006",
+        DiagnosticSeverity.Error,
+        "SecureContainerSignatureFormat is '{0}', which is not a signature format, so where signatures should go is unknown and nothing is signed with a guess. " +
+        "Fix: set <SecureContainerSignatureFormat> to both (cosign v3 bundles as OCI referrers and the legacy sha256-<hex>.sig/.att tags; the default), bundle (what cosign 3 writes and reads) or legacy (what Kyverno ClusterPolicy, podman policy.json and older verifiers read), or remove it for both.");
+
     /// <summary>Raised by the targets (an MSBuild Error task), before any task of ours loads; listed here for the catalog.</summary>
     public static readonly DiagnosticDescriptor HostCannotRunTasks = new(
         "SC1010",

@@ -65,6 +65,9 @@ public sealed record SigningSettings
     public bool AttestSbom { get; init; } = true;
 
     public bool AttestProvenance { get; init; } = true;
+
+    /// <summary><c>SecureContainerSignatureFormat</c>: cosign v3 bundles as referrers, the legacy tags, or both.</summary>
+    public Signing.SignatureFormat Format { get; init; } = Signing.SignatureFormat.Both;
 }
 
 public sealed record SbomSettings

@@ -20,6 +20,7 @@ public static class SettingNames
     public const string VerifyBaseImageKey = "SecureContainerVerifyBaseImageKey";
     public const string AttestSbom = "SecureContainerAttestSbom";
     public const string AttestProvenance = "SecureContainerAttestProvenance";
+    public const string SignatureFormat = "SecureContainerSignatureFormat";
     public const string SbomEnabled = "SecureContainerSbomEnabled";
     public const string SbomAttach = "SecureContainerSbomAttach";
     public const string SbomSpecVersion = "SecureContainerSbomSpecVersion";
@@ -37,7 +38,7 @@ public static class SettingNames
     [
         Enabled, Profile, AllowRoot, RequireBaseImageDigest, RequireMinimalBaseImage, RequireTrustedBaseImage, TrustMicrosoftBaseImages,
         MaxLayerBytes, MaxLayerEntries, CacheDirectory, SigningKey, SigningKeyPasswordVariable, RequireSigning, ForbidLatestTag,
-        VerifyBaseImageKey, AttestSbom, AttestProvenance, SbomEnabled, SbomAttach, SbomSpecVersion, SbomIncludeBuildDependencies,
+        VerifyBaseImageKey, AttestSbom, AttestProvenance, SignatureFormat, SbomEnabled, SbomAttach, SbomSpecVersion, SbomIncludeBuildDependencies,
         SbomDirectory, GenerateSourceLabels, SecretScan, VulnerabilityCheck, VulnerabilitySeverity, RequireVulnerabilityData, SourceDateEpoch,
     ];
 }

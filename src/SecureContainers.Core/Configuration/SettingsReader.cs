@@ -48,6 +48,7 @@ public static class SettingsReader
             VerifyBaseImageKeyPath = ParsePath(VerifyBaseImageKey, raw.Get(VerifyBaseImageKey), sink),
             AttestSbom = PropertyParser.ParseBoolean(AttestSbom, raw.Get(AttestSbom), true, sink, onError: true),
             AttestProvenance = PropertyParser.ParseBoolean(AttestProvenance, raw.Get(AttestProvenance), true, sink, onError: true),
+            Format = ParseSignatureFormat(raw.Get(SettingNames.SignatureFormat), sink),
         };
 
         SbomSettings sbom = new()
@@ -89,6 +90,24 @@ public static class SettingsReader
             GenerateSourceLabels = PropertyParser.ParseBoolean(GenerateSourceLabels, raw.Get(GenerateSourceLabels), true, sink, onError: true),
             SourceDateEpoch = ParseEpoch(raw.Get(SourceDateEpoch), sink),
         };
+    }
+
+    /// <summary>Exact words only; a typo is SC1006 and reads as <c>both</c>, the format that writes everything.</summary>
+    private static Signing.SignatureFormat ParseSignatureFormat(string? value, IDiagnosticSink sink)
+    {
+        string trimmed = value?.Trim() ?? string.Empty;
+        if (trimmed.Length == 0)
+        {
+            return Signing.SignatureFormat.Both;
+        }
+
+        if (SignatureFormats.TryParse(trimmed) is Signing.SignatureFormat format)
+        {
+            return format;
+        }
+
+        sink.Report(ConfigurationDiagnostics.InvalidSignatureFormat.Create(trimmed.Length > 100 ? trimmed[..100] + "…" : trimmed));
+        return Signing.SignatureFormat.Both;
     }
 
     private static CycloneDxSpecVersion ParseSpecVersion(string? value, IDiagnosticSink sink)

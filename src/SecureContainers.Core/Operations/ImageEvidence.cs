@@ -157,26 +157,33 @@ public sealed class ImageEvidence(RegistryClient registry, IDiagnosticSink sink)
 
     private async Task<SigningResult?> SignAsync(ImageEvidenceRequest request, string keyPath, Digest digest, byte[]? sbom, bool sbomAttached, IDiagnosticSink sink, CancellationToken ct)
     {
+        SignatureFormat format = request.Settings.Signing.Format;
         try
         {
             using KeyPassword password = KeyPasswordSource.FromEnvironment(request.Settings.Signing.PasswordVariable, request.GetEnvironmentVariable);
             using EcdsaFileSigner signer = EcdsaFileSigner.Load(keyPath, password);
-            SigningResult result = await ImageSigning.SignAsync(registry, request.Registry!, request.Repository, digest, signer, sbom,
-                request.Settings.Signing.AttestProvenance ? Provenance(request) : null, ct).ConfigureAwait(false);
-            sink.Report(OperationDiagnostics.Signed.Create(request.ImageName, digest, signer.PublicKey.Fingerprint, result.Signature.SignatureReference,
-                result.Attestations.Count, string.Join(", ", result.Attestations.Select(a => a.AttestationReference))));
+            SigningResult result = await ImageSigning.SignAsync(registry, new ImageSigningRequest(request.Registry!, request.Repository, digest, signer)
+            {
+                Format = format,
+                Sbom = sbom,
+                Provenance = request.Settings.Signing.AttestProvenance ? Provenance(request) : null,
+                Created = request.Settings.Timestamp(DateTimeOffset.UtcNow),
+            }, ct).ConfigureAwait(false);
+            sink.Report(OperationDiagnostics.Signed.Create(request.ImageName, digest, signer.PublicKey.Fingerprint, result.Describe()));
             return result;
         }
         catch (SecureContainerException e)
         {
-            // The SDK has pushed the image; say exactly what exists and the one command that completes it.
+            // The SDK has pushed the image; say exactly what exists and the one command that completes it, in the same format.
             sink.Report(e.Diagnostic);
             string image = $"{request.ImageName}@{digest}";
+            string options = $"--key {keyPath} --signature-format {format.ToWord()}";
             sink.Report(OperationDiagnostics.EvidenceIncomplete.Create(image,
                 request.Scope == EvidenceScope.Index || request.SbomFile is null ? "not applicable" : sbomAttached ? "attached" : "not attached",
-                $"securecontainers sign {image} --key {keyPath}"
+                format.ToWord(),
+                $"securecontainers sign {image} {options}"
                 + (sbom is not null || request.Settings.Signing.AttestProvenance
-                    ? $" && securecontainers attest {image} --key {keyPath}{(sbom is not null ? $" --sbom {request.SbomFile}" : "")}{(request.Settings.Signing.AttestProvenance ? " --provenance" : "")}"
+                    ? $" && securecontainers attest {image} {options}{(sbom is not null ? $" --sbom {request.SbomFile}" : "")}{(request.Settings.Signing.AttestProvenance ? " --provenance" : "")}"
                     : "")));
             return null;
         }

@@ -15,10 +15,10 @@ public static class OperationDiagnostics
         "SecureContainers: SBOM attached to {0}@{1} as {2}");
 
     public static readonly DiagnosticDescriptor Signed = new("SC0004", DiagnosticSeverity.Message,
-        "SecureContainers: signed {0}@{1} with key {2} ({3}; {4} attestation(s): {5})");
+        "SecureContainers: signed {0}@{1} with key {2}, {3}");
 
     public static readonly DiagnosticDescriptor EvidenceIncomplete = new("SC6035", DiagnosticSeverity.Error,
-        "The image {0} was pushed, but its evidence is incomplete: SBOM {1}; signature and attestations missing (see the error above). " +
+        "The image {0} was pushed, but its evidence is incomplete: SBOM {1}; signature and attestations (signature format {2}) missing (see the error above). " +
         "Release pipelines that run `securecontainers verify` will refuse it until it is signed. " +
-        "Fix the cause above, then complete it without rebuilding (re-running adds no duplicate): {2}");
+        "Fix the cause above, then complete it without rebuilding (re-running adds no duplicate): {3}");
 }

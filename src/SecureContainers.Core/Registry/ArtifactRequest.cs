@@ -14,4 +14,10 @@ public sealed record ArtifactLayer(ReadOnlyMemory<byte> Content, string MediaTyp
 public sealed record ArtifactRequest(string Registry, string Repository, Descriptor Subject, string ArtifactType, IReadOnlyList<ArtifactLayer> Layers)
 {
     public IReadOnlyDictionary<string, string>? Annotations { get; init; }
+
+    /// <summary>
+    /// Also put <see cref="ArtifactType"/> on the empty config descriptor, as cosign's <c>WriteReferrer</c> does for
+    /// Sigstore bundles, so the manifest reads the same to tools that look at the config for the type.
+    /// </summary>
+    public bool ArtifactTypeOnConfig { get; init; }
 }

@@ -86,7 +86,8 @@ internal sealed class RegistryReferrers(RegistryTransport transport, RegistryAut
             layers.Add(config);
         }
 
-        byte[] manifest = RegistryDocuments.ArtifactManifest(request.ArtifactType, config, layers, request.Subject, request.Annotations);
+        Descriptor configEntry = request.ArtifactTypeOnConfig ? config with { ArtifactType = request.ArtifactType } : config;
+        byte[] manifest = RegistryDocuments.ArtifactManifest(request.ArtifactType, configEntry, layers, request.Subject, request.Annotations);
         Digest digest = Digest.Sha256(manifest);
         (_, string? indexedSubject) = await manifests.PushAsync(registry, repository, digest.ToString(), manifest, MediaTypes.OciManifestV1, ct).ConfigureAwait(false);
         Descriptor result = new(MediaTypes.OciManifestV1, digest, manifest.Length)

@@ -5,6 +5,7 @@ using SecureContainers.Core.Configuration;
 using SecureContainers.Core.Diagnostics;
 using SecureContainers.Core.Sbom;
 using static SecureContainers.Core.Configuration.SettingNames;
+using Format = SecureContainers.Core.Signing.SignatureFormat;
 
 namespace SecureContainers.Core.Tests.Configuration;
 
@@ -35,6 +36,7 @@ public sealed class SettingsReaderTests
         [VerifyBaseImageKey] = ("SC1005", ["base\0.pub"]),
         [AttestSbom] = ("SC1001", ["ture", "yes", "1", "maybe"]),
         [AttestProvenance] = ("SC1001", ["ture", "yes", "1", "maybe"]),
+        [SignatureFormat] = ("SC1006", ["Both", "BUNDLE", "bundles", "cosign", "both,legacy", "0"]),
         [SbomEnabled] = ("SC1001", ["ture", "yes", "1", "maybe"]),
         [SbomAttach] = ("SC1001", ["ture", "yes", "1", "maybe"]),
         [SbomSpecVersion] = ("SC5010", ["1.4", "9.9", "v1.6", "1.6.0"]),
@@ -85,6 +87,7 @@ public sealed class SettingsReaderTests
         [SigningKeyPasswordVariable] = s => s.Signing.PasswordVariable,
         [VerifyBaseImageKey] = s => s.Signing.VerifyBaseImageKeyPath,
         [SbomSpecVersion] = s => CycloneDxSpecVersions.ToText(s.Sbom.SpecVersion),
+        [SignatureFormat] = s => SecureContainers.Core.Signing.SignatureFormats.ToWord(s.Signing.Format),
         [VulnerabilitySeverity] = s => s.Content.Vulnerabilities.Threshold.ToString(),
     };
 
@@ -199,6 +202,26 @@ public sealed class SettingsReaderTests
         (SecureContainerSettings settings, DiagnosticBag bag) = Read((Profile, value));
         Assert.Empty(bag.Items);
         Assert.Equal(expected, settings.Policy.Profile.ToString());
+    }
+
+    [Theory]
+    [InlineData("both", Format.Both)]
+    [InlineData("bundle", Format.Bundle)]
+    [InlineData(" legacy ", Format.Legacy)]
+    public void SignatureFormatTakesItsThreeWords(string value, Format expected)
+    {
+        (SecureContainerSettings settings, DiagnosticBag bag) = Read((SettingNames.SignatureFormat, value));
+        Assert.Empty(bag.Items);
+        Assert.Equal(expected, settings.Signing.Format);
+    }
+
+    [Fact]
+    public void AMalformedSignatureFormatFailsClosedToBoth()
+    {
+        // "both" writes everything: a typo must not leave out the format some verifier reads.
+        (SecureContainerSettings settings, DiagnosticBag bag) = Read((SettingNames.SignatureFormat, "bundles"));
+        Assert.Equal("SC1006", Assert.Single(bag.Items).Code);
+        Assert.Equal(Format.Both, settings.Signing.Format);
     }
 
     [Fact]

@@ -5,7 +5,10 @@ using SecureContainers.Core.Diagnostics;
 using SecureContainers.Core.Oci;
 using SecureContainers.Core.Operations;
 using SecureContainers.Core.Registry;
+using SecureContainers.Core.Signing.Attestations;
+using SecureContainers.Core.Signing.Bundles;
 using SecureContainers.Core.Signing.Cosign;
+using SecureContainers.Core.Signing.Provenance;
 using SecureContainers.Core.Tests.Layers;
 using FakeRegistry = SecureContainers.TestUtilities.Registry.FakeRegistry;
 
@@ -35,14 +38,14 @@ public sealed class ImageEvidenceTests : IDisposable
 
     private string SbomFile => Path.Combine(_dir, "sbom", "app-linux-x64.cdx.json");
 
-    private SecureContainerSettings Settings(params (string Name, string Value)[] properties)
+    private SecureContainerSettings Settings(params (string Name, string? Value)[] properties)
     {
         Dictionary<string, string?> all = new(StringComparer.OrdinalIgnoreCase)
         {
             [SettingNames.CacheDirectory] = Path.Combine(_dir, "cache"),
             [SettingNames.SourceDateEpoch] = "1700000000",
         };
-        foreach ((string name, string value) in properties)
+        foreach ((string name, string? value) in properties)
         {
             all[name] = value;
         }
@@ -212,11 +215,14 @@ public sealed class ImageEvidenceTests : IDisposable
         Assert.True(File.Exists(SbomFile));
     }
 
-    [Fact]
-    public async Task SigningWithAWrongPasswordAfterThePushIsTheKeyErrorAndSC6035WithTheCompletingCommand()
+    [Theory]
+    [InlineData(null, "both")]
+    [InlineData("bundle", "bundle")]
+    [InlineData("legacy", "legacy")]
+    public async Task SigningWithAWrongPasswordAfterThePushIsTheKeyErrorAndSC6035WithTheCompletingCommand(string? format, string word)
     {
         string key = WriteKey();
-        ImageEvidenceRequest request = await RequestAsync(Settings((SettingNames.SigningKey, key)));
+        ImageEvidenceRequest request = await RequestAsync(Settings((SettingNames.SigningKey, key), (SettingNames.SignatureFormat, format)));
         // The check loaded the key with the right password; the variable changed before the evidence step.
         request = request with { GetEnvironmentVariable = name => name == "SECURECONTAINERS_KEY_PASSWORD" ? "wrong" : null };
 
@@ -224,8 +230,10 @@ public sealed class ImageEvidenceTests : IDisposable
 
         Assert.Equal(["SC6004", "SC6035"], Codes(bag, DiagnosticSeverity.Error));
         Diagnostic incomplete = bag.Items.Single(d => d.Code == "SC6035");
-        Assert.Contains($"securecontainers sign {_registry.Host}/app@sha256:{_app.Digest.Hex} --key {key}", incomplete.Message, StringComparison.Ordinal);
-        Assert.Contains($"securecontainers attest {_registry.Host}/app@{_app.Digest} --key {key} --sbom {SbomFile} --provenance", incomplete.Message, StringComparison.Ordinal);
+        // The completing commands repeat the format, so they write what the build would have written.
+        Assert.Contains($"securecontainers sign {_registry.Host}/app@sha256:{_app.Digest.Hex} --key {key} --signature-format {word}", incomplete.Message, StringComparison.Ordinal);
+        Assert.Contains($"securecontainers attest {_registry.Host}/app@{_app.Digest} --key {key} --signature-format {word} --sbom {SbomFile} --provenance", incomplete.Message, StringComparison.Ordinal);
+        Assert.Contains($"signature format {word}", incomplete.Message, StringComparison.Ordinal);
         Assert.Contains("SBOM attached", incomplete.Message, StringComparison.Ordinal);
         Assert.Null(result.Signed);
         Assert.Null(_registry.ManifestAt("app", CosignNames.SignatureTag(_app.Digest)));
@@ -246,6 +254,29 @@ public sealed class ImageEvidenceTests : IDisposable
         Assert.NotNull(_registry.ManifestAt("app", CosignNames.SignatureTag(_app.Digest)));
         Assert.NotNull(_registry.ManifestAt("app", CosignNames.AttestationTag(_app.Digest)));
         Assert.Contains(bag.Items, d => d.Code == "SC0004" && d.Message.Contains(_app.Digest.ToString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TheBundleFormatWritesSigstoreBundlesAsReferrersAndNoLegacyTags()
+    {
+        string key = WriteKey();
+        (ImageEvidenceResult result, DiagnosticBag bag) = await RunAsync(await RequestAsync(Settings((SettingNames.SigningKey, key), (SettingNames.SignatureFormat, "bundle"))));
+
+        Assert.Empty(Codes(bag, DiagnosticSeverity.Error));
+        Assert.Null(result.Signed!.Signature);
+        Assert.Empty(result.Signed.Attestations);
+        Assert.Equal(
+            [CosignSignStatement.PredicateType, InTotoStatement.CycloneDxPredicateType, ProvenancePredicate.PredicateType],
+            result.Signed.Bundles.Select(b => b.PredicateType));
+        Assert.Null(_registry.ManifestAt("app", CosignNames.SignatureTag(_app.Digest)));
+        Assert.Null(_registry.ManifestAt("app", CosignNames.AttestationTag(_app.Digest)));
+        using RegistryClient client = new(_registry.Options());
+        IReadOnlyList<Descriptor> referrers = await client.GetReferrersAsync(_registry.Host, "app", _app.Digest, null, CancellationToken.None);
+        // The SBOM artifact and the three bundles, all under the one image.
+        Assert.Equal(4, referrers.Count);
+        Diagnostic signed = Assert.Single(bag.Items, d => d.Code == "SC0004");
+        Assert.Contains("format bundle", signed.Message, StringComparison.Ordinal);
+        Assert.Contains(result.Signed.Bundles[0].Manifest.ToString(), signed.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Text.Json;
+using SecureContainers.Core.Diagnostics;
+using SecureContainers.Core.Oci;
+using SecureContainers.Core.Registry;
+using SecureContainers.Core.Signing.Attestations;
+using SecureContainers.Core.Signing.Cosign;
+using SecureContainers.Core.Signing.Dsse;
+
+namespace SecureContainers.Core.Signing.Bundles;
+
+/// <summary>What <see cref="BundleReferrers"/> stored for one statement.</summary>
+/// <param name="PredicateType">The statement's predicate type (<see cref="CosignSignStatement.PredicateType"/> for the signature).</param>
+/// <param name="Reference"><c>registry/repository@sha256:&lt;hex&gt;</c> of the bundle's referrer manifest.</param>
+/// <param name="Manifest">Digest of that manifest.</param>
+/// <param name="Statement">The in-toto statement signed (the DSSE payload).</param>
+/// <param name="Added">False when a bundle of the same statement signed by the same key was already there, so nothing was pushed.</param>
+public sealed record ImageBundle(string PredicateType, string Reference, Digest Manifest, byte[] Statement, bool Added);
+
+/// <summary>
+/// Writes an image's signature and attestations as cosign v3 does by default: each one an in-toto statement signed in a
+/// DSSE envelope inside a Sigstore bundle v0.3, pushed as an OCI referrer of the image (cosign <c>specs/BUNDLE_SPEC.md</c>,
+/// <c>pkg/oci/remote/write.go</c> <c>WriteReferrer</c>): artifact type and layer media type
+/// <see cref="SigstoreBundle.MediaTypeV03"/>, the empty config (carrying the artifact type too, as cosign writes it),
+/// manifest annotations <see cref="ContentAnnotation"/>, <see cref="PredicateTypeAnnotation"/> and
+/// <see cref="CreatedAnnotation"/>. On registries without the referrers API the client adds the manifest, with its
+/// artifact type and annotations, to the <c>sha256-&lt;hex&gt;</c> referrers index.
+/// </summary>
+public static class BundleReferrers
+{
+    public const string ContentAnnotation = "dev.sigstore.bundle.content";
+    public const string PredicateTypeAnnotation = "dev.sigstore.bundle.predicateType";
+    public const string CreatedAnnotation = "org.opencontainers.image.created";
+
+    /// <summary>Existing bundles read to find one already there; more of the same type means something is piling up.</summary>
+    public const int MaxBundlesRead = 100;
+
+    /// <summary>A bundle's largest size read back: a 16 MiB SBOM predicate, base64 in the envelope, and room to spare.</summary>
+    public const long MaxBundleBytes = 32 * 1024 * 1024;
+
+    /// <summary>Signs <paramref name="digest"/> as bundle-format <c>cosign sign</c> does (<see cref="CosignSignStatement"/>).</summary>
+    public static Task<ImageBundle> SignImageAsync(RegistryClient client, string registry, string repository, Digest digest,
+        ISigner signer, IBundleWitness witness, DateTimeOffset created, CancellationToken ct) =>
+        PublishAsync(client, registry, repository, digest, CosignSignStatement.PredicateType, CosignSignStatement.Create(digest), signer, witness, created, ct);
+
+    /// <summary>
+    /// Attests <paramref name="digest"/> as bundle-format <c>cosign attest</c> does: the same in-toto statement as the
+    /// legacy <c>.att</c> path (subject named after the repository), signed into a bundle instead of a tagged layer.
+    /// </summary>
+    /// <param name="predicateJson">A JSON object (the CycloneDX SBOM, or a SLSA provenance predicate). SC6011 otherwise.</param>
+    public static Task<ImageBundle> AttestImageAsync(RegistryClient client, string registry, string repository, Digest digest,
+        string predicateType, ReadOnlyMemory<byte> predicateJson, ISigner signer, IBundleWitness witness, DateTimeOffset created, CancellationToken ct)
+    {
+        byte[] statement;
+        using (JsonDocument? predicate = SigningJson.TryParse(predicateJson, out string problem))
+        {
+            if (predicate is null)
+            {
+                throw new SecureContainerException(SigningDiagnostics.PredicateMalformed.Create(predicateType, problem));
+            }
+
+            statement = InTotoStatement.Create(CosignNames.RepositoryName(registry, repository), digest, predicateType, predicate.RootElement);
+        }
+
+        return PublishAsync(client, registry, repository, digest, predicateType, statement, signer, witness, created, ct);
+    }
+
+    private static async Task<ImageBundle> PublishAsync(RegistryClient client, string registry, string repository, Digest digest,
+        string predicateType, byte[] statement, ISigner signer, IBundleWitness witness, DateTimeOffset created, CancellationToken ct)
+    {
+        // The subject descriptor must carry the media type and size the registry holds (an index or a manifest).
+        if (await client.TryGetManifestAsync(registry, repository, digest.ToString(), ct).ConfigureAwait(false) is not (Digest subjectDigest, string mediaType, byte[] bytes))
+        {
+            throw new SecureContainerException(BundleDiagnostics.SubjectNotInRegistry.Create($"{registry}/{repository}", digest));
+        }
+
+        if (await FindExistingAsync(client, registry, repository, digest, predicateType, statement, signer, ct).ConfigureAwait(false) is Digest existing)
+        {
+            return new ImageBundle(predicateType, $"{registry}/{repository}@{existing}", existing, statement, false);
+        }
+
+        DsseEnvelope envelope = DsseEnvelope.Sign(DsseEnvelope.InTotoPayloadType, statement, signer);
+        VerificationMaterial material = await witness.WitnessAsync(envelope, null, ct).ConfigureAwait(false);
+        SigstoreBundle bundle = new(material, envelope, null);
+        ArtifactRequest request = new(registry, repository, new Descriptor(mediaType, subjectDigest, bytes.Length), SigstoreBundle.MediaTypeV03,
+            [new ArtifactLayer(bundle.ToJson(), SigstoreBundle.MediaTypeV03)])
+        {
+            Annotations = new Dictionary<string, string>
+            {
+                [ContentAnnotation] = bundle.Content,
+                [PredicateTypeAnnotation] = predicateType,
+                // cosign writes time.RFC3339 in UTC: whole seconds, 'Z'.
+                [CreatedAnnotation] = created.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+            },
+            ArtifactTypeOnConfig = true,
+        };
+        Descriptor pushed = await client.AttachArtifactAsync(request, ct).ConfigureAwait(false);
+        return new ImageBundle(predicateType, $"{registry}/{repository}@{pushed.Digest}", pushed.Digest, statement, true);
+    }
+
+    /// <summary>
+    /// ECDSA signatures differ on every run, so a repeated publish would push a new bundle each time; like the legacy
+    /// path's duplicate detection, a bundle whose envelope carries the same statement signed by this key counts as present.
+    /// Entries another tool wrote, or that cannot be read, are skipped, never removed.
+    /// </summary>
+    private static async Task<Digest?> FindExistingAsync(RegistryClient client, string registry, string repository, Digest digest,
+        string predicateType, byte[] statement, ISigner signer, CancellationToken ct)
+    {
+        IReadOnlyList<Descriptor> referrers = await client.GetReferrersAsync(registry, repository, digest, SigstoreBundle.MediaTypeV03, ct).ConfigureAwait(false);
+        IEnumerable<Descriptor> candidates = referrers
+            .Where(d => d.Annotations?.GetValueOrDefault(PredicateTypeAnnotation) is null || d.Annotations[PredicateTypeAnnotation] == predicateType)
+            .Take(MaxBundlesRead);
+        foreach (Descriptor candidate in candidates)
+        {
+            if (await client.TryGetManifestAsync(registry, repository, candidate.Digest.ToString(), ct).ConfigureAwait(false) is not (_, string type, byte[] bytes))
+            {
+                continue;
+            }
+
+            ImageManifest manifest;
+            try
+            {
+                manifest = ImageManifest.Parse(bytes, type);
+            }
+            catch (SecureContainerException)
+            {
+                continue;
+            }
+
+            if (manifest.Layers is not [Descriptor layer] || layer.MediaType != SigstoreBundle.MediaTypeV03)
+            {
+                continue;
+            }
+
+            (byte[]? json, _) = await TaggedLayers.ReadBlobAsync(client, registry, repository, layer, MaxBundleBytes, ct).ConfigureAwait(false);
+            if (json is not null
+                && SigstoreBundleReader.TryParse(json, out _) is { Envelope: DsseEnvelope envelope }
+                && envelope.PayloadType == DsseEnvelope.InTotoPayloadType
+                && envelope.TryDecodePayload() is byte[] payload
+                && payload.AsSpan().SequenceEqual(statement)
+                && envelope.IsSignedBy(signer.PublicKey))
+            {
+                return candidate.Digest;
+            }
+        }
+
+        return null;
+    }
+}
