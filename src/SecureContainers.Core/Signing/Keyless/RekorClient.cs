@@ -45,9 +45,14 @@ public sealed class RekorClient(HttpClient http, KeylessOptions options)
         }
 
         JsonProperty[] entries = doc.RootElement.EnumerateObject().ToArray();
-        if (entries.Length != 1 || entries[0].Value.ValueKind != JsonValueKind.Object)
+        if (entries.Length != 1)
         {
             throw Malformed(host, $"it holds {entries.Length} entries, not one");
+        }
+
+        if (entries[0].Value.ValueKind != JsonValueKind.Object)
+        {
+            throw Malformed(host, "its entry is not a JSON object");
         }
 
         JsonElement e = entries[0].Value;
