@@ -67,7 +67,7 @@ public sealed record SigningSettings
     public bool AttestProvenance { get; init; } = true;
 
     /// <summary><c>SecureContainerSigningMode</c>: sign with <see cref="KeyPath"/>, or keyless (OIDC identity, Fulcio, Rekor).</summary>
-    public SigningMode Mode { get; init; } = SigningMode.Key;
+    public SigningMethod Mode { get; init; } = SigningMethod.Key;
 
     /// <summary><c>SecureContainerFulcioUrl</c> and <c>SecureContainerRekorUrl</c>: public-good sigstore unless set.</summary>
     public Signing.Keyless.KeylessOptions Sigstore { get; init; } = new();
@@ -77,7 +77,7 @@ public sealed record SigningSettings
 }
 
 /// <summary>How images are signed: the exact words of <c>SecureContainerSigningMode</c>.</summary>
-public enum SigningMode
+public enum SigningMethod
 {
     /// <summary><c>key</c>: the private key in SecureContainerSigningKey (no key: unsigned).</summary>
     Key,

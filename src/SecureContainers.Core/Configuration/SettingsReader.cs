@@ -49,7 +49,7 @@ public static class SettingsReader
             VerifyBaseImageKeyPath = ParsePath(VerifyBaseImageKey, raw.Get(VerifyBaseImageKey), sink),
             AttestSbom = PropertyParser.ParseBoolean(AttestSbom, raw.Get(AttestSbom), true, sink, onError: true),
             AttestProvenance = PropertyParser.ParseBoolean(AttestProvenance, raw.Get(AttestProvenance), true, sink, onError: true),
-            Mode = ParseSigningMode(raw.Get(SettingNames.SigningMode), sink),
+            Mode = ParseSigningMode(raw.Get(SigningMode), sink),
             Sigstore = new KeylessOptions
             {
                 FulcioUrl = ParseSigstoreUrl(FulcioUrl, raw.Get(FulcioUrl), KeylessOptions.PublicGoodFulcio, sink),
@@ -135,19 +135,19 @@ public static class SettingsReader
     /// <c>key</c> or <c>keyless</c>, exactly (SC6058 otherwise). A malformed mode reads as keyless: it fails the check
     /// that a token source exists rather than silently publishing unsigned.
     /// </summary>
-    private static Configuration.SigningMode ParseSigningMode(string? value, IDiagnosticSink sink)
+    private static SigningMethod ParseSigningMode(string? value, IDiagnosticSink sink)
     {
         string trimmed = value?.Trim() ?? string.Empty;
         switch (trimmed)
         {
             case "":
             case "key":
-                return Configuration.SigningMode.Key;
+                return SigningMethod.Key;
             case "keyless":
-                return Configuration.SigningMode.Keyless;
+                return SigningMethod.Keyless;
             default:
                 sink.Report(KeylessDiagnostics.InvalidSigningMode.Create(trimmed.Length > 100 ? trimmed[..100] + "…" : trimmed));
-                return Configuration.SigningMode.Keyless;
+                return SigningMethod.Keyless;
         }
     }
 

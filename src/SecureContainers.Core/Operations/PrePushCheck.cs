@@ -64,7 +64,7 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
         SigningSettings signing = request.Settings.Signing;
         bool toRegistry = request.Destination == ImageDestination.Registry;
         SigningPolicy.CheckTags(request.Tags, signing.ForbidLatestOnly, request.TargetImage, sink);
-        if (signing.Mode == SigningMode.Keyless)
+        if (signing.Mode == SigningMethod.Keyless)
         {
             if (!toRegistry)
             {
