@@ -23,6 +23,9 @@ dotnet pack src/SecureContainers.Cli -c Release -nodeReuse:false -clp:NoSummary
 step "SBOM validator (npm)"
 (cd eng/sbom-validator && { [ -d node_modules ] || npm ci --no-audit --no-fund --silent; })
 
+step "sigstore mock and verifier (npm)"
+(cd eng/sigstore-mock && { [ -d node_modules ] || npm ci --no-audit --no-fund --silent; })
+
 step "cdxgen, the peer SBOM generator the comparison test runs (npm)"
 # `npm install`, not `npm ci`: cdxgen's platform binaries are optional dependencies, and a registry that serves
 # only this platform's leaves them out of the lock, which `npm ci` rejects; install keeps the locked versions.
@@ -35,7 +38,8 @@ state="$repo/artifacts/testbed/registry-test"
 step "registry"
 bash eng/testbed/registry.sh start "$state"
 feed="$repo/artifacts/testbed/nuget-feed-test"
-trap 'bash eng/testbed/registry.sh stop "$state" || true; bash eng/testbed/nuget-feed/serve.sh stop "$feed" || true' EXIT
+sigstore="$repo/artifacts/testbed/sigstore-test"
+trap 'bash eng/testbed/registry.sh stop "$state" || true; bash eng/testbed/nuget-feed/serve.sh stop "$feed" || true; bash eng/testbed/sigstore.sh stop "$sigstore" || true' EXIT
 # shellcheck disable=SC1091
 set -a; . "$state/env"; set +a
 
@@ -44,6 +48,11 @@ bash eng/testbed/nuget-feed/serve.sh start "$feed"
 # shellcheck disable=SC1091
 set -a; . "$feed/env"; set +a
 bash eng/testbed/push-fixtures.sh "$SC_TEST_REGISTRY"
+
+step "sigstore mock (Fulcio, Rekor, TSA, GitHub Actions OIDC) on loopback"
+bash eng/testbed/sigstore.sh start "$sigstore"
+# shellcheck disable=SC1091
+set -a; . "$sigstore/env"; set +a
 
 step "tests against $SC_TEST_REGISTRY"
 log="$repo/artifacts/test-results.log"
