@@ -27,6 +27,9 @@ step "sigstore's JavaScript bundle verifier (npm)"
 # The packages declare Node >= 22 but run on Node 20; --engine-strict=false keeps npm from refusing them.
 (cd eng/sigstore-verifier && { [ -d node_modules ] || npm ci --no-audit --no-fund --silent --engine-strict=false; })
 
+step "sigstore mock and verifier (npm)"
+(cd eng/sigstore-mock && { [ -d node_modules ] || npm ci --no-audit --no-fund --silent --engine-strict=false; })
+
 step "cdxgen, the peer SBOM generator the comparison test runs (npm)"
 # `npm install`, not `npm ci`: cdxgen's platform binaries are optional dependencies, and a registry that serves
 # only this platform's leaves them out of the lock, which `npm ci` rejects; install keeps the locked versions.
@@ -40,7 +43,8 @@ step "registry"
 bash eng/testbed/registry.sh start "$state"
 feed="$repo/artifacts/testbed/nuget-feed-test"
 tls_state="$repo/artifacts/testbed/registry-tls-test"
-trap 'bash eng/testbed/registry.sh stop "$state" || true; bash eng/testbed/registry.sh stop "$tls_state" || true; bash eng/testbed/nuget-feed/serve.sh stop "$feed" || true' EXIT
+sigstore="$repo/artifacts/testbed/sigstore-test"
+trap 'bash eng/testbed/registry.sh stop "$state" || true; bash eng/testbed/registry.sh stop "$tls_state" || true; bash eng/testbed/nuget-feed/serve.sh stop "$feed" || true; bash eng/testbed/sigstore.sh stop "$sigstore" || true' EXIT
 # shellcheck disable=SC1091
 set -a; . "$state/env"; set +a
 
@@ -57,6 +61,11 @@ bash eng/testbed/nuget-feed/serve.sh start "$feed"
 # shellcheck disable=SC1091
 set -a; . "$feed/env"; set +a
 bash eng/testbed/push-fixtures.sh "$SC_TEST_REGISTRY"
+
+step "sigstore mock (Fulcio, Rekor, TSA, GitHub Actions OIDC) on loopback"
+bash eng/testbed/sigstore.sh start "$sigstore"
+# shellcheck disable=SC1091
+set -a; . "$sigstore/env"; set +a
 
 step "tests against $SC_TEST_REGISTRY"
 log="$repo/artifacts/test-results.log"

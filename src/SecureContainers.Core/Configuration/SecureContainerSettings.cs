@@ -68,6 +68,25 @@ public sealed record SigningSettings
 
     /// <summary><c>SecureContainerSignatureFormat</c>: cosign v3 bundles as referrers, the legacy tags, or both.</summary>
     public Signing.SignatureFormat Format { get; init; } = Signing.SignatureFormat.Both;
+
+    /// <summary><c>SecureContainerSigningMode</c>: sign with <see cref="KeyPath"/>, or keyless (OIDC identity, Fulcio, Rekor).</summary>
+    public SigningMethod Mode { get; init; } = SigningMethod.Key;
+
+    /// <summary><c>SecureContainerFulcioUrl</c> and <c>SecureContainerRekorUrl</c>: public-good sigstore unless set.</summary>
+    public Signing.Keyless.KeylessOptions Sigstore { get; init; } = new();
+
+    /// <summary><c>SecureContainerTransparencyLog</c>: record key-based signatures in Rekor too (keyless always records).</summary>
+    public bool TransparencyLog { get; init; }
+}
+
+/// <summary>How images are signed: the exact words of <c>SecureContainerSigningMode</c>.</summary>
+public enum SigningMethod
+{
+    /// <summary><c>key</c>: the private key in SecureContainerSigningKey (no key: unsigned).</summary>
+    Key,
+
+    /// <summary><c>keyless</c>: an ephemeral key certified by Fulcio for the CI's OIDC identity, every signature logged in Rekor.</summary>
+    Keyless,
 }
 
 public sealed record SbomSettings

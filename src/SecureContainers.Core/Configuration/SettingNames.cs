@@ -32,6 +32,10 @@ public static class SettingNames
     public const string VulnerabilitySeverity = "SecureContainerVulnerabilitySeverity";
     public const string RequireVulnerabilityData = "SecureContainerRequireVulnerabilityData";
     public const string SourceDateEpoch = "SecureContainerSourceDateEpoch";
+    public const string SigningMode = "SecureContainerSigningMode";
+    public const string FulcioUrl = "SecureContainerFulcioUrl";
+    public const string RekorUrl = "SecureContainerRekorUrl";
+    public const string TransparencyLog = "SecureContainerTransparencyLog";
 
     /// <summary>Every property the settings item carries; a test checks the targets pass exactly these.</summary>
     public static IReadOnlyList<string> All { get; } =
@@ -40,5 +44,6 @@ public static class SettingNames
         MaxLayerBytes, MaxLayerEntries, CacheDirectory, SigningKey, SigningKeyPasswordVariable, RequireSigning, ForbidLatestTag,
         VerifyBaseImageKey, AttestSbom, AttestProvenance, SignatureFormat, SbomEnabled, SbomAttach, SbomSpecVersion, SbomIncludeBuildDependencies,
         SbomDirectory, GenerateSourceLabels, SecretScan, VulnerabilityCheck, VulnerabilitySeverity, RequireVulnerabilityData, SourceDateEpoch,
+        SigningMode, FulcioUrl, RekorUrl, TransparencyLog,
     ];
 }

@@ -5,6 +5,7 @@ using SecureContainers.Core.Policy;
 using SecureContainers.Core.Sbom;
 using SecureContainers.Core.Secrets;
 using SecureContainers.Core.Signing;
+using SecureContainers.Core.Signing.Keyless;
 using SecureContainers.Core.Vulnerabilities;
 using static SecureContainers.Core.Configuration.SettingNames;
 
@@ -49,6 +50,14 @@ public static class SettingsReader
             AttestSbom = PropertyParser.ParseBoolean(AttestSbom, raw.Get(AttestSbom), true, sink, onError: true),
             AttestProvenance = PropertyParser.ParseBoolean(AttestProvenance, raw.Get(AttestProvenance), true, sink, onError: true),
             Format = ParseSignatureFormat(raw.Get(SettingNames.SignatureFormat), sink),
+            Mode = ParseSigningMode(raw.Get(SigningMode), sink),
+            Sigstore = new KeylessOptions
+            {
+                FulcioUrl = ParseSigstoreUrl(FulcioUrl, raw.Get(FulcioUrl), KeylessOptions.PublicGoodFulcio, sink),
+                RekorUrl = ParseSigstoreUrl(RekorUrl, raw.Get(RekorUrl), KeylessOptions.PublicGoodRekor, sink),
+            },
+            // A typo records in the log: the side that makes a stolen key's use visible.
+            TransparencyLog = PropertyParser.ParseBoolean(TransparencyLog, raw.Get(TransparencyLog), false, sink, onError: true),
         };
 
         SbomSettings sbom = new()
@@ -139,6 +148,44 @@ public static class SettingsReader
 
         sink.Report(SbomDiagnostics.InvalidSourceDateEpoch.Create(trimmed));
         return null;
+    }
+
+    /// <summary>
+    /// <c>key</c> or <c>keyless</c>, exactly (SC6058 otherwise). A malformed mode reads as keyless: it fails the check
+    /// that a token source exists rather than silently publishing unsigned.
+    /// </summary>
+    private static SigningMethod ParseSigningMode(string? value, IDiagnosticSink sink)
+    {
+        string trimmed = value?.Trim() ?? string.Empty;
+        switch (trimmed)
+        {
+            case "":
+            case "key":
+                return SigningMethod.Key;
+            case "keyless":
+                return SigningMethod.Keyless;
+            default:
+                sink.Report(KeylessDiagnostics.InvalidSigningMode.Create(trimmed.Length > 100 ? trimmed[..100] + "…" : trimmed));
+                return SigningMethod.Keyless;
+        }
+    }
+
+    /// <summary>An absolute https URL, or http to loopback (SC6059 otherwise); empty is the public-good instance.</summary>
+    private static Uri ParseSigstoreUrl(string name, string? value, Uri defaultUrl, IDiagnosticSink sink)
+    {
+        string trimmed = value?.Trim() ?? string.Empty;
+        if (trimmed.Length == 0)
+        {
+            return defaultUrl;
+        }
+
+        if (SigstoreUrl.TryParse(trimmed, out Uri url))
+        {
+            return url;
+        }
+
+        sink.Report(KeylessDiagnostics.InvalidServiceUrl.Create(name, trimmed.Length > 200 ? trimmed[..200] + "…" : trimmed, defaultUrl));
+        return defaultUrl;
     }
 
     private static string ParseVariableName(string? value, IDiagnosticSink sink)

@@ -8,6 +8,7 @@ using SecureContainers.Core.Policy;
 using SecureContainers.Core.Registry;
 using SecureContainers.Core.Sarif;
 using SecureContainers.Core.Signing;
+using SecureContainers.Core.Signing.Keyless;
 using SecureContainers.Core.Signing.Keys;
 using SecureContainers.Core.Signing.Provenance;
 using SecureContainers.Core.Vulnerabilities;
@@ -64,6 +65,17 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
         SigningSettings signing = request.Settings.Signing;
         bool toRegistry = request.Destination == ImageDestination.Registry;
         SigningPolicy.CheckTags(request.Tags, signing.ForbidLatestOnly, request.TargetImage, sink);
+        if (signing.Mode == SigningMethod.Keyless)
+        {
+            if (!toRegistry)
+            {
+                sink.Report(KeylessDiagnostics.KeylessNotForDestination.Create(request.TargetImage, request.Destination == ImageDestination.Archive ? "an archive (ContainerArchiveOutputPath)" : "the local daemon"));
+            }
+
+            SigningPolicy.CheckKeyless(signing.KeyPath, toRegistry, request.GetEnvironmentVariable, sink);
+            return;
+        }
+
         if (signing.KeyPath is not null && !toRegistry)
         {
             // Signatures live next to the image in a registry; an archive or a daemon has nowhere to keep them.

@@ -1,4 +1,5 @@
 using SecureContainers.Core.Diagnostics;
+using SecureContainers.Core.Signing.Keyless;
 using SecureContainers.Core.Signing.Keys;
 
 namespace SecureContainers.Core.Signing;
@@ -28,6 +29,24 @@ public static class SigningPolicy
 
         using KeyPassword password = KeyPasswordSource.FromEnvironment(passwordVariable, getEnvironmentVariable);
         using EcdsaFileSigner signer = EcdsaFileSigner.Load(keyPath, password);
+    }
+
+    /// <summary>
+    /// Keyless mode, before anything is pushed: a key set as well is a conflict (SC6060: which one signs would be a
+    /// guess), and a registry push with no identity token source is an error (SC6050) rather than a failure after the
+    /// image is already in the registry. Only whether a source exists is checked here; no token is requested.
+    /// </summary>
+    public static void CheckKeyless(string? keyPath, bool pushesToRegistry, Func<string, string?> getEnvironmentVariable, IDiagnosticSink sink)
+    {
+        if (!string.IsNullOrWhiteSpace(keyPath))
+        {
+            sink.Report(KeylessDiagnostics.KeylessWithKey.Create(keyPath));
+        }
+
+        if (pushesToRegistry && OidcTokenSource.Detect(getEnvironmentVariable) is null)
+        {
+            sink.Report(KeylessDiagnostics.NoTokenSource.Create(OidcTokenSource.LookedFor));
+        }
     }
 
     public static void CheckTags(IReadOnlyList<string> tags, bool forbidLatestOnly, string image, IDiagnosticSink sink)

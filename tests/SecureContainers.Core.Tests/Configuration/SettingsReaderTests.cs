@@ -4,6 +4,7 @@ using System.Xml.Linq;
 using SecureContainers.Core.Configuration;
 using SecureContainers.Core.Diagnostics;
 using SecureContainers.Core.Sbom;
+using SecureContainers.Core.Signing.Keyless;
 using static SecureContainers.Core.Configuration.SettingNames;
 using Format = SecureContainers.Core.Signing.SignatureFormat;
 
@@ -48,6 +49,10 @@ public sealed class SettingsReaderTests
         [VulnerabilitySeverity] = ("SC7010", ["severe", "9", "high!"]),
         [RequireVulnerabilityData] = ("SC1001", ["ture", "yes", "1", "maybe"]),
         [SourceDateEpoch] = ("SC5006", ["abc", "-1", "1.5", "253402300800"]),
+        [SigningMode] = ("SC6058", ["Keyless", "KEY", "oidc", "key less"]),
+        [FulcioUrl] = ("SC6059", ["http://fulcio.example.com", "fulcio.sigstore.dev", "ftp://fulcio.example.com", "https://fulcio.example.com/?token=x"]),
+        [RekorUrl] = ("SC6059", ["http://rekor.example.com", "rekor.sigstore.dev", "/api/v1", "https://rekor.example.com/#log"]),
+        [TransparencyLog] = ("SC1001", ["ture", "yes", "1", "maybe"]),
     };
 
     /// <summary>
@@ -75,6 +80,8 @@ public sealed class SettingsReaderTests
         [SecretScan] = (s => s.Content.SecretScan, true),
         [VulnerabilityCheck] = (s => s.Content.VulnerabilityCheck, true),
         [RequireVulnerabilityData] = (s => s.Content.Vulnerabilities.RequireVulnerabilityData, true),
+        // A typo logs the signature: the side that makes a stolen key's use visible.
+        [TransparencyLog] = (s => s.Signing.TransparencyLog, true),
     };
 
     /// <summary>Each non-path setting as text, to compare with the default column of docs/configuration.md.</summary>
@@ -89,6 +96,9 @@ public sealed class SettingsReaderTests
         [SbomSpecVersion] = s => CycloneDxSpecVersions.ToText(s.Sbom.SpecVersion),
         [SignatureFormat] = s => SecureContainers.Core.Signing.SignatureFormats.ToWord(s.Signing.Format),
         [VulnerabilitySeverity] = s => s.Content.Vulnerabilities.Threshold.ToString(),
+        [SigningMode] = s => s.Signing.Mode.ToString(),
+        [FulcioUrl] = s => s.Signing.Sigstore.FulcioUrl.AbsoluteUri.TrimEnd('/'),
+        [RekorUrl] = s => s.Signing.Sigstore.RekorUrl.AbsoluteUri.TrimEnd('/'),
     };
 
     private static (SecureContainerSettings Settings, DiagnosticBag Bag) Read(params (string Name, string? Value)[] properties)
@@ -300,6 +310,31 @@ public sealed class SettingsReaderTests
         }
 
         Assert.True(compared >= 24, $"only {compared} defaults compared");
+    }
+
+    [Fact]
+    public void KeylessModeAndSigstoreUrlsParseWithHttpOnlyForLoopback()
+    {
+        (SecureContainerSettings s, DiagnosticBag bag) = Read(
+            (SigningMode, " keyless "), (FulcioUrl, "http://127.0.0.1:8080"), (RekorUrl, "https://rekor.example.com/prefix/"), (TransparencyLog, "true"));
+        (SecureContainerSettings localhost, DiagnosticBag localBag) = Read((FulcioUrl, "http://localhost:5555"), (RekorUrl, "http://[::1]:5556"));
+
+        Assert.Empty(bag.Items);
+        Assert.Empty(localBag.Items);
+        Assert.Equal(SigningMethod.Keyless, s.Signing.Mode);
+        Assert.Equal("http://127.0.0.1:8080/api/v2/signingCert", SigstoreUrl.Combine(s.Signing.Sigstore.FulcioUrl, FulcioClient.SigningCertPath).AbsoluteUri);
+        Assert.Equal("https://rekor.example.com/prefix/api/v1/log/entries", SigstoreUrl.Combine(s.Signing.Sigstore.RekorUrl, RekorClient.EntriesPath).AbsoluteUri);
+        Assert.True(s.Signing.TransparencyLog);
+        Assert.Equal("localhost", localhost.Signing.Sigstore.FulcioUrl.Host);
+    }
+
+    [Fact]
+    public void AMalformedSigningModeReadsAsKeylessSoTheTokenCheckStillRuns()
+    {
+        (SecureContainerSettings s, DiagnosticBag bag) = Read((SigningMode, "oidc"));
+
+        Assert.Equal("SC6058", Assert.Single(bag.Items).Code);
+        Assert.Equal(SigningMethod.Keyless, s.Signing.Mode);
     }
 
     [Fact]
