@@ -22,7 +22,7 @@ public static class BundleVerificationDiagnostics
         "Image {0} has more than {1} Sigstore bundles as referrers; only the first {1} were read. Bundles pile up when one digest is signed over and over; delete stale referrers.");
 
     public static readonly DiagnosticDescriptor LegacySignaturesIgnored = new("SC6074", DiagnosticSeverity.Message,
-        "Image {0} has Sigstore bundles, so its legacy cosign signatures and attestations (tags {1}) were not read: as with `cosign verify` since v3, bundles win. Nothing to fix; sign in the bundle format only to stop writing both.");
+        "Image {0} has Sigstore bundles, so legacy cosign signatures and attestations (tags {1}), if any, were not read: as with `cosign verify` since v3, bundles win. Nothing to fix; sign in the bundle format only to stop writing both.");
 
     public static readonly DiagnosticDescriptor IdentityPatternInvalid = new("SC6076", DiagnosticSeverity.Error,
         "The certificate identity pattern '{0}' is not a valid .NET regular expression: {1}. Fix the pattern given to SecureContainerVerifyBaseImageIdentityRegexp (or --certificate-identity-regexp); it must match the whole identity, for example ^https://github\\.com/my-org/my-repo/\\.github/workflows/release\\.yml@refs/tags/.*$.");
