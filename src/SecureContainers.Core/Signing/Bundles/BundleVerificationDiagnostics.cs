@@ -25,13 +25,19 @@ public static class BundleVerificationDiagnostics
         "Image {0} has Sigstore bundles, so legacy cosign signatures and attestations (tags {1}), if any, were not read: as with `cosign verify` since v3, bundles win. Nothing to fix; sign in the bundle format only to stop writing both.");
 
     public static readonly DiagnosticDescriptor IdentityPatternInvalid = new("SC6076", DiagnosticSeverity.Error,
-        "The certificate identity pattern '{0}' is not a valid .NET regular expression: {1}. Fix the pattern given to SecureContainerVerifyBaseImageIdentityRegexp (or --certificate-identity-regexp); it must match the whole identity, for example ^https://github\\.com/my-org/my-repo/\\.github/workflows/release\\.yml@refs/tags/.*$.");
+        "The certificate identity pattern '{0}' is not a valid .NET regular expression: {1}. Fix the pattern given to SecureContainerVerifyBaseImageIdentityRegexp (or --certificate-identity-regexp); it must match the whole identity, for example ^https://github\\.com/my-org/my-repo/\\.github/workflows/release\\.yml@refs/tags/.*$.")
+    {
+        CliMessageFormat = "The certificate identity pattern '{0}' given to --certificate-identity-regexp is not a valid .NET regular expression: {1}. Nothing was verified. The pattern must match the whole identity, for example ^https://github\\.com/my-org/my-repo/\\.github/workflows/release\\.yml@refs/tags/.*$.",
+    };
 
     public static readonly DiagnosticDescriptor KeylessSettingsIncomplete = new("SC6077", DiagnosticSeverity.Error,
         "Keyless verification of the base image is half configured: {0}. Set SecureContainerVerifyBaseImageIdentity (or ...IdentityRegexp, not both), SecureContainerVerifyBaseImageOidcIssuer and SecureContainerVerifyBaseImageTrustedRoot together, or use SecureContainerVerifyBaseImageKey for a key-signed base image (not both).");
 
     public static readonly DiagnosticDescriptor KeylessLegacyOnly = new("SC6078", DiagnosticSeverity.Error,
-        "Image {0} has no Sigstore bundle as a referrer{1}, so there is nothing to verify keyless: a certificate identity is checked in bundles only. Sign it keyless in the bundle format (cosign v3 `cosign sign`, or SecureContainerSigningMode keyless), or verify a key-signed image with its public key.");
+        "Image {0} has no Sigstore bundle as a referrer{1}, so there is nothing to verify keyless: a certificate identity is checked in bundles only. Sign it keyless in the bundle format (cosign v3 `cosign sign`, or SecureContainerSigningMode keyless), or verify a key-signed image with its public key.")
+    {
+        CliMessageFormat = "Image {0} has no Sigstore bundle as a referrer{1}, so there is nothing to verify keyless: a certificate identity is checked in bundles only. Sign it keyless in the bundle format (cosign v3 `cosign sign`), or verify a key-signed image with --key.",
+    };
 
     public static readonly DiagnosticDescriptor BaseImageNotSignedKeyless = new("SC6079", DiagnosticSeverity.Error,
         "The base image {0}@{1} has no valid Sigstore bundle signed by {2} ({3}); nothing was built. Building on content whose origin is not proven defeats the signatures on your own image. " +
