@@ -99,6 +99,12 @@ public partial class CliContractTests
         { "SC1105", ["attest", "registry.test/team/app:1.0", "--key", "{key}"] },
         { "SC1106", ["attest", "registry.test/team/app:1.0", "--key", "{key}", "--provenance", "--source-commit", "HEAD"] },
         { "SC1107", ["attest", "registry.test/team/app:1.0", "--key", "{key}", "--sbom", "{sbom}", "--source-ref", "refs/heads/main"] },
+        { "SC1115", ["verify", "registry.test/team/app:1.0", "--certificate-identity", "dev@example.com", "--trusted-root", "{root}"] },
+        { "SC1115", ["verify", "registry.test/team/app:1.0", "--key", "{pub}", "--certificate-identity", "dev@example.com", "--certificate-oidc-issuer", "https://accounts.google.com"] },
+        { "SC1115", ["verify", "registry.test/team/app:1.0", "--certificate-identity", "dev@example.com", "--certificate-oidc-issuer", "https://accounts.google.com"] },
+        { "SC6070", ["verify", "registry.test/team/app:1.0", "--certificate-identity", "dev@example.com", "--certificate-oidc-issuer", "https://accounts.google.com", "--trusted-root", "/nonexistent/trusted_root.json"] },
+        { "SC6076", ["verify", "registry.test/team/app:1.0", "--certificate-identity-regexp", "([unclosed", "--certificate-oidc-issuer", "https://accounts.google.com", "--trusted-root", "{root}"] },
+        { "SC6078", ["verify", "registry.test/team/app:1.0", "--certificate-identity", "dev@example.com", "--certificate-oidc-issuer", "https://accounts.google.com", "--trusted-root", "{root}"] },
     };
 
     [Theory]
@@ -270,6 +276,7 @@ public partial class CliContractTests
             .Replace("{encrypted}", _encrypted.PrivateKey, StringComparison.Ordinal)
             .Replace("{sbom}", _sbom.Path, StringComparison.Ordinal)
             .Replace("{dir}", _dir, StringComparison.Ordinal)
+            .Replace("{root}", RepositoryRoot.Combine("tests", "SecureContainers.Core.Tests", "Signing", "Bundles", "TestData", "public-good-trusted_root.json"), StringComparison.Ordinal)
             .Replace("{closed}", ClosedPort().ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)).ToArray();
 
         public void Dispose()

@@ -34,4 +34,8 @@ public static class CommandLineDiagnostics
     public static readonly DiagnosticDescriptor InvalidNuGetSource = new("SC1108", DiagnosticSeverity.Error,
         "--nuget-source '{0}' cannot be used: {1}. Nothing was checked. Pass the service index of a NuGet v3 feed that publishes vulnerability data " +
         "(the default is nuget.org's https://api.nuget.org/v3/index.json), or --no-advisories alone to skip the advisory check.");
+
+    public static readonly DiagnosticDescriptor VerifyTrustOptionsInvalid = new("SC1115", DiagnosticSeverity.Error,
+        "verify cannot tell who must have signed: {0}. Nothing was verified. Pass either --key PUB.PEM for a key-signed image, or, for a keyless (Fulcio certificate) signature, " +
+        "--certificate-identity (or --certificate-identity-regexp) with --certificate-oidc-issuer and --trusted-root TRUSTED_ROOT.JSON.");
 }

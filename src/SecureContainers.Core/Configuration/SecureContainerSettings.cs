@@ -62,6 +62,15 @@ public sealed record SigningSettings
     /// <summary><c>SecureContainerVerifyBaseImageKey</c>: the base must carry a valid cosign signature for this public key.</summary>
     public string? VerifyBaseImageKeyPath { get; init; }
 
+    /// <summary>
+    /// <c>SecureContainerVerifyBaseImageIdentity</c>/<c>IdentityRegexp</c> and <c>OidcIssuer</c>: keyless, the base must
+    /// carry a valid Sigstore bundle signed by this certificate identity; null unless fully and consistently set (SC6077).
+    /// </summary>
+    public Signing.Bundles.CertificateIdentityPolicy? VerifyBaseImageIdentity { get; init; }
+
+    /// <summary><c>SecureContainerVerifyBaseImageTrustedRoot</c>: the sigstore trusted_root.json keyless bundles are checked against.</summary>
+    public string? VerifyBaseImageTrustedRootPath { get; init; }
+
     public bool AttestSbom { get; init; } = true;
 
     public bool AttestProvenance { get; init; } = true;

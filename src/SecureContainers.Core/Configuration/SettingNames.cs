@@ -18,6 +18,10 @@ public static class SettingNames
     public const string RequireSigning = "SecureContainerRequireSigning";
     public const string ForbidLatestTag = "SecureContainerForbidLatestTag";
     public const string VerifyBaseImageKey = "SecureContainerVerifyBaseImageKey";
+    public const string VerifyBaseImageIdentity = "SecureContainerVerifyBaseImageIdentity";
+    public const string VerifyBaseImageIdentityRegexp = "SecureContainerVerifyBaseImageIdentityRegexp";
+    public const string VerifyBaseImageOidcIssuer = "SecureContainerVerifyBaseImageOidcIssuer";
+    public const string VerifyBaseImageTrustedRoot = "SecureContainerVerifyBaseImageTrustedRoot";
     public const string AttestSbom = "SecureContainerAttestSbom";
     public const string AttestProvenance = "SecureContainerAttestProvenance";
     public const string SignatureFormat = "SecureContainerSignatureFormat";
@@ -42,7 +46,7 @@ public static class SettingNames
     [
         Enabled, Profile, AllowRoot, RequireBaseImageDigest, RequireMinimalBaseImage, RequireTrustedBaseImage, TrustMicrosoftBaseImages,
         MaxLayerBytes, MaxLayerEntries, CacheDirectory, SigningKey, SigningKeyPasswordVariable, RequireSigning, ForbidLatestTag,
-        VerifyBaseImageKey, AttestSbom, AttestProvenance, SignatureFormat, SbomEnabled, SbomAttach, SbomSpecVersion, SbomIncludeBuildDependencies,
+        VerifyBaseImageKey, VerifyBaseImageIdentity, VerifyBaseImageIdentityRegexp, VerifyBaseImageOidcIssuer, VerifyBaseImageTrustedRoot, AttestSbom, AttestProvenance, SignatureFormat, SbomEnabled, SbomAttach, SbomSpecVersion, SbomIncludeBuildDependencies,
         SbomDirectory, GenerateSourceLabels, SecretScan, VulnerabilityCheck, VulnerabilitySeverity, RequireVulnerabilityData, SourceDateEpoch,
         SigningMode, FulcioUrl, RekorUrl, TransparencyLog,
     ];

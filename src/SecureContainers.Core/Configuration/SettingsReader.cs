@@ -47,6 +47,8 @@ public static class SettingsReader
             Required = PropertyParser.ParseBoolean(RequireSigning, raw.Get(RequireSigning), restricted, sink, onError: true),
             ForbidLatestOnly = PropertyParser.ParseBoolean(ForbidLatestTag, raw.Get(ForbidLatestTag), restricted, sink, onError: true),
             VerifyBaseImageKeyPath = ParsePath(VerifyBaseImageKey, raw.Get(VerifyBaseImageKey), sink),
+            VerifyBaseImageIdentity = ParseBaseImageIdentity(raw, sink),
+            VerifyBaseImageTrustedRootPath = ParsePath(VerifyBaseImageTrustedRoot, raw.Get(VerifyBaseImageTrustedRoot), sink),
             AttestSbom = PropertyParser.ParseBoolean(AttestSbom, raw.Get(AttestSbom), true, sink, onError: true),
             AttestProvenance = PropertyParser.ParseBoolean(AttestProvenance, raw.Get(AttestProvenance), true, sink, onError: true),
             Format = ParseSignatureFormat(raw.Get(SettingNames.SignatureFormat), sink),
@@ -118,6 +120,95 @@ public static class SettingsReader
         sink.Report(ConfigurationDiagnostics.InvalidSignatureFormat.Create(trimmed.Length > 100 ? trimmed[..100] + "…" : trimmed));
         return Signing.SignatureFormat.Both;
     }
+
+    /// <summary>
+    /// Keyless base image verification: an identity or a pattern (not both), with the issuer and the trusted root, and
+    /// no key beside them. Anything half set is SC6077 (a pattern that does not compile, SC6076), never silently off.
+    /// </summary>
+    private static Signing.Bundles.CertificateIdentityPolicy? ParseBaseImageIdentity(RawSettings raw, IDiagnosticSink sink)
+    {
+        static string? Value(string? v) => string.IsNullOrWhiteSpace(v) ? null : v.Trim();
+        string? identity = Value(raw.Get(VerifyBaseImageIdentity));
+        string? pattern = Value(raw.Get(VerifyBaseImageIdentityRegexp));
+        string? issuer = Value(raw.Get(VerifyBaseImageOidcIssuer));
+        string? root = Value(raw.Get(VerifyBaseImageTrustedRoot));
+        if (identity is null && pattern is null && issuer is null && root is null)
+        {
+            return null;
+        }
+
+        // Each value on its own first; the combination is judged only when every value is sound, so one typo is one error.
+        bool sound = true;
+        if (identity is not null && identity.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            sink.Report(Signing.Bundles.BundleVerificationDiagnostics.KeylessSettingsIncomplete.Create($"{VerifyBaseImageIdentity} '{Short(identity)}' is not a certificate identity (a URI or email address has no spaces)"));
+            sound = false;
+        }
+
+        if (issuer is not null && !(Uri.TryCreate(issuer, UriKind.Absolute, out Uri? issuerUri) && issuerUri.Scheme is "https" or "http"))
+        {
+            sink.Report(Signing.Bundles.BundleVerificationDiagnostics.KeylessSettingsIncomplete.Create($"{VerifyBaseImageOidcIssuer} '{Short(issuer)}' is not an absolute http(s) URL"));
+            sound = false;
+        }
+
+        if (pattern is not null)
+        {
+            try
+            {
+                Signing.Bundles.CertificateIdentityPolicy.Create(null, pattern, "https://issuer.invalid");
+            }
+            catch (SecureContainerException e)
+            {
+                sink.Report(e.Diagnostic);
+                sound = false;
+            }
+        }
+
+        if (root is not null && root.AsSpan().IndexOfAny(Path.GetInvalidPathChars()) >= 0)
+        {
+            // ParsePath reports it (SC1005).
+            sound = false;
+        }
+
+        if (!sound)
+        {
+            return null;
+        }
+
+        bool key = Value(raw.Get(VerifyBaseImageKey)) is not null;
+        bool named = identity is not null || pattern is not null;
+        string? problem =
+            key && named ? $"{VerifyBaseImageKey} and a keyless identity are both set"
+            : identity is not null && pattern is not null ? $"{VerifyBaseImageIdentity} and {VerifyBaseImageIdentityRegexp} are both set"
+            : !named && issuer is not null ? $"{VerifyBaseImageOidcIssuer} is set without {VerifyBaseImageIdentity} or {VerifyBaseImageIdentityRegexp}"
+            : !named && !key ? $"{VerifyBaseImageTrustedRoot} is set without an identity or a key to verify with"
+            : named && issuer is null ? $"{VerifyBaseImageOidcIssuer} is not set (an identity alone can be claimed through any OIDC provider)"
+            : named && root is null ? $"{VerifyBaseImageTrustedRoot} is not set"
+            : null;
+        if (problem is not null)
+        {
+            sink.Report(Signing.Bundles.BundleVerificationDiagnostics.KeylessSettingsIncomplete.Create(problem));
+            return null;
+        }
+
+        if (!named)
+        {
+            // A key with a trusted root: the root checks the log entries of key-signed bundles.
+            return null;
+        }
+
+        try
+        {
+            return Signing.Bundles.CertificateIdentityPolicy.Create(identity, pattern, issuer!);
+        }
+        catch (SecureContainerException e)
+        {
+            sink.Report(e.Diagnostic);
+            return null;
+        }
+    }
+
+    private static string Short(string value) => value.Length > 200 ? value[..200] + "…" : value;
 
     private static CycloneDxSpecVersion ParseSpecVersion(string? value, IDiagnosticSink sink)
     {

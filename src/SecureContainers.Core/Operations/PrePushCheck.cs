@@ -149,6 +149,13 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
             return [];
         }
 
+        Signing.Trust.TrustedRoot? baseRoot = Report(sink, () => settings.Signing.VerifyBaseImageTrustedRootPath is { } rootPath ? Signing.Trust.TrustedRoot.Load(rootPath) : null);
+        if (settings.Signing.VerifyBaseImageTrustedRootPath is not null && baseRoot is null)
+        {
+            // Same rule as the key: without the trust anchor (reported), the base's content stays unread.
+            return [];
+        }
+
         GateRequest gate = new()
         {
             BaseImage = baseImage,
@@ -160,6 +167,8 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
             UsesMicrosoftDefaultImage = request.UsesMicrosoftDefaultImage,
             Options = settings.Policy,
             BaseImageKey = baseKey,
+            BaseImageIdentity = settings.Signing.VerifyBaseImageIdentity,
+            BaseImageTrustedRoot = baseRoot,
         };
         LayerScanner scanner = new(settings.LayerLimits, new LayerScanCache(settings.CacheDirectory ?? LayerScanCache.DefaultDirectory));
         try

@@ -17,6 +17,50 @@ namespace SecureContainers.Core.Policy;
 /// </summary>
 public sealed class ContainerGate(RegistryClient registry, LayerScanner scanner, IDiagnosticSink sink)
 {
+    /// <summary>
+    /// The base image's signature, as <c>securecontainers verify</c> reads it: its Sigstore bundles when it has any
+    /// (bundles win over legacy .sig, as in cosign), keyless through bundles only, else its legacy cosign signatures.
+    /// Reports SC6033 (key) or SC6079 (identity) and returns false when none is valid.
+    /// </summary>
+    private async Task<bool> BaseImageSignedAsync(GateRequest request, ImageReference requested, Digest digest, CancellationToken cancellationToken)
+    {
+        string image = $"{requested.Registry}/{requested.Repository}";
+        Signing.Bundles.BundleVerificationPolicy policy = new()
+        {
+            Key = request.BaseImageKey,
+            Identity = request.BaseImageKey is null ? request.BaseImageIdentity : null,
+            TrustedRoot = request.BaseImageTrustedRoot,
+        };
+        Signing.Bundles.BundleVerification bundles = await Signing.Bundles.BundleReferrerVerifier.VerifyAsync(registry, requested.Registry, requested.Repository, digest, policy, cancellationToken).ConfigureAwait(false);
+        if (bundles.HasValidSignature)
+        {
+            return true;
+        }
+
+        if (bundles.Bundles.Count > 0 || request.BaseImageKey is not { } key)
+        {
+            string reasons = bundles.Bundles.Count == 0
+                ? $"no Sigstore bundle refers to {digest}"
+                : string.Join("; ", bundles.Bundles.Take(10).Select(b => b.Valid ? $"a valid {b.PredicateType} attestation, not a signature" : b.Reason));
+            sink.Report(request.BaseImageKey is { } k
+                ? SigningPolicyDiagnostics.BaseImageNotSigned.Create(image, digest, k.Fingerprint, reasons)
+                : Signing.Bundles.BundleVerificationDiagnostics.BaseImageNotSignedKeyless.Create(image, digest, policy.Signer, reasons));
+            return false;
+        }
+
+        SignatureVerification verification = await CosignVerifier.VerifyAsync(registry, requested.Registry, requested.Repository, digest, key, cancellationToken).ConfigureAwait(false);
+        if (verification.HasValidSignature)
+        {
+            return true;
+        }
+
+        string legacyReasons = verification.Signatures.Count == 0
+            ? $"no signatures under {verification.Tag}"
+            : string.Join("; ", verification.Signatures.Select(s => s.Reason));
+        sink.Report(SigningPolicyDiagnostics.BaseImageNotSigned.Create(image, digest, key.Fingerprint, legacyReasons));
+        return false;
+    }
+
     public async Task<IReadOnlyList<PlatformGateResult>> RunAsync(GateRequest request, CancellationToken cancellationToken)
     {
         // One digest for the whole build: a tag that moves between two platforms' lookups must not mix contents.
@@ -30,19 +74,8 @@ public sealed class ContainerGate(RegistryClient registry, LayerScanner scanner,
 
         // Verified before any layer is read: unproven content is not even inspected. The other rules still run, so
         // one build reports every finding.
-        bool signatureValid = true;
-        if (request.BaseImageKey is { } key)
-        {
-            SignatureVerification verification = await CosignVerifier.VerifyAsync(registry, requested.Registry, requested.Repository, pinned.Digest!.Value, key, cancellationToken).ConfigureAwait(false);
-            if (!verification.HasValidSignature)
-            {
-                signatureValid = false;
-                string reasons = verification.Signatures.Count == 0
-                    ? $"no signatures under {verification.Tag}"
-                    : string.Join("; ", verification.Signatures.Select(s => s.Reason));
-                sink.Report(SigningPolicyDiagnostics.BaseImageNotSigned.Create($"{requested.Registry}/{requested.Repository}", pinned.Digest, key.Fingerprint, reasons));
-            }
-        }
+        bool signatureValid = request.BaseImageKey is null && request.BaseImageIdentity is null
+            || await BaseImageSignedAsync(request, requested, pinned.Digest!.Value, cancellationToken).ConfigureAwait(false);
 
         List<PlatformGateResult> results = new();
         foreach (string rid in request.RuntimeIdentifiers)

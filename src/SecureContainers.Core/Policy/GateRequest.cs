@@ -37,4 +37,10 @@ public sealed record GateRequest
 
     /// <summary>When set, the base image must carry a valid cosign signature for this key ("trusted content").</summary>
     public Signing.Keys.VerificationKey? BaseImageKey { get; init; }
+
+    /// <summary>Keyless: the base image must carry a valid Sigstore bundle signed by this certificate identity.</summary>
+    public Signing.Bundles.CertificateIdentityPolicy? BaseImageIdentity { get; init; }
+
+    /// <summary>The trusted root keyless bundles (and the log entries of key-signed bundles) are checked against.</summary>
+    public Signing.Trust.TrustedRoot? BaseImageTrustedRoot { get; init; }
 }

@@ -40,8 +40,8 @@ internal static class IndexVerifier
         {
             // Refused before any signature is read: the point of the cap is to bound the requests.
             Diagnostic tooMany = SigningDiagnostics.TooManyPlatforms.Create(image, platforms.Count, ImageVerifier.MaxPlatforms);
-            return new VerificationReport(image, request.Digest, request.Key.Fingerprint, false, tooMany.Code,
-                new SignatureVerification(CosignNames.SignatureTag(request.Digest), false, [], false), null, [tooMany]);
+            return new VerificationReport(image, request.Digest, request.Key?.Fingerprint ?? "", false, tooMany.Code,
+                new SignatureVerification(CosignNames.SignatureTag(request.Digest), false, [], false), null, [tooMany]) { Signer = request.Signer };
         }
 
         // With no platform to carry them, requirements fall back on the index itself, as before this rule existed.

@@ -2,6 +2,7 @@ using System.Text.Json;
 using SecureContainers.Core.Diagnostics;
 using SecureContainers.Core.Oci;
 using SecureContainers.Core.Signing.Attestations;
+using SecureContainers.Core.Signing.Bundles;
 using SecureContainers.Core.Signing.Cosign;
 
 namespace SecureContainers.Core.Signing;
@@ -24,8 +25,17 @@ public sealed record VerificationReport(
     AttestationVerification? Attestations,
     IReadOnlyList<Diagnostic> Diagnostics)
 {
-    /// <summary>Predicate types of the valid attestations.</summary>
-    public IReadOnlyList<string> PredicateTypes => Attestations?.ValidPredicateTypes ?? [];
+    /// <summary>Predicate types of the valid attestations (from the bundles when the image has any).</summary>
+    public IReadOnlyList<string> PredicateTypes => Bundles?.ValidPredicateTypes ?? Attestations?.ValidPredicateTypes ?? [];
+
+    /// <summary>Who had to sign: <c>key sha256:…</c>, or the certificate identity and issuer for keyless verification.</summary>
+    public string Signer { get; init; } = "";
+
+    /// <summary>The Sigstore bundles read, when the image has any (or keyless verification looked for them); null when the legacy layout was verified.</summary>
+    public BundleVerification? Bundles { get; init; }
+
+    /// <summary><c>bundle</c> when Sigstore bundles were verified (and legacy signatures ignored), <c>legacy</c> for cosign's <c>.sig</c>/<c>.att</c> tags.</summary>
+    public string Format => Bundles is null ? "legacy" : "bundle";
 
     /// <summary>For an image index: each platform manifest it lists, in index order. Empty for one image manifest.</summary>
     public IReadOnlyList<PlatformVerification> Platforms { get; init; } = [];
@@ -34,7 +44,8 @@ public sealed record VerificationReport(
     public IReadOnlyList<Descriptor> Skipped { get; init; } = [];
 
     /// <summary>
-    /// A stable JSON document: <c>{"image","digest","verified","failureCode","keyFingerprint","signatures":[{"layer","valid","failure","reason"}],
+    /// A stable JSON document: <c>{"image","digest","verified","failureCode","keyFingerprint","signer","format",
+    /// "bundles":[{"artifact","content","predicateType","valid","failure","reason","signer","signedAt"}],"signatures":[{"layer","valid","failure","reason"}],
     /// "attestations":[{"layer","predicateType","valid","failure","reason"}],"predicateTypes":[…],"diagnostics":[{"code","severity","message"}],
     /// "platforms":[{"platform","digest","verified","failureCode","signatures","attestations","predicateTypes","diagnostics"}],
     /// "skipped":[{"digest","platform"}]}</c>. For an index the top-level fields describe the index itself, except
@@ -48,7 +59,8 @@ public sealed record VerificationReport(
         w.WriteString("digest", Digest.ToString());
         w.WriteBoolean("verified", Verified);
         WriteNullable(w, "failureCode", FailureCode);
-        w.WriteString("keyFingerprint", KeyFingerprint);
+        WriteNullable(w, "keyFingerprint", KeyFingerprint.Length == 0 ? null : KeyFingerprint);
+        w.WriteString("signer", Signer);
         WriteChecks(w, this);
         w.WriteStartArray("platforms");
         foreach (PlatformVerification p in Platforms)
@@ -79,6 +91,22 @@ public sealed record VerificationReport(
     /// <summary>signatures, attestations, predicateTypes, diagnostics: the same shape for an image and for each platform.</summary>
     private static void WriteChecks(Utf8JsonWriter w, VerificationReport report)
     {
+        w.WriteString("format", report.Format);
+        w.WriteStartArray("bundles");
+        foreach (BundleCheck b in report.Bundles?.Bundles ?? [])
+        {
+            w.WriteStartObject();
+            WriteNullable(w, "artifact", b.Artifact?.ToString());
+            w.WriteString("content", b.Content);
+            WriteNullable(w, "predicateType", b.PredicateType);
+            w.WriteBoolean("valid", b.Valid);
+            WriteFailure(w, b.Failure?.ToString(), b.Reason);
+            WriteNullable(w, "signer", b.Signer);
+            WriteNullable(w, "signedAt", b.SignedAt?.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture));
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
         w.WriteStartArray("signatures");
         foreach (SignatureCheck s in report.Signatures.Signatures)
         {

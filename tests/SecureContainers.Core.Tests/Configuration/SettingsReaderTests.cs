@@ -35,6 +35,10 @@ public sealed class SettingsReaderTests
         [RequireSigning] = ("SC1001", ["ture", "yes", "1", "maybe"]),
         [ForbidLatestTag] = ("SC1001", ["ture", "yes", "1", "maybe"]),
         [VerifyBaseImageKey] = ("SC1005", ["base\0.pub"]),
+        [VerifyBaseImageIdentity] = ("SC6077", ["dev @example.com", "https://github.com/org/repo\tx"]),
+        [VerifyBaseImageIdentityRegexp] = ("SC6076", ["([unclosed", "a{2,1}"]),
+        [VerifyBaseImageOidcIssuer] = ("SC6077", ["token.actions.githubusercontent.com", "ftp://issuer.example"]),
+        [VerifyBaseImageTrustedRoot] = ("SC1005", ["trusted\0root.json"]),
         [AttestSbom] = ("SC1001", ["ture", "yes", "1", "maybe"]),
         [AttestProvenance] = ("SC1001", ["ture", "yes", "1", "maybe"]),
         [SignatureFormat] = ("SC1006", ["Both", "BUNDLE", "bundles", "cosign", "both,legacy", "0"]),
@@ -93,6 +97,7 @@ public sealed class SettingsReaderTests
         [SigningKey] = s => s.Signing.KeyPath,
         [SigningKeyPasswordVariable] = s => s.Signing.PasswordVariable,
         [VerifyBaseImageKey] = s => s.Signing.VerifyBaseImageKeyPath,
+        [VerifyBaseImageTrustedRoot] = s => s.Signing.VerifyBaseImageTrustedRootPath,
         [SbomSpecVersion] = s => CycloneDxSpecVersions.ToText(s.Sbom.SpecVersion),
         [SignatureFormat] = s => SecureContainers.Core.Signing.SignatureFormats.ToWord(s.Signing.Format),
         [VulnerabilitySeverity] = s => s.Content.Vulnerabilities.Threshold.ToString(),
@@ -427,4 +432,42 @@ public sealed class SettingsReaderTests
 
     private static string Describe(SecureContainerSettings s) =>
         string.Join(';', Booleans.Select(b => $"{b.Key}={b.Value.Read(s)}").Concat(AsText.Select(t => $"{t.Key}={t.Value(s)}")));
+
+    [Fact]
+    public void KeylessBaseImageSettingsReadAsOnePolicy()
+    {
+        (SecureContainerSettings s, DiagnosticBag bag) = Read(
+            (VerifyBaseImageIdentityRegexp, "^https://github\\.com/org/.*$"), (VerifyBaseImageOidcIssuer, " https://token.actions.githubusercontent.com "), (VerifyBaseImageTrustedRoot, "trusted_root.json"));
+
+        Assert.Empty(bag.Items);
+        Assert.NotNull(s.Signing.VerifyBaseImageIdentity);
+        Assert.True(s.Signing.VerifyBaseImageIdentity.MatchesIdentity("https://github.com/org/repo/.github/workflows/release.yml@refs/heads/main"));
+        Assert.False(s.Signing.VerifyBaseImageIdentity.MatchesIdentity("https://github.com/other/repo"));
+        Assert.Equal("https://token.actions.githubusercontent.com", s.Signing.VerifyBaseImageIdentity.Issuer);
+        Assert.Equal("trusted_root.json", s.Signing.VerifyBaseImageTrustedRootPath);
+    }
+
+    [Theory]
+    [InlineData(VerifyBaseImageKey, "base.pub", VerifyBaseImageIdentity, "dev@example.com", VerifyBaseImageOidcIssuer, "https://accounts.google.com")]
+    [InlineData(VerifyBaseImageIdentity, "dev@example.com", VerifyBaseImageIdentityRegexp, ".*", VerifyBaseImageOidcIssuer, "https://accounts.google.com")]
+    [InlineData(VerifyBaseImageIdentity, "dev@example.com", VerifyBaseImageTrustedRoot, "trusted_root.json", Enabled, "true")]
+    [InlineData(VerifyBaseImageIdentity, "dev@example.com", VerifyBaseImageOidcIssuer, "https://accounts.google.com", Enabled, "true")]
+    public void HalfOrDoublyConfiguredKeylessSettingsAreSC6077(string name1, string value1, string name2, string value2, string name3, string value3)
+    {
+        (SecureContainerSettings s, DiagnosticBag bag) = Read((name1, value1), (name2, value2), (name3, value3));
+
+        Assert.Equal("SC6077", Assert.Single(bag.Items).Code);
+        Assert.Null(s.Signing.VerifyBaseImageIdentity);
+        Assert.NotEmpty(s.Errors);
+    }
+
+    [Fact]
+    public void KeyWithTrustedRootIsAccepted()
+    {
+        (SecureContainerSettings s, DiagnosticBag bag) = Read((VerifyBaseImageKey, "base.pub"), (VerifyBaseImageTrustedRoot, "trusted_root.json"));
+
+        Assert.Empty(bag.Items);
+        Assert.Null(s.Signing.VerifyBaseImageIdentity);
+        Assert.Equal("trusted_root.json", s.Signing.VerifyBaseImageTrustedRootPath);
+    }
 }

@@ -26,6 +26,9 @@ public sealed record SigstoreBundle(VerificationMaterial Material, DsseEnvelope?
         "application/vnd.dev.sigstore.bundle+json;version=0.1",
     };
 
+    /// <summary>The media type the bundle was read with (v0.2 and later require an inclusion proof); written as v0.3.</summary>
+    public string MediaType { get; init; } = MediaTypeV03;
+
     /// <summary>The bundle content annotation values of BUNDLE_SPEC.md.</summary>
     public string Content => Envelope is not null ? "dsse-envelope" : "message-signature";
 

@@ -108,7 +108,7 @@ public static class SigstoreBundleReader
             throw new BundleFormatException("the bundle has neither 'dsseEnvelope' nor 'messageSignature'");
         }
 
-        return new SigstoreBundle(new VerificationMaterial(hint, certificate, entries, timestamps), envelope, message);
+        return new SigstoreBundle(new VerificationMaterial(hint, certificate, entries, timestamps), envelope, message) { MediaType = mediaType };
     }
 
     private static TransparencyLogEntry ReadEntry(JsonElement e)

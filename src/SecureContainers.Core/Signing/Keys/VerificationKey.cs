@@ -102,6 +102,30 @@ public sealed class VerificationKey : IDisposable
         }
     }
 
+    /// <summary>
+    /// True when <paramref name="derSignature"/> signs the precomputed <paramref name="hash"/>: a Sigstore bundle's
+    /// message signature carries the digest of the signed bytes, not the bytes.
+    /// </summary>
+    public bool VerifyHash(ReadOnlySpan<byte> hash, ReadOnlySpan<byte> derSignature)
+    {
+        if (derSignature.IsEmpty || hash.IsEmpty)
+        {
+            return false;
+        }
+
+        try
+        {
+            return _key.VerifyHash(hash, derSignature, DSASignatureFormat.Rfc3279DerSequence);
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The DER SubjectPublicKeyInfo, to compare with the key a transparency-log entry recorded.</summary>
+    public byte[] SubjectPublicKeyInfo => _key.ExportSubjectPublicKeyInfo();
+
     /// <summary>The key as <c>PUBLIC KEY</c> PEM.</summary>
     public string ToPem() => _key.ExportSubjectPublicKeyInfoPem();
 
