@@ -26,6 +26,25 @@ public class SignCommandTests
         Assert.Contains(".sig", sign.Output);
         Assert.Equal(ExitCode.Success, verified.ExitCode);
         Assert.Equal(ExitCode.Failure, refused.ExitCode);
+
+        // Signed in both formats (the default), the bundle is what verify reads: cosign's "bundles win".
+        Assert.Contains("error SC6071: ", refused.Error);
+        Assert.Contains("SC6074", refused.Error);
+    }
+
+    [Fact]
+    public async Task ALegacyOnlySignatureIsRefusedWithAnotherKeyAsBefore()
+    {
+        CliHarness cli = new();
+        cli.Registry.AddImage(Repo, "1.0", Amd64);
+        using TestKeys keys = new();
+        using TestKeys other = new();
+
+        CliResult sign = await cli.RunAsync("sign", $"{CliHarness.Host}/{Repo}:1.0", "--key", keys.PrivateKey, "--signature-format", "legacy");
+        CliResult refused = await cli.RunAsync("verify", $"{CliHarness.Host}/{Repo}:1.0", "--key", other.PublicKey);
+
+        Assert.Equal(ExitCode.Success, sign.ExitCode);
+        Assert.Equal(ExitCode.Failure, refused.ExitCode);
         Assert.Contains("error SC6021: ", refused.Error);
     }
 
