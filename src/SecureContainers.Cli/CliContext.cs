@@ -44,6 +44,9 @@ public sealed class CliContext
     /// <summary>The clock, for time stamps that <c>SOURCE_DATE_EPOCH</c> does not pin.</summary>
     public Func<DateTimeOffset> Now { get; init; } = () => DateTimeOffset.UtcNow;
 
+    /// <summary>Replaces the network to Fulcio, Rekor and the CI's token endpoint (tests); null for the real one.</summary>
+    public HttpMessageHandler? SigstoreHandler { get; init; }
+
     public static CliContext Console() => new()
     {
         StandardOutput = System.Console.OpenStandardOutput(),

@@ -22,7 +22,10 @@ public static class ExitCodes
         // check's --nuget-source: a URL the tool will not use, fixed by changing the arguments.
         ["SC1108"] = ExitCode.UsageError,
         // verify's trust options, the trusted root file and the identity pattern: fixed by changing the arguments.
+        ["SC1109"] = ExitCode.UsageError,
         ["SC1115"] = ExitCode.UsageError,
+        ["SC6050"] = ExitCode.UsageError,
+        ["SC6052"] = ExitCode.UsageError,
         ["SC6070"] = ExitCode.UsageError,
         ["SC6076"] = ExitCode.UsageError,
         // The image reference, or a platform the image does not have: fixed by changing the arguments.

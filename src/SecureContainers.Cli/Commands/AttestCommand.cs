@@ -68,14 +68,16 @@ internal sealed partial class AttestCommand : ICliCommand
             ProvenanceOptions? provenanceOptions = ProvenanceOptions.Read(parse.GetValue(provenance), [
                 (project.Name, parse.GetValue(project)), (sourceRepository.Name, parse.GetValue(sourceRepository)),
                 (sourceCommit.Name, parse.GetValue(sourceCommit)), (sourceRef.Name, parse.GetValue(sourceRef))]);
-            return RunAsync(context, parse, target, key, SignatureFormatOption.Read(parse, format), parse.GetValue(sbom), provenanceOptions, parse.GetValue(output) == "json", ct);
+            return RunAsync(context, parse, target, key, key.Read(parse, "attest"), SignatureFormatOption.Read(parse, format), parse.GetValue(sbom), provenanceOptions, parse.GetValue(output) == "json", ct);
         }));
         return command;
     }
 
-    private static async Task<ExitCode> RunAsync(CliContext context, ParseResult parse, ImageTarget target, SigningKeyOptions key, SignatureFormat format,
+    private static async Task<ExitCode> RunAsync(CliContext context, ParseResult parse, ImageTarget target, SigningKeyOptions key, SignerChoice choice, SignatureFormat format,
         string? sbomPath, ProvenanceOptions? provenance, bool json, CancellationToken ct)
     {
+        // Keyless attestations are bundles only, as keyless signatures are.
+        format = choice.Keyless ? SignatureFormat.Bundle : format;
         // Everything local is checked before the key is unlocked and before any network access.
         if (sbomPath is null && provenance is null)
         {
@@ -84,21 +86,36 @@ internal sealed partial class AttestCommand : ICliCommand
 
         SbomFile? sbom = sbomPath is null ? null : SbomFile.Read(sbomPath);
         DateTimeOffset time = SbomTimestamp.Resolve(context.GetEnvironmentVariable("SOURCE_DATE_EPOCH"), context.Now());
-        using EcdsaFileSigner signer = key.Load(context, parse);
-
-        using RegistryClient client = context.CreateRegistryClient();
-        Digest digest = await target.ResolveAsync(client, ct).ConfigureAwait(false);
-        SigningResult result = await ImageSigning.SignAsync(client, new ImageSigningRequest(target.Image.Registry, target.Image.Repository, digest, signer)
+        SigningIdentity? identity = choice.Keyless ? null : await key.OpenAsync(context, parse, choice, ct).ConfigureAwait(false);
+        try
         {
-            Format = format,
-            Sign = false,
-            Sbom = sbom?.Content,
-            Provenance = provenance?.ToInputs(target, time, context.GetEnvironmentVariable),
-            Created = time,
-        }, ct).ConfigureAwait(false);
+            using RegistryClient client = context.CreateRegistryClient();
+            Digest digest = await target.ResolveAsync(client, ct).ConfigureAwait(false);
+            identity ??= await key.OpenAsync(context, parse, choice, ct).ConfigureAwait(false);
+            SigningResult result = await ImageSigning.SignAsync(client, new ImageSigningRequest(target.Image.Registry, target.Image.Repository, digest, identity.Signer)
+            {
+                Format = format,
+                Sign = false,
+                Sbom = sbom?.Content,
+                Provenance = provenance?.ToInputs(target, time, context.GetEnvironmentVariable),
+                Created = time,
+                Witness = identity.Witness,
+            }, ct).ConfigureAwait(false);
+            Report(context, target, digest, identity, format, sbom is not null, provenance is not null, result, json);
+            return ExitCode.Success;
+        }
+        finally
+        {
+            identity?.Dispose();
+        }
+    }
+
+    private static void Report(CliContext context, ImageTarget target, Digest digest, SigningIdentity identity, SignatureFormat format, bool sbom, bool provenance,
+        SigningResult result, bool json)
+    {
 
         // ImageSigning attests the SBOM first, then provenance, in both formats.
-        string[] types = [.. new[] { sbom is null ? null : InTotoStatement.CycloneDxPredicateType, provenance is null ? null : ProvenancePredicate.PredicateType }.OfType<string>()];
+        string[] types = [.. new[] { sbom ? InTotoStatement.CycloneDxPredicateType : null, provenance ? ProvenancePredicate.PredicateType : null }.OfType<string>()];
         List<(string PredicateType, ImageAttestation Attestation)> attestations = result.Attestations.Select((a, i) => (types[i], a)).ToList();
 
         if (json)
@@ -107,7 +124,16 @@ internal sealed partial class AttestCommand : ICliCommand
             {
                 w.WriteString("image", target.Pinned(digest));
                 w.WriteString("digest", digest.ToString());
-                w.WriteString("keyFingerprint", signer.PublicKey.Fingerprint);
+                if (identity.IsKeyless)
+                {
+                    w.WriteNull("keyFingerprint");
+                }
+                else
+                {
+                    w.WriteString("keyFingerprint", identity.Signer.PublicKey.Fingerprint);
+                }
+
+                w.WriteString("signer", identity.Description);
                 w.WriteString("signatureFormat", format.ToWord());
                 w.WriteStartArray("attestations");
                 foreach ((string type, ImageAttestation a) in attestations)
@@ -123,22 +149,19 @@ internal sealed partial class AttestCommand : ICliCommand
                 w.WriteEndArray();
                 BundleJson.Write(w, result.Bundles);
             });
+            return;
         }
-        else
+
+        foreach ((string type, ImageAttestation a) in attestations)
         {
-            foreach ((string type, ImageAttestation a) in attestations)
-            {
-                context.Output.WriteLine($"Attested {type} of {target.Pinned(digest)} with key {signer.PublicKey.Fingerprint}: {a.AttestationReference} "
-                    + (a.Added ? $"(manifest {a.AttestationManifest})" : "(already there, nothing added)"));
-            }
-
-            foreach (ImageBundle bundle in result.Bundles)
-            {
-                context.Output.WriteLine($"Attested {bundle.PredicateType} of {target.Pinned(digest)} with key {signer.PublicKey.Fingerprint}: {BundleJson.Text(bundle)}");
-            }
+            context.Output.WriteLine($"Attested {type} of {target.Pinned(digest)} with {identity.Description}: {a.AttestationReference} "
+                + (a.Added ? $"(manifest {a.AttestationManifest})" : "(already there, nothing added)"));
         }
 
-        return ExitCode.Success;
+        foreach (ImageBundle bundle in result.Bundles)
+        {
+            context.Output.WriteLine($"Attested {bundle.PredicateType} of {target.Pinned(digest)} with {identity.Description}: {BundleJson.Text(bundle)}");
+        }
     }
 
     /// <summary>The provenance options, validated: a provenance that names the wrong source is worse than none.</summary>

@@ -32,37 +32,65 @@ internal sealed class SignCommand : ICliCommand
         Option<string> format = SignatureFormatOption.Create();
         Option<string> output = OutputFormatOption.Create();
 
-        Command command = new("sign", "Sign an image digest with a private key, as `cosign sign --key` does (a Sigstore bundle as an OCI referrer and/or the legacy tag sha256-<hex>.sig).");
+        Command command = new("sign", "Sign an image digest with a private key or keyless (Fulcio and Rekor), as `cosign sign` does (a Sigstore bundle as an OCI referrer and/or the legacy tag sha256-<hex>.sig).");
         command.Arguments.Add(image);
         key.AddTo(command);
         command.Options.Add(format);
         command.Options.Add(platform);
         command.Options.Add(output);
         command.SetAction((parse, ct) => CommandAction.RunAsync(context, new CommandRun("sign", parse.GetValue(output) == "json"), () => RunAsync(
-            context, parse, ImageTarget.Parse(parse.GetRequiredValue(image), parse.GetValue(platform)), key, SignatureFormatOption.Read(parse, format), parse.GetValue(output) == "json", ct)));
+            context, parse, ImageTarget.Parse(parse.GetRequiredValue(image), parse.GetValue(platform)), key, key.Read(parse, "sign"), SignatureFormatOption.Read(parse, format), parse.GetValue(output) == "json", ct)));
         return command;
     }
 
-    private static async Task<ExitCode> RunAsync(CliContext context, ParseResult parse, ImageTarget target, SigningKeyOptions key, SignatureFormat format, bool json, CancellationToken ct)
+    private static async Task<ExitCode> RunAsync(CliContext context, ParseResult parse, ImageTarget target, SigningKeyOptions key, SignerChoice choice, SignatureFormat format, bool json, CancellationToken ct)
     {
         DateTimeOffset created = SbomTimestamp.Resolve(context.GetEnvironmentVariable("SOURCE_DATE_EPOCH"), context.Now());
-        using EcdsaFileSigner signer = key.Load(context, parse);
-        using RegistryClient client = context.CreateRegistryClient();
-        Digest digest = await target.ResolveAsync(client, ct).ConfigureAwait(false);
-        SigningResult result = await ImageSigning.SignAsync(client, new ImageSigningRequest(target.Image.Registry, target.Image.Repository, digest, signer)
-        {
-            Format = format,
-            Created = created,
-        }, ct).ConfigureAwait(false);
-        CosignSignature? signature = result.Signature;
 
+        // Keyless signatures are written as bundles only: the legacy layout would need the certificate in annotations.
+        format = choice.Keyless ? SignatureFormat.Bundle : format;
+
+        // A key is unlocked before the registry is asked anything; a keyless certificate lasts minutes, so it waits for the digest.
+        SigningIdentity? identity = choice.Keyless ? null : await key.OpenAsync(context, parse, choice, ct).ConfigureAwait(false);
+        try
+        {
+            using RegistryClient client = context.CreateRegistryClient();
+            Digest digest = await target.ResolveAsync(client, ct).ConfigureAwait(false);
+            identity ??= await key.OpenAsync(context, parse, choice, ct).ConfigureAwait(false);
+            SigningResult result = await ImageSigning.SignAsync(client, new ImageSigningRequest(target.Image.Registry, target.Image.Repository, digest, identity.Signer)
+            {
+                Format = format,
+                Created = created,
+                Witness = identity.Witness,
+            }, ct).ConfigureAwait(false);
+            Report(context, target, digest, identity, format, result, json);
+            return ExitCode.Success;
+        }
+        finally
+        {
+            identity?.Dispose();
+        }
+    }
+
+    private static void Report(CliContext context, ImageTarget target, Digest digest, SigningIdentity identity, SignatureFormat format, SigningResult result, bool json)
+    {
+        CosignSignature? signature = result.Signature;
         if (json)
         {
             ResultDocument.Write(context, "sign", ExitCode.Success, [], w =>
             {
                 w.WriteString("image", target.Pinned(digest));
                 w.WriteString("digest", digest.ToString());
-                w.WriteString("keyFingerprint", signer.PublicKey.Fingerprint);
+                if (identity.IsKeyless)
+                {
+                    w.WriteNull("keyFingerprint");
+                }
+                else
+                {
+                    w.WriteString("keyFingerprint", identity.Signer.PublicKey.Fingerprint);
+                }
+
+                w.WriteString("signer", identity.Description);
                 w.WriteString("signatureFormat", format.ToWord());
                 if (signature is not null)
                 {
@@ -74,20 +102,17 @@ internal sealed class SignCommand : ICliCommand
 
                 BundleJson.Write(w, result.Bundles);
             });
+            return;
         }
-        else
+
+        if (signature is not null)
         {
-            if (signature is not null)
-            {
-                context.Output.WriteLine($"Signed {target.Pinned(digest)} with key {signer.PublicKey.Fingerprint}: {signature.SignatureReference} (manifest {signature.SignatureManifest})");
-            }
-
-            foreach (ImageBundle bundle in result.Bundles)
-            {
-                context.Output.WriteLine($"Signed {target.Pinned(digest)} with key {signer.PublicKey.Fingerprint}: {BundleJson.Text(bundle)}");
-            }
+            context.Output.WriteLine($"Signed {target.Pinned(digest)} with {identity.Description}: {signature.SignatureReference} (manifest {signature.SignatureManifest})");
         }
 
-        return ExitCode.Success;
+        foreach (ImageBundle bundle in result.Bundles)
+        {
+            context.Output.WriteLine($"Signed {target.Pinned(digest)} with {identity.Description}: {BundleJson.Text(bundle)}");
+        }
     }
 }

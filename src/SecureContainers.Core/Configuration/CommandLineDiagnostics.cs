@@ -35,6 +35,11 @@ public static class CommandLineDiagnostics
         "--nuget-source '{0}' cannot be used: {1}. Nothing was checked. Pass the service index of a NuGet v3 feed that publishes vulnerability data " +
         "(the default is nuget.org's https://api.nuget.org/v3/index.json), or --no-advisories alone to skip the advisory check.");
 
+    public static readonly DiagnosticDescriptor SignerOptionsInvalid = new("SC1109", DiagnosticSeverity.Error,
+        "{0} cannot tell who signs: {1}. Nothing was signed or written. Pass --key KEY.PEM to sign with a key (add --tlog-upload to record it in Rekor), " +
+        "or --keyless in a CI job that provides an identity token (GitHub Actions with `id-token: write`, or SIGSTORE_ID_TOKEN), optionally with --fulcio-url and --rekor-url; " +
+        "--fulcio-url and --rekor-url take an absolute https URL (http only to a loopback address).");
+
     public static readonly DiagnosticDescriptor VerifyTrustOptionsInvalid = new("SC1115", DiagnosticSeverity.Error,
         "verify cannot tell who must have signed: {0}. Nothing was verified. Pass either --key PUB.PEM for a key-signed image, or, for a keyless (Fulcio certificate) signature, " +
         "--certificate-identity (or --certificate-identity-regexp) with --certificate-oidc-issuer and --trusted-root TRUSTED_ROOT.JSON.");

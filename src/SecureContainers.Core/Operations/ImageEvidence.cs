@@ -9,6 +9,7 @@ using SecureContainers.Core.Policy;
 using SecureContainers.Core.Registry;
 using SecureContainers.Core.Sbom;
 using SecureContainers.Core.Signing;
+using SecureContainers.Core.Signing.Keyless;
 using SecureContainers.Core.Signing.Keys;
 using SecureContainers.Core.Signing.Provenance;
 
@@ -28,7 +29,8 @@ public sealed class ImageEvidence(RegistryClient registry, IDiagnosticSink sink)
         SecureContainerSettings settings = request.Settings;
         bool toRegistry = request.Destination == ImageDestination.Registry && request.Registry is not null;
         Digest? digest = request.Digest;
-        if (request.Scope == EvidenceScope.Index && digest is null && toRegistry && settings.Signing.KeyPath is not null)
+        bool signs = settings.Signing.KeyPath is not null || settings.Signing.Mode == SigningMethod.Keyless;
+        if (request.Scope == EvidenceScope.Index && digest is null && toRegistry && signs)
         {
             // The SDK does not report the index digest; the tags it just pushed point at it.
             digest = (await registry.GetManifestAsync(request.Registry!, request.Repository, request.Tags.FirstOrDefault() ?? "latest", ct).ConfigureAwait(false)).Digest;
@@ -63,10 +65,10 @@ public sealed class ImageEvidence(RegistryClient registry, IDiagnosticSink sink)
         }
 
         SigningResult? signed = null;
-        if (toRegistry && settings.Signing.KeyPath is { } keyPath && digest is { } signedDigest)
+        if (toRegistry && signs && digest is { } signedDigest)
         {
             byte[]? attestedSbom = request.Scope == EvidenceScope.Image && settings.Signing.AttestSbom ? sbom : null;
-            signed = await SignAsync(request, keyPath, signedDigest, attestedSbom, attached is not null, errors, ct).ConfigureAwait(false);
+            signed = await SignAsync(request, signedDigest, attestedSbom, attached is not null, errors, ct).ConfigureAwait(false);
         }
 
         return new ImageEvidenceResult { Digest = digest, SbomFile = sbomFile, AttachedSbom = attached, Signed = signed };
@@ -155,21 +157,27 @@ public sealed class ImageEvidence(RegistryClient registry, IDiagnosticSink sink)
         }
     }
 
-    private async Task<SigningResult?> SignAsync(ImageEvidenceRequest request, string keyPath, Digest digest, byte[]? sbom, bool sbomAttached, IDiagnosticSink sink, CancellationToken ct)
+    private async Task<SigningResult?> SignAsync(ImageEvidenceRequest request, Digest digest, byte[]? sbom, bool sbomAttached, IDiagnosticSink sink, CancellationToken ct)
     {
-        SignatureFormat format = request.Settings.Signing.Format;
+        SigningSettings signing = request.Settings.Signing;
+        bool keyless = signing.Mode == SigningMethod.Keyless;
+
+        // Keyless signatures are read from bundles only (Fulcio certificates in the legacy layout are not written here).
+        SignatureFormat format = keyless ? SignatureFormat.Bundle : signing.Format;
         try
         {
-            using KeyPassword password = KeyPasswordSource.FromEnvironment(request.Settings.Signing.PasswordVariable, request.GetEnvironmentVariable);
-            using EcdsaFileSigner signer = EcdsaFileSigner.Load(keyPath, password);
-            SigningResult result = await ImageSigning.SignAsync(registry, new ImageSigningRequest(request.Registry!, request.Repository, digest, signer)
+            using SigningIdentity identity = keyless
+                ? await SigningIdentity.KeylessAsync(signing.Sigstore, request.GetEnvironmentVariable, ct, request.SigstoreHandler).ConfigureAwait(false)
+                : LoadKey(signing, request);
+            SigningResult result = await ImageSigning.SignAsync(registry, new ImageSigningRequest(request.Registry!, request.Repository, digest, identity.Signer)
             {
                 Format = format,
                 Sbom = sbom,
-                Provenance = request.Settings.Signing.AttestProvenance ? Provenance(request) : null,
+                Provenance = signing.AttestProvenance ? Provenance(request) : null,
                 Created = request.Settings.Timestamp(DateTimeOffset.UtcNow),
+                Witness = identity.Witness,
             }, ct).ConfigureAwait(false);
-            sink.Report(OperationDiagnostics.Signed.Create(request.ImageName, digest, signer.PublicKey.Fingerprint, result.Describe()));
+            sink.Report(OperationDiagnostics.Signed.Create(request.ImageName, digest, identity.Description, result.Describe()));
             return result;
         }
         catch (SecureContainerException e)
@@ -177,16 +185,25 @@ public sealed class ImageEvidence(RegistryClient registry, IDiagnosticSink sink)
             // The SDK has pushed the image; say exactly what exists and the one command that completes it, in the same format.
             sink.Report(e.Diagnostic);
             string image = $"{request.ImageName}@{digest}";
-            string options = $"--key {keyPath} --signature-format {format.ToWord()}";
+            string options = keyless
+                ? "--keyless" + (signing.Sigstore.FulcioUrl != KeylessOptions.PublicGoodFulcio ? $" --fulcio-url {signing.Sigstore.FulcioUrl}" : "")
+                    + (signing.Sigstore.RekorUrl != KeylessOptions.PublicGoodRekor ? $" --rekor-url {signing.Sigstore.RekorUrl}" : "")
+                : $"--key {signing.KeyPath} --signature-format {format.ToWord()}" + (signing.TransparencyLog ? " --tlog-upload" : "");
             sink.Report(OperationDiagnostics.EvidenceIncomplete.Create(image,
                 request.Scope == EvidenceScope.Index || request.SbomFile is null ? "not applicable" : sbomAttached ? "attached" : "not attached",
                 format.ToWord(),
                 $"securecontainers sign {image} {options}"
-                + (sbom is not null || request.Settings.Signing.AttestProvenance
-                    ? $" && securecontainers attest {image} {options}{(sbom is not null ? $" --sbom {request.SbomFile}" : "")}{(request.Settings.Signing.AttestProvenance ? " --provenance" : "")}"
+                + (sbom is not null || signing.AttestProvenance
+                    ? $" && securecontainers attest {image} {options}{(sbom is not null ? $" --sbom {request.SbomFile}" : "")}{(signing.AttestProvenance ? " --provenance" : "")}"
                     : "")));
             return null;
         }
+    }
+
+    private static SigningIdentity LoadKey(SigningSettings signing, ImageEvidenceRequest request)
+    {
+        using KeyPassword password = KeyPasswordSource.FromEnvironment(signing.PasswordVariable, request.GetEnvironmentVariable);
+        return SigningIdentity.ForKey(EcdsaFileSigner.Load(signing.KeyPath!, password), signing.TransparencyLog, signing.Sigstore, request.SigstoreHandler);
     }
 
     private static ProvenanceInputs Provenance(ImageEvidenceRequest request)

@@ -82,6 +82,9 @@ public sealed record ImageEvidenceRequest
 
     public string ToolVersion { get; init; } = "0.0.0";
 
+    /// <summary>Replaces the network to Fulcio, Rekor and the CI's token endpoint (tests); null for the real one.</summary>
+    public HttpMessageHandler? SigstoreHandler { get; init; }
+
     public Func<string, string?> GetEnvironmentVariable { get; init; } = System.Environment.GetEnvironmentVariable;
 
     /// <summary><c>registry/repository</c>, or the repository alone for an archive or the daemon.</summary>

@@ -15,7 +15,7 @@ public static class OperationDiagnostics
         "SecureContainers: SBOM attached to {0}@{1} as {2}");
 
     public static readonly DiagnosticDescriptor Signed = new("SC0004", DiagnosticSeverity.Message,
-        "SecureContainers: signed {0}@{1} with key {2}, {3}");
+        "SecureContainers: signed {0}@{1} with {2}, {3}");
 
     public static readonly DiagnosticDescriptor EvidenceIncomplete = new("SC6035", DiagnosticSeverity.Error,
         "The image {0} was pushed, but its evidence is incomplete: SBOM {1}; signature and attestations (signature format {2}) missing (see the error above). " +

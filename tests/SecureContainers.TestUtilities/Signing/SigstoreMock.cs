@@ -66,12 +66,12 @@ public static class SigstoreMock
         };
     }
 
-    /// <summary>Runs eng/sigstore-mock/verify-bundle.mjs: exit 0 verified, 1 not verified, 2 unusable input.</summary>
+    /// <summary>Runs sigstore's verifier (eng/sigstore-verifier/verify.mjs) against the mock's trusted root: exit 0 verified, 1 not verified, 2 unusable input.</summary>
     public static (int ExitCode, string Output) Verify(string bundleFile, string identity, string issuer, string? artifactFile = null)
     {
         ProcessStartInfo start = new(ToolFactAttribute.FindOnPath("node")!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(RepositoryRoot.Combine("eng", "sigstore-mock", "verify-bundle.mjs"));
-        foreach (string arg in (string[])["--bundle", bundleFile, "--trusted-root", TrustedRoot, "--identity", identity, "--issuer", issuer])
+        start.ArgumentList.Add(RepositoryRoot.Combine("eng", "sigstore-verifier", "verify.mjs"));
+        foreach (string arg in (string[])[bundleFile, "--trusted-root", TrustedRoot, "--identity", identity, "--issuer", issuer])
         {
             start.ArgumentList.Add(arg);
         }
@@ -88,7 +88,7 @@ public static class SigstoreMock
         if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail("verify-bundle.mjs did not finish within 60 s");
+            Assert.Fail("verify.mjs did not finish within 60 s");
         }
 
         return (process.ExitCode, stdout.GetAwaiter().GetResult() + stderr.GetAwaiter().GetResult());

@@ -95,7 +95,7 @@ public sealed class KeylessMockServerTests : IDisposable
         (int exit, string output) = SigstoreMock.Verify(file, SigstoreMock.Identity, SigstoreMock.Issuer);
 
         Assert.True(exit == 1, output);
-        Assert.Contains("not verified", output, StringComparison.Ordinal);
+        Assert.Contains("\"ok\":false", output, StringComparison.Ordinal);
     }
 
     [SigstoreMockFact]
