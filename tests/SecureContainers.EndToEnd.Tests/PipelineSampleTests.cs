@@ -13,15 +13,59 @@ public class PipelineSampleTests(SigningKeys keys) : IClassFixture<SigningKeys>
 {
     private static string Pipelines => Path.Combine(TestBed.RepoRoot, "samples", "pipelines");
 
-    [Theory]
-    [InlineData("github-actions.yml")]
-    [InlineData("azure-pipelines.yml")]
-    public void PipelineDefinitionsRunTheTestedReleaseScript(string definition)
+    [Fact]
+    public void TheAzurePipelineSignsWithAKeyThroughTheTestedReleaseScript()
     {
-        string yaml = File.ReadAllText(Path.Combine(Pipelines, definition));
+        string yaml = File.ReadAllText(Path.Combine(Pipelines, "azure-pipelines.yml"));
         Assert.Contains("samples/pipelines/release.sh", yaml);
         Assert.Contains("SECURECONTAINERS_KEY_PASSWORD", yaml);
         Assert.Contains("dotnet tool install --global SecureContainers.Cli", yaml);
+    }
+
+    [Fact]
+    public void TheGitHubWorkflowSignsKeylessThroughTheTestedReleaseScript()
+    {
+        string yaml = File.ReadAllText(Path.Combine(Pipelines, "github-actions.yml"));
+        Assert.Contains("samples/pipelines/release-keyless.sh", yaml);
+        Assert.Contains("id-token: write", yaml);
+        Assert.Contains("CERTIFICATE_IDENTITY: https://github.com/${{ github.workflow_ref }}", yaml);
+        Assert.DoesNotContain("SIGNING_KEY", yaml);
+        Assert.Contains("dotnet tool install --global SecureContainers.Cli", yaml);
+    }
+
+    [SigstoreMockFact]
+    public async Task KeylessReleaseScriptPublishesAndVerifiesByTheWorkflowIdentity()
+    {
+        using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "pipeline-keyless");
+        string output = Path.Combine(sample.Directory, "release");
+        await CliTool.RunAsync(["--help"]);
+
+        Dictionary<string, string?> environment = new()
+        {
+            ["PROJECT"] = sample.ProjectFile,
+            ["REGISTRY"] = TestBed.Registry,
+            ["REPOSITORY"] = "e2e/pipeline-keyless",
+            ["TAG"] = "2.0.0",
+            ["CERTIFICATE_IDENTITY"] = SigstoreMockFactAttribute.Variable("SC_SIGSTORE_IDENTITY"),
+            ["CERTIFICATE_OIDC_ISSUER"] = SigstoreMockFactAttribute.Variable("SC_SIGSTORE_OIDC_ISSUER"),
+            ["TRUSTED_ROOT"] = SigstoreMockFactAttribute.Variable("SC_SIGSTORE_TRUSTED_ROOT"),
+            ["FULCIO_URL"] = SigstoreMockFactAttribute.Variable("SC_SIGSTORE_FULCIO_URL"),
+            ["REKOR_URL"] = SigstoreMockFactAttribute.Variable("SC_SIGSTORE_REKOR_URL"),
+            ["ACTIONS_ID_TOKEN_REQUEST_URL"] = SigstoreMockFactAttribute.Variable("SC_SIGSTORE_ACTIONS_ID_TOKEN_REQUEST_URL"),
+            ["ACTIONS_ID_TOKEN_REQUEST_TOKEN"] = SigstoreMockFactAttribute.Variable("SC_SIGSTORE_ACTIONS_ID_TOKEN_REQUEST_TOKEN"),
+            ["OUT_DIR"] = output,
+            ["PUBLISH_ARGS"] = $"-p:ContainerBaseImage={TestBed.BaseImage("aspnet:10.0")} -nodeReuse:false",
+            ["SECURECONTAINERS"] = Path.Combine(TestBed.WorkRoot, "tools", "securecontainers"),
+            ["NUGET_PACKAGES"] = TestBed.NuGetPackages,
+            ["MSBUILDDISABLENODEREUSE"] = "1",
+        };
+        ProcessResult release = await ProcessRunner.RunAsync("bash", [Path.Combine(Pipelines, "release-keyless.sh")], sample.Directory, environment, TimeSpan.FromMinutes(8));
+
+        Assert.True(release.Succeeded, release.Output);
+        using JsonDocument verification = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(output, "verification.json")));
+        Assert.True(verification.RootElement.GetProperty("verified").GetBoolean(), verification.RootElement.ToString());
+        Assert.True(File.Exists(Path.Combine(output, "sbom.cdx.json")));
+        sample.Succeeded();
     }
 
     [Fact]

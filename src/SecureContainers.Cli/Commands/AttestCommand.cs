@@ -36,7 +36,7 @@ internal sealed partial class AttestCommand : ICliCommand
         };
         Option<bool> provenance = new("--provenance")
         {
-            Description = "Attest SLSA v1 provenance (https://slsa.dev/provenance/v1): the builder from the CI environment (GitHub Actions, Azure Pipelines, GitLab CI), the source options below, the time from SOURCE_DATE_EPOCH or the clock.",
+            Description = "Attest SLSA v1 provenance (https://slsa.dev/provenance/v1): the builder from the CI environment (GitHub Actions, Azure Pipelines, GitLab CI), the source options below, the time from SOURCE_DATE_EPOCH, else the image config's created time (so attesting again adds nothing), else the clock.",
         };
         Option<string?> project = new("--project") { HelpName = "name", Description = "With --provenance: the project built. Default: the last segment of the image repository." };
         Option<string?> sourceRepository = new("--source-repository") { HelpName = "url", Description = "With --provenance: the source repository URL (https, ssh or git; credentials in it are dropped)." };
@@ -85,12 +85,21 @@ internal sealed partial class AttestCommand : ICliCommand
         }
 
         SbomFile? sbom = sbomPath is null ? null : SbomFile.Read(sbomPath);
-        DateTimeOffset time = SbomTimestamp.Resolve(context.GetEnvironmentVariable("SOURCE_DATE_EPOCH"), context.Now());
+        string? epoch = context.GetEnvironmentVariable("SOURCE_DATE_EPOCH");
+        DateTimeOffset time = SbomTimestamp.Resolve(epoch, context.Now());
         SigningIdentity? identity = choice.Keyless ? null : await key.OpenAsync(context, parse, choice, ct).ConfigureAwait(false);
         try
         {
             using RegistryClient client = context.CreateRegistryClient();
             Digest digest = await target.ResolveAsync(client, ct).ConfigureAwait(false);
+
+            // Without SOURCE_DATE_EPOCH the provenance is dated by the image itself (its config's build time), so that
+            // attesting the same image again signs the same statement and adds nothing.
+            if (provenance is not null && string.IsNullOrWhiteSpace(epoch) && await ImageCreatedAsync(client, target, digest, ct).ConfigureAwait(false) is DateTimeOffset built)
+            {
+                time = built;
+            }
+
             identity ??= await key.OpenAsync(context, parse, choice, ct).ConfigureAwait(false);
             SigningResult result = await ImageSigning.SignAsync(client, new ImageSigningRequest(target.Image.Registry, target.Image.Repository, digest, identity.Signer)
             {
@@ -162,6 +171,33 @@ internal sealed partial class AttestCommand : ICliCommand
         {
             context.Output.WriteLine($"Attested {bundle.PredicateType} of {target.Pinned(digest)} with {identity.Description}: {BundleJson.Text(bundle)}");
         }
+    }
+
+    /// <summary>The image's build time from its config (for an index, its first platform's), or null when it has none.</summary>
+    private static async Task<DateTimeOffset?> ImageCreatedAsync(RegistryClient client, ImageTarget target, Digest digest, CancellationToken ct)
+    {
+        (string registry, string repository) = (target.Image.Registry, target.Image.Repository);
+        (_, string mediaType, byte[] bytes) = await client.GetManifestAsync(registry, repository, digest.ToString(), ct).ConfigureAwait(false);
+        if (MediaTypes.IsIndex(mediaType))
+        {
+            if (ImageIndex.Parse(bytes, mediaType).Manifests.FirstOrDefault() is not { } first)
+            {
+                return null;
+            }
+
+            (_, mediaType, bytes) = await client.GetManifestAsync(registry, repository, first.Digest.ToString(), ct).ConfigureAwait(false);
+        }
+
+        Descriptor config = ImageManifest.Parse(bytes, mediaType).Config;
+        if (config.Size > RegistryClientOptions.DefaultMaxDocumentBytes)
+        {
+            return null;
+        }
+
+        await using DigestVerifyingStream stream = await client.OpenBlobAsync(registry, repository, config, ct).ConfigureAwait(false);
+        using MemoryStream copy = new();
+        await stream.CopyToAsync(copy, ct).ConfigureAwait(false);
+        return ImageConfig.Parse(copy.ToArray()).Created;
     }
 
     /// <summary>The provenance options, validated: a provenance that names the wrong source is worse than none.</summary>

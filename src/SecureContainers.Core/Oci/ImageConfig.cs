@@ -39,6 +39,9 @@ public sealed class ImageConfig
 
     public Platform Platform => new(Os, Architecture, Variant);
 
+    /// <summary>The config's <c>created</c> time (RFC 3339), or null when absent or not a time.</summary>
+    public DateTimeOffset? Created { get; private init; }
+
     /// <summary>Parses a config blob; malformed JSON or a missing os/architecture is SC3003.</summary>
     public static ImageConfig Parse(ReadOnlySpan<byte> json) => Parse(json.ToArray(), DocumentSource.Unknown("image config"));
 
@@ -49,11 +52,13 @@ public sealed class ImageConfig
         string os = OciJson.RequiredString(root, "os", source);
         string architecture = OciJson.RequiredString(root, "architecture", source);
         string? variant = OciJson.OptionalString(root, "variant", source);
+        DateTimeOffset? created = DateTimeOffset.TryParse(OciJson.OptionalString(root, "created", source), System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal, out DateTimeOffset at) ? at : null;
 
         JsonElement? config = OciJson.OptionalObject(root, "config", source);
         if (config is not JsonElement c)
         {
-            return new ImageConfig(os, architecture) { Variant = string.IsNullOrEmpty(variant) ? null : variant };
+            return new ImageConfig(os, architecture) { Variant = string.IsNullOrEmpty(variant) ? null : variant, Created = created };
         }
 
         Dictionary<string, string> env = new(StringComparer.Ordinal);
@@ -82,6 +87,7 @@ public sealed class ImageConfig
         return new ImageConfig(os, architecture)
         {
             Variant = string.IsNullOrEmpty(variant) ? null : variant,
+            Created = created,
             User = OciJson.OptionalString(c, "User", source),
             Environment = env,
             ExposedPorts = ports,

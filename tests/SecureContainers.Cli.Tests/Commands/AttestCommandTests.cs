@@ -76,6 +76,27 @@ public class AttestCommandTests
     }
 
     [Fact]
+    public async Task WithoutSourceDateEpochProvenanceIsDatedByTheImageSoRepeatingItAddsNothing()
+    {
+        CliHarness cli = new();
+        byte[] config = """{"architecture":"amd64","os":"linux","created":"2026-03-04T05:06:07Z","config":{"User":"1654"},"rootfs":{"type":"layers","diff_ids":[]}}"""u8.ToArray();
+        Descriptor configBlob = cli.Registry.AddBlob(config, MediaTypes.OciConfigV1);
+        Digest digest = cli.Registry.AddManifest(Repo, "1.0", FakeRegistry.ManifestJson(MediaTypes.OciManifestV1, configBlob, []), MediaTypes.OciManifestV1);
+        using TestKeys keys = new();
+        string[] args = ["attest", $"{CliHarness.Host}/{Repo}:1.0", "--key", keys.PrivateKey, "--provenance", "--output", "json"];
+
+        await cli.RunAsync(args);
+        cli.Now = cli.Now.AddHours(1);
+        CliResult second = await cli.RunAsync(args);
+
+        Assert.Equal(ExitCode.Success, second.ExitCode);
+        using JsonDocument doc = JsonDocument.Parse(second.StandardOutput);
+        Assert.All(doc.RootElement.GetProperty("attestations").EnumerateArray(), a => Assert.False(a.GetProperty("added").GetBoolean()));
+        Assert.All(doc.RootElement.GetProperty("bundles").EnumerateArray(), b => Assert.False(b.GetProperty("added").GetBoolean()));
+        Assert.Contains("2026-03-04T05:06:07Z", await StatementAsync(cli, digest, 0));
+    }
+
+    [Fact]
     public async Task NothingToAttestIsAUsageErrorBeforeAnyRequest()
     {
         CliHarness cli = new();

@@ -26,7 +26,14 @@ public static class SigstoreJs
     private static string Dir => Path.Combine(TestBed.RepoRoot, "eng", "sigstore-verifier");
 
     /// <summary>Key-based verification of <paramref name="bundle"/>, which must be about <paramref name="digest"/>. Exit 0: verified.</summary>
-    public static async Task<ProcessResult> VerifyWithKeyAsync(byte[] bundle, string publicKeyFile, string digest)
+    public static Task<ProcessResult> VerifyWithKeyAsync(byte[] bundle, string publicKeyFile, string digest) =>
+        RunAsync(bundle, ["--key", publicKeyFile, "--digest", digest]);
+
+    /// <summary>Keyless verification: the certificate identity and issuer under <paramref name="trustedRoot"/>, about <paramref name="digest"/>.</summary>
+    public static Task<ProcessResult> VerifyKeylessAsync(byte[] bundle, string trustedRoot, string identity, string issuer, string digest) =>
+        RunAsync(bundle, ["--trusted-root", trustedRoot, "--identity", identity, "--issuer", issuer, "--digest", digest]);
+
+    private static async Task<ProcessResult> RunAsync(byte[] bundle, string[] options)
     {
         if (Missing is string missing)
         {
@@ -37,7 +44,7 @@ public static class SigstoreJs
         await File.WriteAllBytesAsync(file, bundle);
         try
         {
-            return await ProcessRunner.RunAsync("node", [Path.Combine(Dir, "verify.mjs"), file, "--key", publicKeyFile, "--digest", digest], Dir, timeout: TimeSpan.FromMinutes(2));
+            return await ProcessRunner.RunAsync("node", [Path.Combine(Dir, "verify.mjs"), file, .. options], Dir, timeout: TimeSpan.FromMinutes(2));
         }
         finally
         {
