@@ -26,8 +26,11 @@ public static class BundleReferrerVerifier
 {
     public const int MaxBundles = 100;
 
-    /// <summary>An attestation bundle embeds its predicate (an SBOM can be large); the size is checked before reading.</summary>
-    public const long MaxBundleBytes = 16 * 1024 * 1024;
+    /// <summary>
+    /// An attestation bundle embeds its predicate: a 16 MiB SBOM, base64 in the envelope, and room to spare. The size is
+    /// checked before reading.
+    /// </summary>
+    public const long MaxBundleBytes = 32 * 1024 * 1024;
 
     public static async Task<BundleVerification> VerifyAsync(RegistryClient client, string registry, string repository, Digest digest,
         BundleVerificationPolicy policy, CancellationToken ct)
@@ -46,6 +49,17 @@ public static class BundleReferrerVerifier
     private static async Task<BundleCheck> CheckAsync(RegistryClient client, string registry, string repository, Digest digest,
         BundleVerificationPolicy policy, Descriptor referrer, CancellationToken ct)
     {
+        (SigstoreBundle? bundle, string problem) = await ReadAsync(client, registry, repository, referrer, ct).ConfigureAwait(false);
+        return bundle is null ? BundleCheck.Fail(BundleFailure.Unreadable, problem) : BundleVerifier.Verify(bundle, digest, policy);
+    }
+
+    /// <summary>
+    /// One bundle referrer read and parsed: its manifest, the bundle layer (within <see cref="MaxBundleBytes"/>), the
+    /// bundle. Null with the reason when any of it is missing or malformed: the referrer is unusable, the registry is not.
+    /// Shared by verification and by the writer's duplicate detection.
+    /// </summary>
+    internal static async Task<(SigstoreBundle? Bundle, string Problem)> ReadAsync(RegistryClient client, string registry, string repository, Descriptor referrer, CancellationToken ct)
+    {
         ImageManifest manifest;
         try
         {
@@ -54,27 +68,21 @@ public static class BundleReferrerVerifier
         }
         catch (SecureContainerException ex) when (ex.Diagnostic.Descriptor == RegistryDiagnostics.ManifestNotFound || ex.Diagnostic.Code.StartsWith("SC30", StringComparison.Ordinal))
         {
-            // Missing, or not a manifest: this referrer is unusable, the registry is not.
-            return BundleCheck.Fail(BundleFailure.Unreadable, $"its manifest was not read: {ex.Diagnostic.Code}");
+            return (null, $"its manifest was not read: {ex.Diagnostic.Code}");
         }
 
         Descriptor? layer = manifest.Layers.FirstOrDefault(l => SigstoreBundle.ReadableMediaTypes.Contains(l.MediaType)) ?? manifest.Layers.FirstOrDefault();
         if (layer is null)
         {
-            return BundleCheck.Fail(BundleFailure.Unreadable, "its manifest has no layer");
+            return (null, "its manifest has no layer");
         }
 
         (byte[]? json, string problem) = await TaggedLayers.ReadBlobAsync(client, registry, repository, layer, MaxBundleBytes, ct).ConfigureAwait(false);
         if (json is null)
         {
-            return BundleCheck.Fail(BundleFailure.Unreadable, $"the bundle was not read: {problem}");
+            return (null, $"the bundle was not read: {problem}");
         }
 
-        if (SigstoreBundleReader.TryParse(json, out string parseProblem) is not SigstoreBundle bundle)
-        {
-            return BundleCheck.Fail(BundleFailure.Unreadable, $"not a Sigstore bundle: {parseProblem}");
-        }
-
-        return BundleVerifier.Verify(bundle, digest, policy);
+        return SigstoreBundleReader.TryParse(json, out string parseProblem) is SigstoreBundle bundle ? (bundle, "") : (null, $"not a Sigstore bundle: {parseProblem}");
     }
 }

@@ -35,9 +35,6 @@ public static class BundleReferrers
     /// <summary>Existing bundles read to find one already there; more of the same type means something is piling up.</summary>
     public const int MaxBundlesRead = 100;
 
-    /// <summary>A bundle's largest size read back: a 16 MiB SBOM predicate, base64 in the envelope, and room to spare.</summary>
-    public const long MaxBundleBytes = 32 * 1024 * 1024;
-
     /// <summary>Signs <paramref name="digest"/> as bundle-format <c>cosign sign</c> does (<see cref="CosignSignStatement"/>).</summary>
     public static Task<ImageBundle> SignImageAsync(RegistryClient client, string registry, string repository, Digest digest,
         ISigner signer, IBundleWitness witness, DateTimeOffset created, CancellationToken ct) =>
@@ -112,29 +109,8 @@ public static class BundleReferrers
             .Take(MaxBundlesRead);
         foreach (Descriptor candidate in candidates)
         {
-            if (await client.TryGetManifestAsync(registry, repository, candidate.Digest.ToString(), ct).ConfigureAwait(false) is not (_, string type, byte[] bytes))
-            {
-                continue;
-            }
-
-            ImageManifest manifest;
-            try
-            {
-                manifest = ImageManifest.Parse(bytes, type);
-            }
-            catch (SecureContainerException)
-            {
-                continue;
-            }
-
-            if (manifest.Layers is not [Descriptor layer] || layer.MediaType != SigstoreBundle.MediaTypeV03)
-            {
-                continue;
-            }
-
-            (byte[]? json, _) = await TaggedLayers.ReadBlobAsync(client, registry, repository, layer, MaxBundleBytes, ct).ConfigureAwait(false);
-            if (json is not null
-                && SigstoreBundleReader.TryParse(json, out _) is { Envelope: DsseEnvelope envelope }
+            (SigstoreBundle? bundle, _) = await BundleReferrerVerifier.ReadAsync(client, registry, repository, candidate, ct).ConfigureAwait(false);
+            if (bundle is { Envelope: DsseEnvelope envelope }
                 && envelope.PayloadType == DsseEnvelope.InTotoPayloadType
                 && envelope.TryDecodePayload() is byte[] payload
                 && payload.AsSpan().SequenceEqual(statement)
