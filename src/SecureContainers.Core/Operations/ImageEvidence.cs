@@ -58,17 +58,42 @@ public sealed class ImageEvidence(RegistryClient registry, IDiagnosticSink sink)
                     closure?.Packages.Count() ?? 0, platform?.Contents?.Packages.Count ?? 0, file));
             }
 
+        }
+
+        SigningResult? signed = null;
+        byte[]? attestedSbom = request.Scope == EvidenceScope.Image && settings.Signing.AttestSbom ? sbom : null;
+        try
+        {
             if (toRegistry && sbom is not null && settings.Sbom.Attach && digest is { } d)
             {
                 attached = await AttachAsync(request, d, sbom, errors, ct).ConfigureAwait(false);
             }
-        }
 
-        SigningResult? signed = null;
-        if (toRegistry && signs && digest is { } signedDigest)
+            if (toRegistry && signs && digest is { } signedDigest)
+            {
+                signed = await SignAsync(request, signedDigest, attestedSbom, attached is not null, errors, ct).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested && toRegistry && digest is { } pushed)
         {
-            byte[]? attestedSbom = request.Scope == EvidenceScope.Image && settings.Signing.AttestSbom ? sbom : null;
-            signed = await SignAsync(request, signedDigest, attestedSbom, attached is not null, errors, ct).ConfigureAwait(false);
+            // Ctrl+C after the SDK pushed: the image exists; say what it has and what completes it, then stop.
+            bool attachPending = sbom is not null && settings.Sbom.Attach && attached is null;
+            List<string> commands = new();
+            if (attachPending)
+            {
+                commands.Add($"securecontainers attach {request.ImageName}@{pushed} --sbom {request.SbomFile}");
+            }
+
+            if (signs && signed is null)
+            {
+                commands.Add(CompletionCommand(request, pushed, attestedSbom is not null));
+            }
+
+            sink.Report(OperationDiagnostics.EvidenceCancelled.Create($"{request.ImageName}@{pushed}",
+                sbom is null || !settings.Sbom.Attach ? "not applicable" : attached is null ? "not attached" : "attached",
+                !signs ? "not configured" : signed is null ? "missing" : "written",
+                commands.Count == 0 ? "nothing is missing" : string.Join(" && ", commands)));
+            throw;
         }
 
         return new ImageEvidenceResult { Digest = digest, SbomFile = sbomFile, AttachedSbom = attached, Signed = signed };
@@ -184,20 +209,27 @@ public sealed class ImageEvidence(RegistryClient registry, IDiagnosticSink sink)
         {
             // The SDK has pushed the image; say exactly what exists and the one command that completes it, in the same format.
             sink.Report(e.Diagnostic);
-            string image = $"{request.ImageName}@{digest}";
-            string options = keyless
-                ? "--keyless" + (signing.Sigstore.FulcioUrl != KeylessOptions.PublicGoodFulcio ? $" --fulcio-url {signing.Sigstore.FulcioUrl}" : "")
-                    + (signing.Sigstore.RekorUrl != KeylessOptions.PublicGoodRekor ? $" --rekor-url {signing.Sigstore.RekorUrl}" : "")
-                : $"--key {signing.KeyPath} --signature-format {format.ToWord()}" + (signing.TransparencyLog ? " --tlog-upload" : "");
-            sink.Report(OperationDiagnostics.EvidenceIncomplete.Create(image,
+            sink.Report(OperationDiagnostics.EvidenceIncomplete.Create($"{request.ImageName}@{digest}",
                 request.Scope == EvidenceScope.Index || request.SbomFile is null ? "not applicable" : sbomAttached ? "attached" : "not attached",
                 format.ToWord(),
-                $"securecontainers sign {image} {options}"
-                + (sbom is not null || signing.AttestProvenance
-                    ? $" && securecontainers attest {image} {options}{(sbom is not null ? $" --sbom {request.SbomFile}" : "")}{(signing.AttestProvenance ? " --provenance" : "")}"
-                    : "")));
+                CompletionCommand(request, digest, sbom is not null)));
             return null;
         }
+    }
+
+    /// <summary>The sign (and attest) command that completes the signing of <paramref name="digest"/>, in the build's format and signer.</summary>
+    private static string CompletionCommand(ImageEvidenceRequest request, Digest digest, bool attestSbom)
+    {
+        SigningSettings signing = request.Settings.Signing;
+        string image = $"{request.ImageName}@{digest}";
+        string options = signing.Mode == SigningMethod.Keyless
+            ? "--keyless" + (signing.Sigstore.FulcioUrl != KeylessOptions.PublicGoodFulcio ? $" --fulcio-url {signing.Sigstore.FulcioUrl}" : "")
+                + (signing.Sigstore.RekorUrl != KeylessOptions.PublicGoodRekor ? $" --rekor-url {signing.Sigstore.RekorUrl}" : "")
+            : $"--key {signing.KeyPath} --signature-format {signing.Format.ToWord()}" + (signing.TransparencyLog ? " --tlog-upload" : "");
+        return $"securecontainers sign {image} {options}"
+            + (attestSbom || signing.AttestProvenance
+                ? $" && securecontainers attest {image} {options}{(attestSbom ? $" --sbom {request.SbomFile}" : "")}{(signing.AttestProvenance ? " --provenance" : "")}"
+                : "");
     }
 
     private static SigningIdentity LoadKey(SigningSettings signing, ImageEvidenceRequest request)

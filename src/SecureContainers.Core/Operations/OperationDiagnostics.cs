@@ -21,4 +21,9 @@ public static class OperationDiagnostics
         "The image {0} was pushed, but its evidence is incomplete: SBOM {1}; signature and attestations (signature format {2}) missing (see the error above). " +
         "Release pipelines that run `securecontainers verify` will refuse it until it is signed. " +
         "Fix the cause above, then complete it without rebuilding (re-running adds no duplicate): {3}");
+
+    public static readonly DiagnosticDescriptor EvidenceCancelled = new("SC6036", DiagnosticSeverity.Error,
+        "The build was cancelled after the image {0} was pushed: SBOM {1}; signature and attestations {2}. " +
+        "Release pipelines that run `securecontainers verify` will refuse it until its evidence is complete. " +
+        "Complete it without rebuilding (re-running adds no duplicate): {3}");
 }

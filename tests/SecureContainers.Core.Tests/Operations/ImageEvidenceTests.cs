@@ -242,6 +242,37 @@ public sealed class ImageEvidenceTests : IDisposable
         Assert.True(File.Exists(SbomFile));
     }
 
+    [Theory]
+    [InlineData("/referrers/", "not attached", "securecontainers attach ")]
+    [InlineData(".sig", "attached", "securecontainers sign ")]
+    public async Task CancellingAfterThePushSaysWhatExistsAndPrintsTheCommandsThatCompleteIt(string cancelAt, string sbomState, string command)
+    {
+        string key = WriteKey();
+        using CancellationTokenSource cancellation = new();
+        // Ctrl+C arrives while the registry is answering the first request of the step under test.
+        _registry.Intercept(r =>
+        {
+            if (r.RequestUri!.AbsolutePath.Contains(cancelAt, StringComparison.Ordinal) || (cancelAt == "/referrers/" && r.Method == HttpMethod.Post))
+            {
+                cancellation.Cancel();
+            }
+
+            return null;
+        });
+        ImageEvidenceRequest request = await RequestAsync(Settings((SettingNames.SigningKey, key), (SettingNames.SignatureFormat, "legacy")));
+        DiagnosticBag bag = new();
+        using RegistryClient client = new(_registry.Options());
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new ImageEvidence(client, bag).RunAsync(request, cancellation.Token));
+
+        Diagnostic cancelled = Assert.Single(bag.Items, d => d.Code == "SC6036");
+        Assert.Equal(DiagnosticSeverity.Error, cancelled.Severity);
+        Assert.Contains($"SBOM {sbomState}", cancelled.Message);
+        Assert.Contains(command + $"{_registry.Host}/app@{_app.Digest}", cancelled.Message);
+        Assert.Contains("signature and attestations missing", cancelled.Message);
+        Assert.True(File.Exists(SbomFile));
+    }
+
     [Fact]
     public async Task SigningWritesTheSignatureAndTheAttestationsNextToTheImage()
     {
