@@ -85,6 +85,78 @@ public class FaultToleranceTests(SigningKeys keys) : IClassFixture<SigningKeys>
         sample.Succeeded();
     }
 
+    [Theory]
+    [InlineData("gate", "GET", "/v2/base/aspnet/blobs/sha256:")]
+    [InlineData("push", "PUT", "/v2/e2e/ctrl-c-push/manifests/1.0")]
+    [InlineData("signing", "PUT", ".sig")]
+    public async Task CtrlCLeavesNoTemporaryFilesAndAStateTheOutputDescribes(string moment, string method, string path)
+    {
+        string repository = $"e2e/ctrl-c-{moment}";
+        await using FaultProxy proxy = FaultProxy.Start(TestBed.Registry);
+        using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", $"ctrl-c-{moment}", alsoTrusted: $"{proxy.Address}/base/*");
+        string cache = Path.Combine(sample.Directory, "layer-cache");
+        string tmp = System.IO.Directory.CreateDirectory(Path.Combine(sample.Directory, "tmp")).FullName;
+        FaultRule hold = proxy.Add(new FaultRule(method, path.Replace("ctrl-c-push", $"ctrl-c-{moment}", StringComparison.Ordinal)) { Times = 1, Delay = TimeSpan.FromSeconds(30) });
+
+        async Task InterruptWhenHeld(int pid)
+        {
+            for (int i = 0; i < 2400 && hold.Hits == 0; i++)
+            {
+                await Task.Delay(100);
+            }
+
+            await ProcessRunner.InterruptAsync(pid);
+        }
+
+        PublishResult result = await sample.PublishAsync(
+        [
+            $"ContainerBaseImage={proxy.Address}/base/aspnet:10.0",
+            $"ContainerRegistry={proxy.Address}",
+            $"ContainerRepository={repository}",
+            "ContainerImageTag=1.0",
+            $"SecureContainerCacheDirectory={cache}",
+            $"SecureContainerSigningKey={keys.PrivateKey}",
+        ], new Dictionary<string, string?>(keys.Environment) { ["TMPDIR"] = tmp }, whileRunning: InterruptWhenHeld);
+
+        Assert.Equal(1, hold.Hits);
+        Assert.False(result.Succeeded, result.ToString());
+        Assert.Empty(System.IO.Directory.GetFiles(tmp, "*", SearchOption.AllDirectories));
+        Assert.Empty(System.IO.Directory.Exists(cache) ? System.IO.Directory.GetFiles(cache, "*.tmp*", SearchOption.AllDirectories) : []);
+        Assert.Empty(System.IO.Directory.GetFiles(sample.Directory, "*.tmp", SearchOption.AllDirectories));
+        IReadOnlyList<string> tags = await RegistryProbe.TagsAsync(repository);
+        switch (moment)
+        {
+            case "gate":
+                // Refused before the push: nothing exists.
+                Assert.Empty(tags);
+                break;
+            case "push":
+                // The SDK stopped before its tag: no image under the tag, nothing of ours written.
+                Assert.DoesNotContain("1.0", tags);
+                Assert.DoesNotContain(tags, t => t.StartsWith("sha256-", StringComparison.Ordinal));
+                break;
+            default:
+                // The image exists; the output says so and how to complete it, and doing that makes it verify.
+                Assert.Contains("1.0", tags);
+                Assert.Contains("SC6036", result.Errors);
+                proxy.Clear();
+                const string Marker = "(re-running adds no duplicate): ";
+                string completion = result.Output[(result.Output.IndexOf(Marker, result.Output.IndexOf("SC6036", StringComparison.Ordinal), StringComparison.Ordinal) + Marker.Length)..];
+                completion = completion[..completion.IndexOfAny(['\n', '\r'])].Trim();
+                foreach (string command in completion.Split(" && "))
+                {
+                    ProcessResult run = await CliTool.RunAsync(Arguments(command), keys.Environment);
+                    Assert.True(run.ExitCode == 0, $"{command}\n{run.Output}");
+                }
+
+                ProcessResult verify = await CliTool.RunAsync(["verify", $"{proxy.Address}/{repository}:1.0", "--key", keys.PublicKey, "--require-sbom", "--require-provenance"]);
+                Assert.True(verify.ExitCode == 0, verify.Output);
+                break;
+        }
+
+        sample.Succeeded();
+    }
+
     private static async Task<Dictionary<string, string>> TagDigestsAsync(string repository)
     {
         Dictionary<string, string> digests = new();

@@ -79,7 +79,7 @@ public class MultiRidTests(SigningKeys keys) : IClassFixture<SigningKeys>
 
         // Standard output and error arrive interleaved here, so the text report is checked, not the JSON one.
         Assert.True(verify.ExitCode == 0, verify.Output);
-        Assert.StartsWith("Verified: ", verify.Output);
+        Assert.Matches("(?m)^Verified: ", verify.Output);
         Assert.Matches(@"(?m)^  platform linux/amd64 sha256:[0-9a-f]{64}: verified$", verify.Output);
         Assert.Matches(@"(?m)^  platform windows/amd64 sha256:[0-9a-f]{64}: verified$", verify.Output);
 

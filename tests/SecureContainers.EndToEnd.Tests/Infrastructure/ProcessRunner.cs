@@ -11,7 +11,16 @@ public sealed record ProcessResult(int ExitCode, string Output)
 /// <summary>Runs a real process with a bounded time, capturing stdout and stderr interleaved.</summary>
 public static class ProcessRunner
 {
-    public static async Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
+    /// <param name="whileRunning">Runs beside the process with its id, e.g. to interrupt it at the right moment.</param>
+    /// <summary>Sends SIGINT, what Ctrl+C in a terminal sends: MSBuild cancels the build and its tasks.</summary>
+    public static async Task InterruptAsync(int processId)
+    {
+        using Process kill = Process.Start("kill", ["-INT", processId.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
+    public static async Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string?>? environment = null,
+        TimeSpan? timeout = null, Func<int, Task>? whileRunning = null)
     {
         ProcessStartInfo info = new(fileName)
         {
@@ -46,6 +55,7 @@ public static class ProcessRunner
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        Task beside = whileRunning?.Invoke(process.Id) ?? Task.CompletedTask;
 
         using CancellationTokenSource cts = new(timeout ?? TimeSpan.FromMinutes(5));
         try
@@ -59,6 +69,7 @@ public static class ProcessRunner
         }
 
         process.WaitForExit();
+        await beside;
         lock (output)
         {
             return new ProcessResult(process.ExitCode, output.ToString());

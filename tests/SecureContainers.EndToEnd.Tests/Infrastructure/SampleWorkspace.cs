@@ -124,7 +124,9 @@ public sealed class SampleWorkspace : IDisposable
     }
 
     /// <summary>Runs `dotnet publish -t:PublishContainer` with the given MSBuild properties (name=value).</summary>
-    public async Task<PublishResult> PublishAsync(IEnumerable<string> properties, IReadOnlyDictionary<string, string?>? environment = null, string verbosity = "minimal")
+    /// <param name="whileRunning">Runs beside the publish with its process id (to interrupt it, for example).</param>
+    public async Task<PublishResult> PublishAsync(IEnumerable<string> properties, IReadOnlyDictionary<string, string?>? environment = null, string verbosity = "minimal",
+        Func<int, Task>? whileRunning = null)
     {
         string binlog = Path.Combine(Directory, $"publish-{Guid.NewGuid():N}.binlog");
         List<string> args = ["publish", ProjectFile, "-t:PublishContainer", "-c", "Release", $"-bl:{binlog}", "-nodeReuse:false", "-clp:NoSummary", $"-v:{verbosity}"];
@@ -143,7 +145,7 @@ public sealed class SampleWorkspace : IDisposable
             env[key] = value;
         }
 
-        ProcessResult result = await ProcessRunner.RunAsync("dotnet", args, Directory, env, TimeSpan.FromMinutes(8));
+        ProcessResult result = await ProcessRunner.RunAsync("dotnet", args, Directory, env, TimeSpan.FromMinutes(8), whileRunning);
         // The console output next to the binlog, so a failed test keeps both.
         File.WriteAllText(Path.ChangeExtension(binlog, ".log"), $"dotnet {string.Join(' ', args)}\nexit {result.ExitCode}\n{result.Output}");
         return new PublishResult(result.ExitCode, result.Output, binlog);
