@@ -435,6 +435,52 @@ build_minimal_family() {
   log "minimal, layered: built in $((SECONDS - t0)) s"
 }
 
+# Azure Linux-style rpm bases. azurelinux:3.0 carries /var/lib/rpm/rpmdb.sqlite written by Debian's rpm from the
+# spec files in eng/testbed/rpm (sqlite backend, as Azure Linux 3 keeps it); azurelinux-distroless:3.0 has no
+# database, only /var/lib/rpmmanifest/container-manifest-{1,2} written the way Microsoft's distroless builder writes
+# them (rpm -qa with its query formats, sorted, without gpg-pubkey) before it deletes /var/lib/rpm. Facts: `packages`
+# is "name=[epoch:]version-release" from `rpm -qa`, the ground truth the SBOM must equal. No .NET runtime: the tests
+# publish on them, nothing runs them.
+AZL_OS_RELEASE='NAME="Microsoft Azure Linux"\nVERSION="3.0.20240727"\nID=azurelinux\nVERSION_ID="3.0"\nPRETTY_NAME="Microsoft Azure Linux 3.0"\n'
+fill_azurelinux() {
+  mkdir -p "$1/etc"
+  printf "$AZL_OS_RELEASE" >"$1/etc/os-release"
+  write_nonroot_users "$1"
+  command -v rpmbuild >/dev/null || die "'rpmbuild' not found; run eng/install-deps.sh (Debian's rpm)"
+  "$here/rpm/make-rootfs.sh" "$1" "$WORK/rpmbuild"
+  rpm -qa --root "$1" --dbpath /var/lib/rpm --qf '%{NAME}=%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\n' |
+    grep -v '^gpg-pubkey=' | sort >"$WORK/azurelinux.packages"
+  # The shared-memory index and the lock are run-time files of rpm (each query recreates them), not the database.
+  rm -f "$1/var/lib/rpm/rpmdb.sqlite-shm" "$1/var/lib/rpm/.rpm.lock"
+}
+fill_azurelinux_distroless() {
+  fill_azurelinux "$1"
+  mkdir -p "$1/var/lib/rpmmanifest"
+  rpm -qa --root "$1" --dbpath /var/lib/rpm --qf '%{NAME}.%{VERSION}-%{RELEASE}.%{ARCH}\n' | grep -v '^gpg-pubkey' | sort \
+    >"$1/var/lib/rpmmanifest/container-manifest-1"
+  rpm -qa --root "$1" --dbpath /var/lib/rpm \
+    --qf '%{NAME}\t%{VERSION}-%{RELEASE}\t%{INSTALLTIME}\t%{BUILDTIME}\t%{VENDOR}\t%{EPOCH}\t%{SIZE}\t%{ARCH}\t%{EPOCHNUM}\t%{SOURCERPM}\n' |
+    grep -v '^gpg-pubkey' | sort >"$1/var/lib/rpmmanifest/container-manifest-2"
+  rm -rf "$1/var/lib/rpm"
+}
+build_azurelinux_family() {
+  local name fill t0=$SECONDS
+  for name in azurelinux azurelinux-distroless; do
+    fixture_exists "$name" && { log "$name: exists, skipped"; continue; }
+    fill=fill_${name//-/_}
+    local layout="$WORK/$name"
+    build_rootfs_layout "$layout" "$fill"
+    configure_tag "$layout" 3.0 --config.user 1654 --config.env "$PATH_ENV" --config.env APP_UID=1654
+    write_facts "$name" "$(image_facts "$layout" 3.0 | jq --argjson pk "$(jq -R . <"$WORK/azurelinux.packages" | jq -s .)" \
+      --arg n "$name" '. + {
+      layout: $n, tag: "3.0", repository: ("base/" + $n), shell: false, dpkgDatabase: null, packageDatabase: "rpm",
+      packages: $pk, frameworks: {}, setuidFiles: [], deletedPaths: [],
+      osRelease: {ID: "azurelinux", VERSION_ID: "3.0"}}')"
+    publish_layout "$name" "$layout"
+  done
+  log "azurelinux, azurelinux-distroless: built in $((SECONDS - t0)) s"
+}
+
 # Hostile and unusual bases for the base-trust tests, written byte by byte by hostile-fixtures.py
 # (umoci and GNU tar will not write most of them). The hostile images reuse minimal's layer as
 # their first layer, so they come after build_minimal_family. ~2 s for all.
@@ -455,6 +501,7 @@ build_aspnet_family
 build_fat
 build_minimal_family
 build_trust_fixtures
+build_azurelinux_family
 
 trust_facts=()
 for n in "${TRUST_FIXTURES[@]}"; do trust_facts+=("$FACTS/$n.json"); done
@@ -464,7 +511,7 @@ jq -s --arg host "$DEB_ARCH" '{
     fixtures: (map({key: .name, value: .}) | from_entries)
   }' "$FACTS"/runtime.json "$FACTS"/aspnet.json "$FACTS"/aspnet-root.json "$FACTS"/multi.json \
   "$FACTS"/multi-root.json "$FACTS"/fat.json "$FACTS"/minimal.json "$FACTS"/layered.json \
-  "${trust_facts[@]}" >"$OUT/fixtures.json.tmp"
+  "${trust_facts[@]}" "$FACTS"/azurelinux.json "$FACTS"/azurelinux-distroless.json >"$OUT/fixtures.json.tmp"
 mv "$OUT/fixtures.json.tmp" "$OUT/fixtures.json"
 log "fixtures in $OUT (facts: $OUT/fixtures.json), total $((SECONDS - start)) s"
 jq -r '.fixtures[] | "  \(.layout):\(.tag)  \(.digest)  user=\(.user // "-")"' "$OUT/fixtures.json" >&2

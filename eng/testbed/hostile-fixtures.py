@@ -20,7 +20,7 @@ import io
 import json
 import os
 import shutil
-import sqlite3
+import struct
 import sys
 import tarfile
 import tempfile
@@ -366,31 +366,28 @@ def apk():
         "osRelease": {"ID": "alpine", "VERSION_ID": "3.20.3"}}
 
 
-def rpmdb_bytes():
-    # A real (empty) SQLite database with rpm's sqlite backend schema; its content is never read.
-    with tempfile.TemporaryDirectory() as d:
-        p = os.path.join(d, "rpmdb.sqlite")
-        con = sqlite3.connect(p)
-        con.execute("CREATE TABLE Packages (hnum INTEGER PRIMARY KEY AUTOINCREMENT, blob BLOB NOT NULL)")
-        con.commit()
-        con.close()
-        with open(p, "rb") as f:
-            return f.read()
+def berkeleydb_packages_bytes():
+    # The first page of a BerkeleyDB hash database as rpm < 4.16 (RHEL 8, CentOS 7) keeps /var/lib/rpm/Packages:
+    # the hash magic 0x00061561 at byte 12, version 9, a 4096-byte page size. SecureContainers finds the file by its
+    # name and does not read BerkeleyDB, so the rest of the page stays empty.
+    page = bytearray(4096)
+    struct.pack_into("<III", page, 12, 0x00061561, 9, 4096)
+    return bytes(page)
 
 
 def rpm():
     t = Tar()
     nonroot_users(t)
     t.file("etc/os-release",
-           'NAME="Fedora Linux"\nVERSION="40 (Container Image)"\nID=fedora\nVERSION_ID=40\n'
-           'PRETTY_NAME="Fedora Linux 40 (Container Image)"\n')
+           'NAME="CentOS Linux"\nVERSION="7 (Core)"\nID="centos"\nVERSION_ID="7"\n'
+           'PRETTY_NAME="CentOS Linux 7 (Core)"\n')
     for d in ("var/", "var/lib/", "var/lib/rpm/"):
         t.dir(d)
-    t.file("var/lib/rpm/rpmdb.sqlite", rpmdb_bytes())
-    return Layer.of_tar(t.bytes(), "testbed: Fedora-like layer with an rpm database"), {
-        "shell": False, "dpkgDatabase": None, "packageDatabase": "rpm",
-        "rpmDatabase": "/var/lib/rpm/rpmdb.sqlite", "packages": [],
-        "osRelease": {"ID": "fedora", "VERSION_ID": "40"}}
+    t.file("var/lib/rpm/Packages", berkeleydb_packages_bytes())
+    return Layer.of_tar(t.bytes(), "testbed: CentOS 7-like layer with a BerkeleyDB rpm database"), {
+        "shell": False, "dpkgDatabase": None, "packageDatabase": "rpm-berkeleydb",
+        "rpmDatabase": "/var/lib/rpm/Packages", "packages": [],
+        "osRelease": {"ID": "centos", "VERSION_ID": "7"}}
 
 
 DISTROS = {"apk": apk, "rpm": rpm}

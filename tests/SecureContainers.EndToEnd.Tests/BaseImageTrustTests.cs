@@ -1,3 +1,4 @@
+using System.Text.Json;
 using SecureContainers.EndToEnd.Tests.Infrastructure;
 
 namespace SecureContainers.EndToEnd.Tests;
@@ -142,13 +143,34 @@ public class BaseImageTrustTests
     }
 
     [Fact]
-    public async Task RpmBaseWarnsThatItsPackagesAreNotInventoried()
+    public async Task BerkeleyDbRpmBaseWarnsThatItsPackagesAreNotRead()
     {
         using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "rpm-base");
         PublishResult result = await sample.PublishAsync(Push(TestBed.BaseImage("rpm:1"), "e2e/rpm-base"));
 
         Assert.True(result.Succeeded, result.ToString());
         Assert.Contains("SC4012", result.Warnings);
+        sample.Succeeded();
+    }
+
+    [Theory]
+    [InlineData("azurelinux")]
+    [InlineData("azurelinux-distroless")]
+    public async Task AzureLinuxBaseSbomListsExactlyThePackagesRpmQueryAllLists(string fixture)
+    {
+        using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", fixture);
+        PublishResult result = await sample.PublishAsync(Push(TestBed.BaseImage($"{fixture}:3.0"), $"e2e/{fixture}"));
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.DoesNotContain("SC4012", result.Warnings);
+        string sbomPath = Directory.GetFiles(Path.Combine(sample.Directory, "bin", "Release", "securecontainers"), "*.cdx.json").Single();
+        using JsonDocument sbom = JsonDocument.Parse(File.ReadAllBytes(sbomPath));
+
+        // The fixture's packages are `rpm -qa` on the rootfs the image was made from (eng/testbed/build-fixtures.sh).
+        SortedSet<string> expected = new(Fixtures.Get(fixture).GetProperty("packages").EnumerateArray().Select(p => p.GetString()!), StringComparer.Ordinal);
+        Assert.Equal(43, expected.Count);
+        Assert.Equal(expected, SbomFacts.OsPackages(sbom, "rpm"));
+        Assert.Contains("43 rpm packages", result.Output);
         sample.Succeeded();
     }
 

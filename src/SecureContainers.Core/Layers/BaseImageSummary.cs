@@ -12,7 +12,7 @@ public static class BaseImageSummary
         string dotnet = contents.DotNetFrameworks.Count == 0
             ? "no .NET runtime"
             : string.Join(", ", contents.DotNetFrameworks.Select(f => $"{f.Name} {f.Version}"));
-        string rpm = contents.HasRpmDatabase ? ", an RPM database (not inventoried)" : string.Empty;
-        return $"{os}; {packages}{rpm}; {dotnet}";
+        string unread = contents.PackageDatabaseWarnings.Count > 0 ? ", a package database not fully read (see warnings)" : string.Empty;
+        return $"{os}; {packages}{unread}; {dotnet}";
     }
 }

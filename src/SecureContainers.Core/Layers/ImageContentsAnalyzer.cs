@@ -1,3 +1,5 @@
+using SecureContainers.Core.Diagnostics;
+using SecureContainers.Core.Layers.Rpm;
 using SecureContainers.Core.Oci;
 
 namespace SecureContainers.Core.Layers;
@@ -28,11 +30,14 @@ public static class ImageContentsAnalyzer
 
     private static readonly string[] RpmDatabaseDirectories = ["/var/lib/rpm", "/usr/lib/sysimage/rpm"];
     private static readonly string[] RpmDatabaseFiles = ["Packages", "Packages.db", "rpmdb.sqlite"];
+    private const string RpmSqliteFile = "rpmdb.sqlite";
     private static readonly string[] DotNetFrameworkNames = ["Microsoft.NETCore.App", "Microsoft.AspNetCore.App", "Microsoft.WindowsDesktop.App"];
 
     public static ImageContentsReport Analyze(ImageFileSystem fs)
     {
         ArgumentNullException.ThrowIfNull(fs);
+        var warnings = new List<Diagnostic>();
+        IReadOnlyList<string> rpmDatabases = FindRpmDatabases(fs);
         return new ImageContentsReport(
             FindExecutables(fs, ShellNames),
             FindExecutables(fs, PackageManagerNames),
@@ -45,9 +50,12 @@ public static class ImageContentsAnalyzer
                 .Select(ToFinding).ToArray(),
             fs.ReadCapturedFile(InterestingFiles.Passwd) is { } passwd ? PasswdParser.Parse(passwd) : [],
             ReadOsRelease(fs),
-            ReadPackages(fs),
-            FindRpmDatabases(fs),
-            FindDotNetFrameworks(fs));
+            ReadPackages(fs, rpmDatabases, warnings),
+            rpmDatabases,
+            FindDotNetFrameworks(fs))
+        {
+            PackageDatabaseWarnings = warnings,
+        };
     }
 
     private static ImageModeFinding ToFinding(ImageEntry e) => new(e.Path, e.Type, e.Mode, e.Uid, e.Gid, e.LayerDigest);
@@ -88,10 +96,10 @@ public static class ImageContentsAnalyzer
     }
 
     /// <summary>
-    /// dpkg status first, then status.d files in name order, then apk. A package listed twice (same type, name and
-    /// architecture) keeps its first record, so the result does not depend on dictionary order.
+    /// dpkg status first, then status.d files in name order, then apk, then rpm. A package listed twice (same type, name
+    /// and architecture) keeps its first record, so the result does not depend on dictionary order.
     /// </summary>
-    private static IReadOnlyList<OsPackage> ReadPackages(ImageFileSystem fs)
+    private static IReadOnlyList<OsPackage> ReadPackages(ImageFileSystem fs, IReadOnlyList<string> rpmDatabases, List<Diagnostic> warnings)
     {
         var all = new List<OsPackage>();
         if (Read(fs, InterestingFiles.DpkgStatus) is var (status, statusLayer))
@@ -112,8 +120,45 @@ public static class ImageContentsAnalyzer
             all.AddRange(ApkInstalledParser.Parse(apk, apkLayer));
         }
 
+        all.AddRange(ReadRpmPackages(fs, rpmDatabases, warnings));
+
         var seen = new HashSet<(string, string, string?)>();
         return all.Where(p => seen.Add((p.Type, p.Name, p.Architecture))).ToArray();
+    }
+
+    /// <summary>
+    /// The sqlite databases (each file once, however many links lead to it), else Azure Linux distroless's manifest,
+    /// which its build writes because it deletes the database. BerkeleyDB/ndb files are reported, not read.
+    /// </summary>
+    private static IReadOnlyList<OsPackage> ReadRpmPackages(ImageFileSystem fs, IReadOnlyList<string> rpmDatabases, List<Diagnostic> warnings)
+    {
+        var packages = new List<OsPackage>();
+        bool readDatabase = false;
+        foreach (string path in rpmDatabases.Where(p => LayerPath.Name(p) == RpmSqliteFile))
+        {
+            if (Read(fs, path) is var (database, layer))
+            {
+                packages.AddRange(RpmDatabaseReader.Read(database, path, layer));
+                readDatabase = true;
+                if (fs.ResolveEntry(path + "-wal") is { Type: LayerEntryType.File, Size: > 0 } wal)
+                {
+                    warnings.Add(LayerDiagnostics.RpmWriteAheadLogNotRead.Create(wal.Path, wal.Size));
+                }
+            }
+        }
+
+        if (!readDatabase && Read(fs, InterestingFiles.RpmManifest) is var (manifest, manifestLayer))
+        {
+            packages.AddRange(RpmManifestParser.Parse(manifest, manifestLayer));
+        }
+
+        string[] unread = rpmDatabases.Where(p => LayerPath.Name(p) != RpmSqliteFile).ToArray();
+        if (!readDatabase && unread.Length > 0)
+        {
+            warnings.Add(LayerDiagnostics.RpmDatabaseFormatNotRead.Create(string.Join(", ", unread)));
+        }
+
+        return packages;
     }
 
     private static (byte[] Content, Digest Layer)? Read(ImageFileSystem fs, string path)

@@ -1,3 +1,4 @@
+using SecureContainers.Core.Diagnostics;
 using SecureContainers.Core.Oci;
 
 namespace SecureContainers.Core.Layers;
@@ -37,8 +38,14 @@ public sealed record ImageContentsReport(
 
     public bool HasPackageManager => PackageManagers.Count > 0;
 
-    /// <summary>True when an RPM database exists; its packages are not in <see cref="Packages"/> (warn with SC4012).</summary>
+    /// <summary>True when an RPM database file exists (sqlite, BerkeleyDB or ndb); see <see cref="RpmDatabases"/>.</summary>
     public bool HasRpmDatabase => RpmDatabases.Count > 0;
+
+    /// <summary>
+    /// Why <see cref="Packages"/> may be incomplete although the image was read: an rpm database in a format not read
+    /// (SC4012) or a write-ahead log not checkpointed (SC4033). The base-image policy reports them.
+    /// </summary>
+    public IReadOnlyList<Diagnostic> PackageDatabaseWarnings { get; init; } = [];
 
     /// <summary>The UID <c>/etc/passwd</c> gives <paramref name="name"/>.</summary>
     public bool TryGetUid(string name, out long uid)

@@ -13,10 +13,14 @@ public static class InterestingFiles
     public const string DpkgStatus = "/var/lib/dpkg/status";
     public const string DpkgStatusDirectory = "/var/lib/dpkg/status.d";
     public const string ApkInstalled = "/lib/apk/db/installed";
+    public const string RpmManifest = "/var/lib/rpmmanifest/container-manifest-2";
+
+    /// <summary>rpm's sqlite database (rpm 4.16+) at the classic path and at the one Fedora moved it to.</summary>
+    public static IReadOnlyList<string> RpmSqliteDatabases { get; } = ["/var/lib/rpm/rpmdb.sqlite", "/usr/lib/sysimage/rpm/rpmdb.sqlite"];
 
     private static readonly HashSet<string> Exact = new(StringComparer.Ordinal)
     {
-        Passwd, Group, OsRelease, UsrLibOsRelease, DpkgStatus, ApkInstalled,
+        Passwd, Group, OsRelease, UsrLibOsRelease, DpkgStatus, ApkInstalled, RpmManifest,
 
         // Merged-/usr Alpine variants keep the apk database here.
         "/usr/lib/apk/db/installed",
@@ -28,5 +32,12 @@ public static class InterestingFiles
     /// </summary>
     public static bool IsCaptured(string path) =>
         Exact.Contains(path)
+        || IsRpmSqliteDatabase(path)
         || (LayerPath.Parent(path) == DpkgStatusDirectory && !path.EndsWith(".md5sums", StringComparison.Ordinal));
+
+    /// <summary>
+    /// True for an rpm sqlite database. It is captured whole (SQLite pages point anywhere in the file) under its own
+    /// cap, <see cref="LayerScanLimits.MaxRpmDatabaseBytes"/>, and does not count against the per-layer budget.
+    /// </summary>
+    public static bool IsRpmSqliteDatabase(string path) => RpmSqliteDatabases.Contains(path, StringComparer.Ordinal);
 }

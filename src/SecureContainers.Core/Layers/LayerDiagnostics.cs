@@ -41,6 +41,18 @@ public static class LayerDiagnostics
     public static readonly DiagnosticDescriptor LayerReadFailed = new("SC4011", DiagnosticSeverity.Error,
         "Reading layer {0} failed: {1}. The image's contents could not be checked; retry the build, and if it persists check the registry and the network path.");
 
-    public static readonly DiagnosticDescriptor RpmDatabaseNotInventoried = new("SC4012", DiagnosticSeverity.Warning,
-        "The image contains an RPM package database ({0}), whose packages SecureContainers does not list yet, so the SBOM and vulnerability checks miss them. Prefer a Debian, Ubuntu or Alpine based image (or a distroless/chiseled one), or generate the SBOM for the RPM packages with another tool.");
+    public static readonly DiagnosticDescriptor RpmDatabaseFormatNotRead = new("SC4012", DiagnosticSeverity.Warning,
+        "The image contains an RPM package database in the BerkeleyDB or ndb format ({0}), which SecureContainers does not read (it reads the sqlite database of rpm 4.16 and later), so the SBOM and vulnerability checks miss its packages. Use a base whose rpm keeps rpmdb.sqlite (Azure Linux 3, Fedora 33+, RHEL 9), convert the database while building the base (`rpmdb --rebuilddb --define '_db_backend sqlite'`), or inventory its packages with another tool.");
+
+    public static readonly DiagnosticDescriptor RpmDatabaseTooLarge = new("SC4030", DiagnosticSeverity.Error,
+        "Layer {0} contains the rpm database '{1}' of {2} bytes, above the {3}-byte limit for rpm databases. It is read whole into memory, so a larger one could exhaust the machine; if it is legitimate, raise the limit (LayerScanLimits.MaxRpmDatabaseBytes).");
+
+    public static readonly DiagnosticDescriptor CorruptRpmDatabase = new("SC4031", DiagnosticSeverity.Error,
+        "The rpm database '{0}' (layer {1}) cannot be read as a SQLite rpm database: {2}. Its package list cannot be trusted to be complete, so the image is refused; rebuild the base image (for example `rpmdb --rebuilddb`), or report it to its publisher if the base is published that way.");
+
+    public static readonly DiagnosticDescriptor CorruptRpmHeader = new("SC4032", DiagnosticSeverity.Error,
+        "Package record {2} of the rpm database '{0}' (layer {1}) is not a valid rpm header: {3}. A package that cannot be read would be missing from the SBOM, so the image is refused; rebuild the base image's rpm database (`rpmdb --rebuilddb`) or report it to its publisher.");
+
+    public static readonly DiagnosticDescriptor RpmWriteAheadLogNotRead = new("SC4033", DiagnosticSeverity.Warning,
+        "The rpm database's write-ahead log '{0}' holds {1} bytes that were never checkpointed into the database, and SecureContainers reads the database file only, so packages installed or removed last may be missing or listed wrongly. Let rpm exit cleanly when building the base image (closing the database checkpoints the log), or rebuild the database there with `rpmdb --rebuilddb`.");
 }

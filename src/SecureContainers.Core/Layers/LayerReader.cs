@@ -44,6 +44,7 @@ internal static class LayerReader
             var opaque = new List<string>();
             var captured = new List<CapturedFile>();
             long capturedBytes = 0;
+            long rpmDatabaseBytes = 0;
             long entryCount = 0;
 
             await using (var reader = new TarReader(new BufferedStream(bounded, TarBufferBytes), leaveOpen: true))
@@ -98,12 +99,24 @@ internal static class LayerReader
                     byte[]? capturedContent = null;
                     if (type == LayerEntryType.File && InterestingFiles.IsCaptured(path))
                     {
-                        if (size > limits.MaxCapturedFileBytes)
+                        if (InterestingFiles.IsRpmSqliteDatabase(path))
+                        {
+                            // Counted over the layer, so a tar repeating the entry cannot multiply the cap.
+                            rpmDatabaseBytes += size;
+                            if (rpmDatabaseBytes > limits.MaxRpmDatabaseBytes)
+                            {
+                                throw new SecureContainerException(LayerDiagnostics.RpmDatabaseTooLarge.Create(layer.Digest, path, rpmDatabaseBytes, limits.MaxRpmDatabaseBytes));
+                            }
+                        }
+                        else if (size > limits.MaxCapturedFileBytes)
                         {
                             throw new SecureContainerException(LayerDiagnostics.CapturedFileTooLarge.Create(layer.Digest, path, size, limits.MaxCapturedFileBytes));
                         }
+                        else
+                        {
+                            capturedBytes += size;
+                        }
 
-                        capturedBytes += size;
                         if (capturedBytes > limits.MaxCapturedBytesPerLayer)
                         {
                             throw new SecureContainerException(LayerDiagnostics.CapturedFileTooLarge.Create(layer.Digest, path, capturedBytes, limits.MaxCapturedBytesPerLayer));

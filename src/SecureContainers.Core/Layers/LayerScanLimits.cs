@@ -23,6 +23,12 @@ public sealed record LayerScanLimits
     /// </summary>
     public int MaxCapturedFileBytes { get; init; } = 8 * 1024 * 1024;
 
+    /// <summary>
+    /// Largest rpm sqlite database read (whole, into memory). Default 64 MiB: Azure Linux and UBI bases hold a few MiB,
+    /// a full Fedora install some tens; a SQLite file cannot be read in a stream, so it gets its own cap.
+    /// </summary>
+    public int MaxRpmDatabaseBytes { get; init; } = 64 * 1024 * 1024;
+
     /// <summary>Content kept from one layer in total (status.d can hold thousands of files). Default 64 MiB.</summary>
     public long MaxCapturedBytesPerLayer { get; init; } = 64L * 1024 * 1024;
 }

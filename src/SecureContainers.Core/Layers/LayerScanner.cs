@@ -138,8 +138,20 @@ public sealed class LayerScanner(LayerScanLimits limits, LayerScanCache? cache)
         }
 
         long captured = 0;
+        long rpmDatabaseBytes = 0;
         foreach (CapturedFile f in r.CapturedFiles)
         {
+            if (InterestingFiles.IsRpmSqliteDatabase(f.Path))
+            {
+                rpmDatabaseBytes += f.Content.Length;
+                if (rpmDatabaseBytes > Limits.MaxRpmDatabaseBytes)
+                {
+                    throw new SecureContainerException(LayerDiagnostics.RpmDatabaseTooLarge.Create(r.Digest, f.Path, rpmDatabaseBytes, Limits.MaxRpmDatabaseBytes));
+                }
+
+                continue;
+            }
+
             captured += f.Content.Length;
             if (f.Content.Length > Limits.MaxCapturedFileBytes)
             {

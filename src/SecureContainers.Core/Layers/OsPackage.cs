@@ -3,10 +3,12 @@ using SecureContainers.Core.Oci;
 namespace SecureContainers.Core.Layers;
 
 /// <summary>
-/// A package an OS package manager recorded as installed. <see cref="Type"/> is <c>deb</c> or <c>apk</c> (the purl
-/// type). <see cref="SourcePackage"/> is dpkg's <c>Source</c> or apk's origin (null when the database names none);
+/// A package an OS package manager recorded as installed. <see cref="Type"/> is <c>deb</c>, <c>apk</c> or <c>rpm</c> (the
+/// purl type). For rpm, <see cref="Version"/> is <c>[epoch:]version-release</c>, the string rpm compares.
+/// <see cref="SourcePackage"/> is dpkg's <c>Source</c>, apk's origin or rpm's source rpm (null when the database names none);
 /// <see cref="SourceVersion"/> is set only when dpkg gives one as <c>src (version)</c>. <see cref="Depends"/> lists the
-/// names of the packages (or apk <c>so:</c>/<c>cmd:</c> provides) depended on, without versions.
+/// names of the packages (or apk <c>so:</c>/<c>cmd:</c> provides) depended on, without versions; for rpm, the installed
+/// packages that provide what it requires.
 /// <see cref="LayerDigest"/> is the layer that wrote the database record.
 /// </summary>
 public sealed record OsPackage(
@@ -18,4 +20,20 @@ public sealed record OsPackage(
     string? SourceVersion,
     string? License,
     IReadOnlyList<string> Depends,
-    Digest LayerDigest);
+    Digest LayerDigest)
+{
+    /// <summary>rpm's EPOCH tag; null when the package has none (rpm prints <c>(none)</c>).</summary>
+    public int? Epoch { get; init; }
+
+    /// <summary>rpm's VENDOR tag, for example <c>Microsoft Corporation</c>.</summary>
+    public string? Vendor { get; init; }
+
+    /// <summary>
+    /// Digests the package database keeps for the package, keyed by what they cover: rpm's <c>sigmd5</c> (MD5 of header
+    /// and payload, hex) and <c>sha256header</c> (SHA-256 of the immutable header, hex). Empty for dpkg and apk.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Digests { get; init; } = NoDigests;
+
+    // One shared empty instance keeps record equality meaningful for dpkg and apk packages.
+    private static readonly IReadOnlyDictionary<string, string> NoDigests = new Dictionary<string, string>();
+}

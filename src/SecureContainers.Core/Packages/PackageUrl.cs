@@ -53,25 +53,37 @@ public static class PackageUrl
     /// type definitions require, the version exactly as the package database has it with <c>:</c> (a Debian epoch)
     /// and <c>+</c> percent-encoded, as Syft and Trivy write them.
     /// </summary>
+    /// <remarks>
+    /// For <c>rpm</c> the version is <c>version-release</c> and the epoch, when the package has one, goes into the
+    /// <c>epoch</c> qualifier, as the rpm purl type definition says (<c>pkg:rpm/fedora/curl@7.50.3-1.fc25?arch=i386&amp;distro=fedora-25</c>).
+    /// </remarks>
     /// <param name="distro">The <c>distro</c> qualifier, e.g. <c>debian-12</c>; <c>null</c> leaves it out.</param>
-    public static string OsPackage(string type, string vendor, string name, string version, string? architecture, string? distro)
+    /// <param name="epoch">The rpm <c>epoch</c> qualifier; only for <c>rpm</c>.</param>
+    public static string OsPackage(string type, string vendor, string name, string version, string? architecture, string? distro, int? epoch = null)
     {
-        if (type is not ("deb" or "apk"))
+        if (type is not ("deb" or "apk" or "rpm"))
         {
-            throw new ArgumentException($"'{type}' is not an OS package purl type (deb, apk).", nameof(type));
+            throw new ArgumentException($"'{type}' is not an OS package purl type (deb, apk, rpm).", nameof(type));
+        }
+
+        if (epoch is not null && type != "rpm")
+        {
+            throw new ArgumentException("Only rpm purls carry an epoch qualifier; deb versions keep their epoch.", nameof(epoch));
         }
 
         ArgumentException.ThrowIfNullOrEmpty(vendor);
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentException.ThrowIfNullOrEmpty(version);
+        // deb and apk names are lowercase by definition; rpm names are case sensitive and kept as they are.
         var purl = new StringBuilder("pkg:").Append(type).Append('/')
             .Append(Encode(vendor.ToLowerInvariant(), qualifierValue: false)).Append('/')
-            .Append(Encode(name.ToLowerInvariant(), qualifierValue: false)).Append('@')
+            .Append(Encode(type == "rpm" ? name : name.ToLowerInvariant(), qualifierValue: false)).Append('@')
             .Append(Encode(version, qualifierValue: false));
 
-        // Qualifier keys in lexical order, as the canonical form requires: arch < distro.
+        // Qualifier keys in lexical order, as the canonical form requires: arch < distro < epoch.
         char separator = '?';
-        foreach ((string key, string? value) in new[] { ("arch", architecture), ("distro", distro) })
+        string? epochValue = epoch?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach ((string key, string? value) in new[] { ("arch", architecture), ("distro", distro), ("epoch", epochValue) })
         {
             if (!string.IsNullOrEmpty(value))
             {

@@ -56,10 +56,7 @@ public static class BaseImagePolicy
         Add(BaseImageDiagnostics.PrivilegeEscalationTool, Paths(contents.PrivilegeEscalationTools));
         Add(BaseImageDiagnostics.WorldWritable, contents.WorldWritable.Select(f => f.Path).Distinct().ToArray());
 
-        if (contents.HasRpmDatabase)
-        {
-            findings.Add(LayerDiagnostics.RpmDatabaseNotInventoried.Create(string.Join(", ", contents.RpmDatabases)));
-        }
+        findings.AddRange(contents.PackageDatabaseWarnings);
 
         return findings;
     }

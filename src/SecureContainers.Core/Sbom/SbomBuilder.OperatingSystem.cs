@@ -7,9 +7,10 @@ namespace SecureContainers.Core.Sbom;
 public static partial class SbomBuilder
 {
     /// <summary>
-    /// The OS (os-release) as an <c>operating-system</c> component and every dpkg/apk package as a library with a
-    /// <c>pkg:deb</c>/<c>pkg:apk</c> purl; image → each of them, package → the packages its Depends name that are
-    /// installed (by name: virtual packages and apk <c>so:</c>/<c>cmd:</c> provides do not resolve).
+    /// The OS (os-release) as an <c>operating-system</c> component and every dpkg/apk/rpm package as a library with a
+    /// <c>pkg:deb</c>/<c>pkg:apk</c>/<c>pkg:rpm</c> purl; image → each of them, package → the packages its Depends name
+    /// that are installed (by name: virtual packages and apk <c>so:</c>/<c>cmd:</c> provides do not resolve; rpm
+    /// requirements were resolved to package names by the database reader).
     /// </summary>
     private static void AddOperatingSystem(SbomInputs inputs, string imageRef, List<SbomComponent> components, Graph graph)
     {
@@ -36,8 +37,9 @@ public static partial class SbomBuilder
         var order = new List<string>();
         foreach (OsPackage package in contents.Packages)
         {
-            string vendor = release?.Id?.ToLowerInvariant() ?? (package.Type == "apk" ? "alpine" : "debian");
-            string purl = PackageUrl.OsPackage(package.Type, vendor, package.Name, package.Version, package.Architecture, distro);
+            string vendor = release?.Id?.ToLowerInvariant() ?? DefaultVendor(package);
+            string purl = PackageUrl.OsPackage(package.Type, vendor, package.Name, PurlVersion(package), package.Architecture, distro,
+                package.Type == "rpm" ? package.Epoch : null);
             if (!byPurl.TryGetValue(purl, out List<OsPackage>? copies))
             {
                 byPurl[purl] = copies = [];
@@ -70,6 +72,23 @@ public static partial class SbomBuilder
                 .Where(target => target != purl));
         }
     }
+
+    /// <summary>
+    /// The purl namespace when the image has no os-release: the distribution the package manager implies, or for rpm
+    /// the first word of the package's VENDOR (<c>Microsoft Corporation</c> → <c>microsoft</c>).
+    /// </summary>
+    private static string DefaultVendor(OsPackage package) => package.Type switch
+    {
+        "apk" => "alpine",
+        "rpm" => package.Vendor?.Split(' ', 2)[0] is { Length: > 0 } word && word.All(char.IsAsciiLetterOrDigit) ? word.ToLowerInvariant() : "unknown",
+        _ => "debian",
+    };
+
+    /// <summary>An rpm purl's version is version-release; the epoch travels in its own qualifier.</summary>
+    private static string PurlVersion(OsPackage package) =>
+        package.Type == "rpm" && package.Epoch is int epoch && package.Version.StartsWith($"{epoch}:", StringComparison.Ordinal)
+            ? package.Version[(package.Version.IndexOf(':') + 1)..]
+            : package.Version;
 
     private static SbomComponent OperatingSystemComponent(OsRelease release, string id)
     {
@@ -104,6 +123,16 @@ public static partial class SbomBuilder
             properties.Add(new SbomProperty(SbomPropertyNames.OsSourceVersion, sourceVersion));
         }
 
+        if (package.Vendor is string vendor)
+        {
+            properties.Add(new SbomProperty(SbomPropertyNames.OsVendor, vendor));
+        }
+
+        foreach ((string kind, string value) in package.Digests.OrderBy(d => d.Key, StringComparer.Ordinal))
+        {
+            properties.Add(new SbomProperty(SbomPropertyNames.RpmDigestPrefix + kind, value));
+        }
+
         foreach (Digest layer in copies.Select(c => c.LayerDigest).Distinct())
         {
             properties.Add(new SbomProperty(SbomPropertyNames.LayerDigest, layer.ToString()));
@@ -117,7 +146,8 @@ public static partial class SbomBuilder
             Version = package.Version,
             Scope = SbomComponentScope.Required,
 
-            // apk's L: is usually SPDX but also "custom" or a space-separated list; only listed ids become ids or expressions.
+            // apk's L: and rpm's License are usually SPDX but also "custom", old Fedora names ("GPLv2+") or a
+            // space-separated list; only listed ids become ids or expressions, the rest stay names.
             Licenses = string.IsNullOrWhiteSpace(package.License) ? [] : SpdxExpression.ToLicenses(package.License, requireListedIds: true),
             Purl = purl,
             Properties = properties,

@@ -46,7 +46,17 @@ public static class SbomPropertyNames
     /// <summary>On a runtime pack: the shared framework it stands for (<c>Microsoft.NETCore.App</c>).</summary>
     public const string DotNetFrameworkName = "securecontainers:dotnet:frameworkName";
 
-    /// <summary>On an OS package: the source package it was built from (dpkg <c>Source</c>, apk origin).</summary>
+    /// <summary>On an OS package: the vendor the package database names (rpm <c>VENDOR</c>, e.g. <c>Microsoft Corporation</c>).</summary>
+    public const string OsVendor = "securecontainers:os:vendor";
+
+    /// <summary>
+    /// Prefix of an rpm package's database digests: <c>securecontainers:rpm:sigmd5</c> (MD5 of header and payload) and
+    /// <c>securecontainers:rpm:sha256header</c> (SHA-256 of the header), hex as <c>rpm -q --qf</c> prints them. They
+    /// identify the exact build installed; they are not hashes of a file in the image, so they are not CycloneDX hashes.
+    /// </summary>
+    public const string RpmDigestPrefix = "securecontainers:rpm:";
+
+    /// <summary>On an OS package: the source package it was built from (dpkg <c>Source</c>, apk origin, rpm source rpm).</summary>
     public const string OsSourcePackage = "securecontainers:os:sourcePackage";
 
     /// <summary>On an OS package: the source package's version when dpkg gives one that differs from the binary's.</summary>

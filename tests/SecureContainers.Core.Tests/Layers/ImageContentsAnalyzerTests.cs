@@ -99,12 +99,41 @@ public class ImageContentsAnalyzerTests
     }
 
     [Fact]
-    public async Task RpmDatabaseIsFlagged()
+    public async Task NdbOrBerkeleyDbRpmDatabaseIsWarnedAboutAsNotRead()
     {
         ImageContentsReport report = ImageContentsAnalyzer.Analyze(await Scan.Layers(new TestLayer()
-            .Dir("usr/lib/sysimage/rpm").File("usr/lib/sysimage/rpm/rpmdb.sqlite", "x").Symlink("var/lib/rpm", "../../usr/lib/sysimage/rpm")));
+            .Dir("usr/lib/sysimage/rpm").File("usr/lib/sysimage/rpm/Packages.db", "x").Symlink("var/lib/rpm", "../../usr/lib/sysimage/rpm")));
 
         Assert.True(report.HasRpmDatabase);
-        Assert.Equal(["/usr/lib/sysimage/rpm/rpmdb.sqlite"], report.RpmDatabases);
+        Assert.Equal(["/usr/lib/sysimage/rpm/Packages.db"], report.RpmDatabases);
+        Assert.Empty(report.Packages);
+        Assert.Equal(["SC4012"], report.PackageDatabaseWarnings.Select(d => d.Code));
+    }
+
+    [Fact]
+    public async Task UnreadableRpmSqliteDatabaseRefusesTheImageWithSC4031()
+    {
+        ImageFileSystem fs = await Scan.Layers(new TestLayer().Dir("var/lib/rpm").File("var/lib/rpm/rpmdb.sqlite", "x"));
+
+        Assert.Equal("SC4031", Assert.Throws<SecureContainers.Core.Diagnostics.SecureContainerException>(() => ImageContentsAnalyzer.Analyze(fs)).Diagnostic.Code);
+    }
+
+    [Fact]
+    public async Task AzureLinuxDistrolessManifestListsRpmPackagesWhenTheDatabaseWasDeleted()
+    {
+        // Two lines in the format Microsoft's distroless builder writes (rpm -qa --qf with ten tab-separated fields).
+        ImageContentsReport report = ImageContentsAnalyzer.Analyze(await Scan.Layers(new TestLayer()
+            .Dir("var/lib/rpmmanifest")
+            .File("var/lib/rpmmanifest/container-manifest-1", "filesystem.1.1-21.azl3.x86_64\n")
+            .File("var/lib/rpmmanifest/container-manifest-2",
+                "filesystem\t1.1-21.azl3\t1730000000\t1720000000\tMicrosoft Corporation\t(none)\t0\tx86_64\t0\tfilesystem-1.1-21.azl3.src.rpm\n"
+                + "tzdata\t2024b-1.azl3\t1730000000\t1720000000\tMicrosoft Corporation\t2\t1942\tnoarch\t2\ttzdata-2024b-1.azl3.src.rpm\n"
+                + "incomplete\tline\n")));
+
+        Assert.Equal([("filesystem", "1.1-21.azl3", null, "x86_64"), ("tzdata", "2:2024b-1.azl3", 2, "noarch")],
+            report.Packages.Select(p => (p.Name, p.Version, p.Epoch, p.Architecture)));
+        Assert.All(report.Packages, p => Assert.Equal(("rpm", "Microsoft Corporation"), (p.Type, p.Vendor)));
+        Assert.Equal("tzdata-2024b-1.azl3.src.rpm", report.Packages[1].SourcePackage);
+        Assert.False(report.HasRpmDatabase);
     }
 }

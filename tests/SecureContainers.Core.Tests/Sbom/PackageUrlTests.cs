@@ -57,6 +57,17 @@ public class PackageUrlTests
     [Fact]
     public void OsPackagePurlRefusesOtherTypes()
     {
-        Assert.Throws<ArgumentException>(() => PackageUrl.OsPackage("rpm", "fedora", "glibc", "2.39", "x86_64", null));
+        Assert.Throws<ArgumentException>(() => PackageUrl.OsPackage("pacman", "arch", "glibc", "2.39", "x86_64", null));
+        Assert.Throws<ArgumentException>(() => PackageUrl.OsPackage("deb", "debian", "zlib1g", "1.2.13", "amd64", null, epoch: 1));
+    }
+
+    [Theory]
+    [InlineData("fedora", "curl", "7.50.3-1.fc25", "i386", "fedora-25", null, "pkg:rpm/fedora/curl@7.50.3-1.fc25?arch=i386&distro=fedora-25")]
+    [InlineData("AzureLinux", "NetworkManager", "1.46.0-1.azl3", "x86_64", "azurelinux-3.0", 1, "pkg:rpm/azurelinux/NetworkManager@1.46.0-1.azl3?arch=x86_64&distro=azurelinux-3.0&epoch=1")]
+    [InlineData("azurelinux", "sc-tools", "0.9~beta2-3.azl3", null, null, 0, "pkg:rpm/azurelinux/sc-tools@0.9~beta2-3.azl3?epoch=0")]
+    public void RpmPurlKeepsTheNameCaseAndPutsTheEpochInItsQualifier(string vendor, string name, string version, string? arch, string? distro, int? epoch, string expected)
+    {
+        // The first case is the rpm purl type definition's own example.
+        Assert.Equal(expected, PackageUrl.OsPackage("rpm", vendor, name, version, arch, distro, epoch));
     }
 }

@@ -122,6 +122,38 @@ public class SbomOperatingSystemTests
     }
 
     [Fact]
+    public void RpmPackagesGetRpmPurlsWithEpochQualifierLicenseSourceVendorDigestsAndTheirDependencies()
+    {
+        Digest layer = SbomTestInputs.OsLayer;
+        ImageContentsReport contents = SbomTestInputs.Report(
+            new OsRelease("azurelinux", "3.0", null, "Microsoft Azure Linux 3.0", new Dictionary<string, string>()),
+            [
+                new("rpm", "sc-libfoo", "1:2.4.1-7.azl3", "x86_64", "sc-libfoo-2.4.1-7.azl3.src.rpm", null, "Apache-2.0 AND (MIT OR BSD-3-Clause)", [], layer)
+                {
+                    Epoch = 1,
+                    Vendor = "Microsoft Corporation",
+                    Digests = new Dictionary<string, string> { ["sigmd5"] = "b0886d2b43a872fa56cef37f8093579c" },
+                },
+                new("rpm", "sc-tools", "0.9~beta2-3.azl3", "x86_64", "sc-tools-0.9~beta2-3.azl3.src.rpm", null, "GPLv2+", ["sc-libfoo"], layer),
+            ],
+            []);
+
+        JsonElement bom = Written(SbomTestInputs.Full(contents));
+
+        const string libfoo = "pkg:rpm/azurelinux/sc-libfoo@2.4.1-7.azl3?arch=x86_64&distro=azurelinux-3.0&epoch=1";
+        const string tools = "pkg:rpm/azurelinux/sc-tools@0.9~beta2-3.azl3?arch=x86_64&distro=azurelinux-3.0";
+        JsonElement component = Component(bom, libfoo);
+        Assert.Equal("1:2.4.1-7.azl3", Text(component, "version"));
+        Assert.Equal("Apache-2.0 AND (MIT OR BSD-3-Clause)", component.GetProperty("licenses")[0].GetProperty("expression").GetString());
+        Assert.Equal("GPLv2+", Component(bom, tools).GetProperty("licenses")[0].GetProperty("license").GetProperty("name").GetString());
+        string properties = component.GetProperty("properties").GetRawText();
+        Assert.Contains("sc-libfoo-2.4.1-7.azl3.src.rpm", properties);
+        Assert.Contains("Microsoft Corporation", properties);
+        Assert.Contains("\"securecontainers:rpm:sigmd5\"", properties);
+        Assert.Equal([libfoo], Graph(bom)[tools]);
+    }
+
+    [Fact]
     public void WithoutOsReleaseThePurlHasNoDistroAndThereIsNoOsComponent()
     {
         ImageContentsReport contents = SbomTestInputs.Report(null, [new("deb", "libc6", "2.36-9", "amd64", null, null, null, [], SbomTestInputs.OsLayer)], []);

@@ -58,7 +58,10 @@ public static class SbomFacts
             {
                 string nameAndVersion = p[(p.LastIndexOf('/') + 1)..].Split('?')[0];
                 int at = nameAndVersion.IndexOf('@');
-                set.Add($"{Uri.UnescapeDataString(nameAndVersion[..at])}={Uri.UnescapeDataString(nameAndVersion[(at + 1)..])}");
+
+                // rpm purls carry the epoch as a qualifier; put it back in front, as rpm and the fixtures write versions.
+                string? epoch = p.Contains('?') ? p[(p.IndexOf('?') + 1)..].Split('&').FirstOrDefault(q => q.StartsWith("epoch=", StringComparison.Ordinal))?[6..] : null;
+                set.Add($"{Uri.UnescapeDataString(nameAndVersion[..at])}={(epoch is null ? "" : epoch + ":")}{Uri.UnescapeDataString(nameAndVersion[(at + 1)..])}");
             }
         }
 
