@@ -168,7 +168,7 @@ public sealed class ImageEvidence(RegistryClient registry, IDiagnosticSink sink)
         try
         {
             Descriptor artifact = await SbomAttachment.AttachAsync(registry, request.Registry!, request.Repository, digest, sbom,
-                Path.GetFileName(request.SbomFile!), request.Settings.Timestamp(DateTimeOffset.UtcNow), ct).ConfigureAwait(false);
+                Path.GetFileName(request.SbomFile!), request.Settings.Timestamp(DateTimeOffset.UtcNow), ct, request.Manifest).ConfigureAwait(false);
             sink.Report(OperationDiagnostics.SbomAttached.Create(request.ImageName, digest, artifact.Digest));
             return artifact;
         }

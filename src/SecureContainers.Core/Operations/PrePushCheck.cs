@@ -37,12 +37,38 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
         if (wholeBuild)
         {
             CheckSigningReadiness(request, errors);
-            await ProbePushAsync(request, errors, cancellationToken).ConfigureAwait(false);
         }
 
-        Dictionary<string, NuGetRuntimeClosure> closures = ReadClosures(request, errors);
-        IReadOnlyList<PlatformGateResult> platforms = await CheckBaseImageAsync(request, errors, cancellationToken).ConfigureAwait(false);
-        VulnerabilityReport? advisories = await CheckContentAsync(request, platforms, closures, errors, cancellationToken).ConfigureAwait(false);
+        // The push probe, the base image and the advisory lookup wait on different servers: they run at the same time
+        // (against a remote registry each round trip saved is paid in full). Findings still reach the sink in the order of
+        // a sequential run: the probe's, then the restore results' and the base's, then the content's.
+        DiagnosticBag probeFindings = new();
+        Task probe = wholeBuild ? ProbePushAsync(request, probeFindings, cancellationToken) : Task.CompletedTask;
+        DiagnosticBag baseFindings = new();
+        Dictionary<string, NuGetRuntimeClosure> closures = ReadClosures(request, baseFindings);
+        IReadOnlyList<NuGetLibrary>? libraries = Libraries(request, closures);
+        PrefetchedVulnerabilitySource? advisorySource = PrefetchAdvisories(request, libraries, cancellationToken);
+        IReadOnlyList<PlatformGateResult> platforms;
+        try
+        {
+            platforms = await CheckBaseImageAsync(request, baseFindings, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await probe.ConfigureAwait(false);
+            Replay(probeFindings, errors);
+            Replay(baseFindings, errors);
+        }
+
+        VulnerabilityReport? advisories;
+        try
+        {
+            advisories = await CheckContentAsync(request with { VulnerabilitySource = advisorySource ?? request.VulnerabilitySource }, platforms, libraries, errors, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            advisorySource?.Forget();
+        }
 
         SourceInfo? source = settings.GenerateSourceLabels || settings.Signing.KeyPath is not null
             ? request.Source is { } s ? SourceControl.Detect(s.Directory, s.RepositoryUrl, s.Commit) : null
@@ -188,14 +214,38 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
         }
     }
 
+    /// <summary>The shipped packages of every RID, each package version once: what the advisory lookup is about.</summary>
+    private static IReadOnlyList<NuGetLibrary>? Libraries(PrePushRequest request, IReadOnlyDictionary<string, NuGetRuntimeClosure> closures) =>
+        request.Assets is null
+            ? request.Libraries
+            : closures.Values.SelectMany(c => c.Libraries).GroupBy(l => (l.Id.ToLowerInvariant(), l.Version.ToLowerInvariant())).Select(g => g.First()).ToArray();
+
+    /// <summary>
+    /// Starts the advisory download as soon as the packages are known, on the thread pool (loading NuGet.Protocol and
+    /// reading nuget.config is synchronous work for the idle core), when the content check is going to ask for it.
+    /// </summary>
+    private static PrefetchedVulnerabilitySource? PrefetchAdvisories(PrePushRequest request, IReadOnlyList<NuGetLibrary>? libraries, CancellationToken ct)
+    {
+        bool asks = request.Settings.Content.VulnerabilityCheck
+            && (request.Scope != CheckScope.Platform || request.KnownAdvisories is null);
+        return asks && libraries is { Count: > 0 } && request.VulnerabilitySource is { } source
+            ? PrefetchedVulnerabilitySource.Start(source, libraries, ct)
+            : null;
+    }
+
+    private static void Replay(DiagnosticBag findings, IDiagnosticSink sink)
+    {
+        foreach (Diagnostic d in findings.Items)
+        {
+            sink.Report(d);
+        }
+    }
+
     private static async Task<VulnerabilityReport?> CheckContentAsync(
-        PrePushRequest request, IReadOnlyList<PlatformGateResult> platforms, IReadOnlyDictionary<string, NuGetRuntimeClosure> closures, IDiagnosticSink sink, CancellationToken ct)
+        PrePushRequest request, IReadOnlyList<PlatformGateResult> platforms, IReadOnlyList<NuGetLibrary>? libraries, IDiagnosticSink sink, CancellationToken ct)
     {
         ContentSettings content = request.Settings.Content;
         bool checkPackages = content.VulnerabilityCheck && request.Scope != CheckScope.Platform;
-        IReadOnlyList<NuGetLibrary>? libraries = request.Assets is null
-            ? request.Libraries
-            : closures.Values.SelectMany(c => c.Libraries).GroupBy(l => (l.Id.ToLowerInvariant(), l.Version.ToLowerInvariant())).Select(g => g.First()).ToArray();
 
         ContentGateRequest gate = new()
         {

@@ -72,13 +72,13 @@ internal sealed class RegistryReferrers(RegistryTransport transport, RegistryAut
     public async Task<Descriptor> AttachAsync(ArtifactRequest request, CancellationToken ct)
     {
         (string registry, string repository) = (request.Registry, request.Repository);
-        Descriptor config = await blobs.PushAsync(registry, repository, RegistryDocuments.EmptyJson, MediaTypes.OciEmptyJson, ct).ConfigureAwait(false);
-        List<Descriptor> layers = new();
-        foreach (ArtifactLayer layer in request.Layers)
-        {
-            Descriptor pushed = await blobs.PushAsync(registry, repository, layer.Content, layer.MediaType, ct).ConfigureAwait(false);
-            layers.Add(pushed with { Annotations = layer.Annotations is { Count: > 0 } a ? a : null });
-        }
+        // The blobs are independent uploads (each a HEAD, then POST and PUT when missing): at once, so a remote registry
+        // costs the round trips of one, not of all. The manifest below goes only after every one is in.
+        Task<Descriptor> pushingConfig = blobs.PushAsync(registry, repository, RegistryDocuments.EmptyJson, MediaTypes.OciEmptyJson, ct);
+        Task<Descriptor>[] pushingLayers = request.Layers.Select(layer => blobs.PushAsync(registry, repository, layer.Content, layer.MediaType, ct)).ToArray();
+        await Task.WhenAll([pushingConfig, .. pushingLayers]).ConfigureAwait(false);
+        Descriptor config = await pushingConfig.ConfigureAwait(false);
+        List<Descriptor> layers = request.Layers.Zip(pushingLayers, (layer, pushed) => pushed.Result with { Annotations = layer.Annotations is { Count: > 0 } a ? a : null }).ToList();
 
         // The image spec asks for the empty descriptor as the one layer of an artifact that has no content of its own.
         if (layers.Count == 0)

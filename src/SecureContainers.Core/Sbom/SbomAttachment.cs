@@ -13,25 +13,57 @@ public static class SbomAttachment
 {
     public const string ArtifactType = "application/vnd.cyclonedx+json";
 
+    /// <param name="pushedManifest">
+    /// The image manifest as its pusher reports it (the SDK's <c>GeneratedContainerManifest</c>), or null. Bytes that hash to
+    /// <paramref name="imageDigest"/> are what the registry holds, so the subject descriptor is taken from them and the
+    /// registry is not asked again (one round trip less against a remote registry).
+    /// </param>
     public static async Task<Descriptor> AttachAsync(
-        RegistryClient client, string registry, string repository, Digest imageDigest, byte[] sbom, string fileName, DateTimeOffset created, CancellationToken ct)
+        RegistryClient client, string registry, string repository, Digest imageDigest, byte[] sbom, string fileName, DateTimeOffset created, CancellationToken ct,
+        byte[]? pushedManifest = null)
     {
         // The subject descriptor must carry the exact media type and size the registry holds, not what we assume.
-        if (await client.TryGetManifestAsync(registry, repository, imageDigest.ToString(), ct).ConfigureAwait(false) is not (Digest digest, string mediaType, byte[] bytes))
-        {
-            throw new SecureContainerException(SbomAttachmentDiagnostics.ImageNotInRegistry.Create($"{registry}/{repository}", imageDigest));
-        }
+        Descriptor subject = Known(imageDigest, pushedManifest)
+            ?? (await client.TryGetManifestAsync(registry, repository, imageDigest.ToString(), ct).ConfigureAwait(false) is (Digest digest, string mediaType, byte[] bytes)
+                ? new Descriptor(mediaType, digest, bytes.Length)
+                : throw new SecureContainerException(SbomAttachmentDiagnostics.ImageNotInRegistry.Create($"{registry}/{repository}", imageDigest)));
 
         string timestamp = created.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
         ArtifactRequest request = new(
             registry,
             repository,
-            new Descriptor(mediaType, digest, bytes.Length),
+            subject,
             ArtifactType,
             [new ArtifactLayer(sbom, ArtifactType, new Dictionary<string, string> { ["org.opencontainers.image.title"] = fileName })])
         {
             Annotations = new Dictionary<string, string> { ["org.opencontainers.image.created"] = timestamp },
         };
         return await client.AttachArtifactAsync(request, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The descriptor of <paramref name="manifest"/> when it is exactly the manifest <paramref name="digest"/> names and
+    /// declares its media type (as a registry reads it back: the document's own <c>mediaType</c>); null otherwise.
+    /// </summary>
+    private static Descriptor? Known(Digest digest, byte[]? manifest)
+    {
+        if (manifest is null || !digest.Matches(manifest))
+        {
+            return null;
+        }
+
+        try
+        {
+            using System.Text.Json.JsonDocument doc = System.Text.Json.JsonDocument.Parse(manifest);
+            return doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && doc.RootElement.TryGetProperty("mediaType", out System.Text.Json.JsonElement m) && m.GetString() is { Length: > 0 } mediaType
+                && MediaTypes.IsImageManifest(mediaType)
+                ? new Descriptor(mediaType, digest, manifest.Length)
+                : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 }

@@ -131,6 +131,23 @@ public sealed class ImageEvidenceTests : IDisposable
         Assert.Equal(["SC0002", "SC0003"], Codes(bag, DiagnosticSeverity.Message));
     }
 
+    [Fact]
+    public async Task TheSbomNamesThePushedManifestAsSubjectWithoutReadingItBack()
+    {
+        string subjectPath = $"/v2/app/manifests/{_app.Digest}";
+        (ImageEvidenceResult result, _) = await RunAsync(await RequestAsync(Settings()));
+
+        // The SDK's manifest hashes to the digest it reported: the descriptor comes from it, not from another GET.
+        Assert.Equal(0, _registry.CountRequests(r => r.Method == HttpMethod.Get && r.Uri.AbsolutePath == subjectPath));
+        string artifact = Encoding.UTF8.GetString(_registry.ManifestAt("app", result.AttachedSbom!.Digest.ToString())!);
+        Assert.Contains($"\"subject\":{{\"mediaType\":\"{MediaTypes.OciManifestV1}\",\"digest\":\"{_app.Digest}\",\"size\":{_app.ManifestBytes.Length}}}", artifact);
+
+        // Bytes that are not the pushed manifest prove nothing: the registry is asked, as before.
+        (ImageEvidenceResult other, _) = await RunAsync((await RequestAsync(Settings())) with { Manifest = [.. _app.ManifestBytes, (byte)' '] });
+        Assert.NotNull(other.AttachedSbom);
+        Assert.Equal(1, _registry.CountRequests(r => r.Method == HttpMethod.Get && r.Uri.AbsolutePath == subjectPath));
+    }
+
     [Theory]
     [InlineData("0")]
     [InlineData("root")]
