@@ -121,8 +121,8 @@ public class FaultToleranceTests(SigningKeys keys) : IClassFixture<SigningKeys>
         Assert.Equal(1, hold.Hits);
         Assert.False(result.Succeeded, result.ToString());
         // NuGet's and MSBuild's own scratch folders persist by design (lock files, inline task assemblies); nothing else may stay.
-        Assert.Empty(System.IO.Directory.GetFiles(tmp, "*", SearchOption.AllDirectories)
-            .Where(f => !f.Contains("/NuGetScratch", StringComparison.Ordinal) && !f.Contains("/MSBuildTemp", StringComparison.Ordinal)));
+        Assert.DoesNotContain(System.IO.Directory.GetFiles(tmp, "*", SearchOption.AllDirectories),
+            f => !f.Contains("/NuGetScratch", StringComparison.Ordinal) && !f.Contains("/MSBuildTemp", StringComparison.Ordinal));
         Assert.Empty(System.IO.Directory.Exists(cache) ? System.IO.Directory.GetFiles(cache, "*.tmp*", SearchOption.AllDirectories) : []);
         Assert.Empty(System.IO.Directory.GetFiles(sample.Directory, "*.tmp", SearchOption.AllDirectories));
         IReadOnlyList<string> tags = await RegistryProbe.TagsAsync(repository);
