@@ -1,0 +1,171 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using SecureContainers.Core.Diagnostics;
+using SecureContainers.Core.Oci;
+
+namespace SecureContainers.Core.Signing.Notary;
+
+/// <summary>
+/// Verifies one Notary Project signature envelope of an OCI artifact against a trust policy, as notation does:
+/// integrity (envelope, signature, payload), authenticity (chain, identity), authentic timestamp, expiry; revocation
+/// is not checked (offline). Hostile input yields failures, never exceptions.
+/// </summary>
+public static class NotarySignatureVerifier
+{
+    public static NotaryVerificationResult Verify(byte[] envelope, string envelopeMediaType, Descriptor target,
+        NotaryTrustPolicy policy, DateTimeOffset now)
+    {
+        var failures = new List<NotaryFailure>();
+        void Fail(NotaryValidation validation, Diagnostic reason)
+        {
+            bool enforced = policy.Level.Enforces(validation);
+            failures.Add(new NotaryFailure(validation, reason with { Severity = enforced ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning }, enforced));
+        }
+
+        NotaryVerificationResult Result(NotaryEnvelope? e, VerifiedTimestamp? ts) => new(
+            policy.Name, policy.Level, e?.Leaf.Subject, e?.SigningScheme, e?.AuthenticSigningTime ?? e?.SigningTime,
+            ts?.Time, ts?.Authority, e?.Expiry, failures);
+
+        if (envelope.Length > policy.MaxEnvelopeBytes)
+        {
+            Fail(NotaryValidation.Integrity, NotaryDiagnostics.EnvelopeTooLarge.Create(envelope.Length, policy.MaxEnvelopeBytes));
+            return Result(null, null);
+        }
+
+        if (envelopeMediaType != NotaryEnvelope.MediaType)
+        {
+            Fail(NotaryValidation.Integrity, NotaryDiagnostics.EnvelopeMediaTypeUnsupported.Create(envelopeMediaType));
+            return Result(null, null);
+        }
+
+        NotaryEnvelope? env = CoseEnvelopeReader.Read(envelope, policy.MaxChainLength, out Diagnostic? malformed);
+        if (env is null)
+        {
+            Fail(NotaryValidation.Integrity, malformed!);
+            return Result(null, null);
+        }
+
+        VerifiedTimestamp? timestamp;
+        try
+        {
+            if (CheckIntegrity(env, target) is { } broken)
+            {
+                Fail(NotaryValidation.Integrity, broken);
+                return Result(env, null);
+            }
+
+            CheckAuthenticity(env, policy, Fail);
+            timestamp = CheckAuthenticTimestamp(env, policy, now, Fail);
+        }
+        catch (CryptographicException e)
+        {
+            // A certificate field the platform cannot decode (keys and dates are parsed lazily).
+            Fail(NotaryValidation.Integrity, NotaryDiagnostics.CertificateChainInvalid.Create($"holds a certificate that cannot be decoded ({e.Message})"));
+            return Result(null, null);
+        }
+
+        if (env.Expiry is { } expiry && expiry < now)
+        {
+            Fail(NotaryValidation.Expiry, NotaryDiagnostics.SignatureExpired.Create(expiry, now));
+        }
+
+        return Result(env, timestamp);
+    }
+
+    private static Diagnostic? CheckIntegrity(NotaryEnvelope env, Descriptor target)
+    {
+        X509Certificate2 leaf = env.Leaf;
+        using AsymmetricAlgorithm? key = (AsymmetricAlgorithm?)leaf.GetRSAPublicKey() ?? leaf.GetECDsaPublicKey();
+        if (key is null)
+        {
+            return NotaryDiagnostics.AlgorithmNotAllowed.Create(AlgorithmName(env.Algorithm), leaf.PublicKey.Oid.FriendlyName ?? leaf.PublicKey.Oid.Value);
+        }
+
+        int? expected = key switch
+        {
+            RSA rsa => rsa.KeySize switch { 2048 => -37, 3072 => -38, 4096 => -39, _ => null },
+            ECDsa ec => ec.KeySize switch { 256 => -7, 384 => -35, 521 => -36, _ => null },
+            _ => null,
+        };
+        if (expected != env.Algorithm)
+        {
+            return NotaryDiagnostics.AlgorithmNotAllowed.Create(AlgorithmName(env.Algorithm), $"{(key is RSA ? "RSA" : "ECDSA")} {key.KeySize}-bit");
+        }
+
+        bool valid;
+        try
+        {
+            valid = env.Message.VerifyEmbedded(key);
+        }
+        catch (CryptographicException)
+        {
+            valid = false;
+        }
+
+        return valid ? NotaryPayload.Check(env.Payload, target) : NotaryDiagnostics.SignatureInvalid.Create(leaf.Subject);
+    }
+
+    private static void CheckAuthenticity(NotaryEnvelope env, NotaryTrustPolicy policy, Action<NotaryValidation, Diagnostic> fail)
+    {
+        if (NotaryCertificateChain.Build(env.Chain, policy.TrustedRoots, policy.Name, out Diagnostic? untrusted) is null)
+        {
+            fail(NotaryValidation.Authenticity, untrusted!);
+        }
+
+        if (NotaryCertificateChain.LeafUsageProblem(env.Leaf, NotaryCertificateChain.CodeSigningEku) is { } usage)
+        {
+            fail(NotaryValidation.Authenticity, NotaryDiagnostics.NotCodeSigning.Create(env.Leaf.Subject, usage));
+        }
+
+        if (!TrustedIdentity.Matches(policy.TrustedIdentities, env.Leaf))
+        {
+            fail(NotaryValidation.Authenticity, NotaryDiagnostics.IdentityNotTrusted.Create(env.Leaf.Subject, policy.Name,
+                policy.TrustedIdentities.Count == 0 ? "none listed" : string.Join("; ", policy.TrustedIdentities)));
+        }
+    }
+
+    // The signing time is trusted only from a verified timestamp (notary.x509) or the signing authority's header;
+    // without either, the certificates must still be valid now.
+    private static VerifiedTimestamp? CheckAuthenticTimestamp(NotaryEnvelope env, NotaryTrustPolicy policy, DateTimeOffset now,
+        Action<NotaryValidation, Diagnostic> fail)
+    {
+        if (env.SigningScheme == NotaryEnvelope.SchemeSigningAuthority)
+        {
+            DateTimeOffset at = env.AuthenticSigningTime!.Value;
+            Report(NotaryCertificateChain.CheckValidity(env.Chain, at, at, "the authentic signing time"));
+            return null;
+        }
+
+        if (env.TimestampToken is null)
+        {
+            Report(NotaryCertificateChain.CheckValidity(env.Chain, now, now, "the verification time (no timestamp)"));
+            return null;
+        }
+
+        VerifiedTimestamp? ts = NotaryTimestamp.Verify(env.TimestampToken, env.Message.Signature.Span, policy.TimestampRoots, policy.Name,
+            out Diagnostic? invalid);
+        if (ts is null)
+        {
+            fail(NotaryValidation.AuthenticTimestamp, invalid!);
+            return null;
+        }
+
+        // The whole accuracy window must fall inside the signing chain's validity.
+        Report(NotaryCertificateChain.CheckValidity(env.Chain, ts.Earliest, ts.Latest, "the timestamp"));
+        return ts;
+
+        void Report(Diagnostic? reason)
+        {
+            if (reason is not null)
+            {
+                fail(NotaryValidation.AuthenticTimestamp, reason);
+            }
+        }
+    }
+
+    private static string AlgorithmName(int alg) => alg switch
+    {
+        -37 => "PS256", -38 => "PS384", -39 => "PS512", -7 => "ES256", -35 => "ES384", -36 => "ES512",
+        _ => $"COSE alg {alg}",
+    };
+}
