@@ -15,10 +15,10 @@ internal static class NotaryCertificateChain
 
     /// <summary>
     /// Builds the chain from <paramref name="certificates"/>[0] to one of <paramref name="roots"/>; returns the chain
-    /// (leaf first) or null with <paramref name="reason"/> set.
+    /// (leaf first) as of <paramref name="at"/>, or null with <paramref name="reason"/> set.
     /// </summary>
     public static IReadOnlyList<X509Certificate2>? Build(IReadOnlyList<X509Certificate2> certificates, X509Certificate2Collection roots,
-        string policyName, out Diagnostic? reason)
+        string policyName, DateTimeOffset at, out Diagnostic? reason)
     {
         reason = null;
         using var chain = new X509Chain();
@@ -28,6 +28,7 @@ internal static class NotaryCertificateChain
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         chain.ChainPolicy.DisableCertificateDownloads = true;
         chain.ChainPolicy.VerificationFlags = X509VerificationFlags.IgnoreNotTimeValid;
+        chain.ChainPolicy.VerificationTime = at.UtcDateTime;
 
         bool built;
         try

@@ -54,8 +54,13 @@ public static class NotarySignatureVerifier
                 return Result(env, null);
             }
 
-            CheckAuthenticity(env, policy, Fail);
-            timestamp = CheckAuthenticTimestamp(env, policy, now, Fail);
+            // The trusted signing time comes first: the chain is built as of that time (an expired self-signed
+            // leaf otherwise fails path building on some platforms even with time checks off).
+            timestamp = VerifyTimestamp(env, policy, Fail);
+            DateTimeOffset signedAt = env.SigningScheme == NotaryEnvelope.SchemeSigningAuthority ? env.AuthenticSigningTime!.Value
+                : timestamp?.Time ?? now;
+            CheckAuthenticity(env, policy, signedAt, Fail);
+            CheckSigningTimeValidity(env, timestamp, now, Fail);
         }
         catch (CryptographicException e)
         {
@@ -105,9 +110,10 @@ public static class NotarySignatureVerifier
         return valid ? NotaryPayload.Check(env.Payload, target) : NotaryDiagnostics.SignatureInvalid.Create(leaf.Subject);
     }
 
-    private static void CheckAuthenticity(NotaryEnvelope env, NotaryTrustPolicy policy, Action<NotaryValidation, Diagnostic> fail)
+    private static void CheckAuthenticity(NotaryEnvelope env, NotaryTrustPolicy policy, DateTimeOffset signedAt,
+        Action<NotaryValidation, Diagnostic> fail)
     {
-        if (NotaryCertificateChain.Build(env.Chain, policy.TrustedRoots, policy.Name, out Diagnostic? untrusted) is null)
+        if (NotaryCertificateChain.Build(env.Chain, policy.TrustedRoots, policy.Name, signedAt, out Diagnostic? untrusted) is null)
         {
             fail(NotaryValidation.Authenticity, untrusted!);
         }
@@ -124,21 +130,11 @@ public static class NotarySignatureVerifier
         }
     }
 
-    // The signing time is trusted only from a verified timestamp (notary.x509) or the signing authority's header;
-    // without either, the certificates must still be valid now.
-    private static VerifiedTimestamp? CheckAuthenticTimestamp(NotaryEnvelope env, NotaryTrustPolicy policy, DateTimeOffset now,
-        Action<NotaryValidation, Diagnostic> fail)
+    // The countersignature counts only under notary.x509; under signingAuthority the signing time header is authentic.
+    private static VerifiedTimestamp? VerifyTimestamp(NotaryEnvelope env, NotaryTrustPolicy policy, Action<NotaryValidation, Diagnostic> fail)
     {
-        if (env.SigningScheme == NotaryEnvelope.SchemeSigningAuthority)
+        if (env.SigningScheme != NotaryEnvelope.SchemeX509 || env.TimestampToken is null)
         {
-            DateTimeOffset at = env.AuthenticSigningTime!.Value;
-            Report(NotaryCertificateChain.CheckValidity(env.Chain, at, at, "the authentic signing time"));
-            return null;
-        }
-
-        if (env.TimestampToken is null)
-        {
-            Report(NotaryCertificateChain.CheckValidity(env.Chain, now, now, "the verification time (no timestamp)"));
             return null;
         }
 
@@ -147,19 +143,24 @@ public static class NotarySignatureVerifier
         if (ts is null)
         {
             fail(NotaryValidation.AuthenticTimestamp, invalid!);
-            return null;
         }
 
-        // The whole accuracy window must fall inside the signing chain's validity.
-        Report(NotaryCertificateChain.CheckValidity(env.Chain, ts.Earliest, ts.Latest, "the timestamp"));
         return ts;
+    }
 
-        void Report(Diagnostic? reason)
+    // The signing chain must be valid at the trusted signing time: the timestamp's whole accuracy window, the signing
+    // authority's header, or, with neither, now.
+    private static void CheckSigningTimeValidity(NotaryEnvelope env, VerifiedTimestamp? ts, DateTimeOffset now,
+        Action<NotaryValidation, Diagnostic> fail)
+    {
+        Diagnostic? reason = env.SigningScheme == NotaryEnvelope.SchemeSigningAuthority
+            ? NotaryCertificateChain.CheckValidity(env.Chain, env.AuthenticSigningTime!.Value, env.AuthenticSigningTime.Value, "the authentic signing time")
+            : ts is not null
+                ? NotaryCertificateChain.CheckValidity(env.Chain, ts.Earliest, ts.Latest, "the timestamp")
+                : NotaryCertificateChain.CheckValidity(env.Chain, now, now, "the verification time (no valid timestamp)");
+        if (reason is not null)
         {
-            if (reason is not null)
-            {
-                fail(NotaryValidation.AuthenticTimestamp, reason);
-            }
+            fail(NotaryValidation.AuthenticTimestamp, reason);
         }
     }
 

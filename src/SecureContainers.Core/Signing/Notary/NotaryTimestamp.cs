@@ -61,9 +61,10 @@ internal static class NotaryTimestamp
             return null;
         }
 
+        DateTimeOffset time = tst.TokenInfo.Timestamp;
         var candidates = new List<X509Certificate2> { signer };
         candidates.AddRange(tst.AsSignedCms().Certificates.Cast<X509Certificate2>().Where(c => c.Thumbprint != signer.Thumbprint));
-        IReadOnlyList<X509Certificate2>? chain = NotaryCertificateChain.Build(candidates, roots, policyName, out Diagnostic? chainReason);
+        IReadOnlyList<X509Certificate2>? chain = NotaryCertificateChain.Build(candidates, roots, policyName, time, out Diagnostic? chainReason);
         if (chain is null)
         {
             reason = NotaryDiagnostics.TimestampInvalid.Create($"the TSA certificate {signer.Subject} does not chain to a timestamping root of the policy ({chainReason!.Message})");
@@ -76,7 +77,6 @@ internal static class NotaryTimestamp
             return null;
         }
 
-        DateTimeOffset time = tst.TokenInfo.Timestamp;
         if (NotaryCertificateChain.CheckValidity(chain, time, time, "the timestamp") is { } expired)
         {
             reason = NotaryDiagnostics.TimestampInvalid.Create($"the TSA's chain was not valid when it stamped ({expired.Message})");
