@@ -174,8 +174,15 @@ internal static class CoseEnvelopeReader
             ? ts.GetValueAsBytes()
             : null;
 
-        return new NotaryEnvelope(message, alg, scheme, signingTime, authenticTime, expiry, chain, token, payload);
+        return new NotaryEnvelope(AlgorithmName(alg), message.Signature.ToArray(), key => message.VerifyEmbedded(key), scheme, signingTime,
+            authenticTime, expiry, chain, token, payload);
     }
+
+    private static string AlgorithmName(int alg) => alg switch
+    {
+        -37 => "PS256", -38 => "PS384", -39 => "PS512", -7 => "ES256", -35 => "ES384", -36 => "ES512",
+        _ => $"COSE alg {alg}",
+    };
 
     private static List<string> ReadCritical(CoseHeaderValue value)
     {

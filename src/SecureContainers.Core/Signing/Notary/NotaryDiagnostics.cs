@@ -12,7 +12,7 @@ public static class NotaryDiagnostics
         "The Notary signature envelope is {0} bytes, more than the {1} bytes read. A real envelope (a certificate chain, a timestamp, a small payload) is a few tens of kilobytes; this one was not read. Remove the oversized signature from the image's referrers.");
 
     public static readonly DiagnosticDescriptor EnvelopeMediaTypeUnsupported = new("SC4121", DiagnosticSeverity.Error,
-        "The Notary signature envelope has media type '{0}', which is not verified here (supported: application/cose). The signature could not be checked; re-sign with `notation sign --signature-format cose`.");
+        "The Notary signature envelope has media type '{0}', which the Notary Project does not define (application/cose or application/jose+json). The signature could not be checked; re-sign with notation.");
 
     public static readonly DiagnosticDescriptor EnvelopeMalformed = new("SC4122", DiagnosticSeverity.Error,
         "The Notary signature envelope is not a valid COSE_Sign1 signature as the Notary Project specifies it: {0}. It cannot prove anything about the image; remove it or re-sign the image.");

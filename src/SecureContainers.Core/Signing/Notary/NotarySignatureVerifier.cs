@@ -32,13 +32,14 @@ public static class NotarySignatureVerifier
             return Result(null, null);
         }
 
-        if (envelopeMediaType != NotaryEnvelope.MediaType)
+        Diagnostic? malformed = null;
+        NotaryEnvelope? env = envelopeMediaType switch
         {
-            Fail(NotaryValidation.Integrity, NotaryDiagnostics.EnvelopeMediaTypeUnsupported.Create(envelopeMediaType));
-            return Result(null, null);
-        }
-
-        NotaryEnvelope? env = CoseEnvelopeReader.Read(envelope, policy.MaxChainLength, out Diagnostic? malformed);
+            NotaryEnvelope.CoseMediaType => CoseEnvelopeReader.Read(envelope, policy.MaxChainLength, out malformed),
+            NotaryEnvelope.JwsMediaType => JwsEnvelopeReader.Read(envelope, policy.MaxChainLength, out malformed),
+            _ => null,
+        };
+        malformed ??= env is null ? NotaryDiagnostics.EnvelopeMediaTypeUnsupported.Create(envelopeMediaType) : null;
         if (env is null)
         {
             Fail(NotaryValidation.Integrity, malformed!);
@@ -83,24 +84,24 @@ public static class NotarySignatureVerifier
         using AsymmetricAlgorithm? key = (AsymmetricAlgorithm?)leaf.GetRSAPublicKey() ?? leaf.GetECDsaPublicKey();
         if (key is null)
         {
-            return NotaryDiagnostics.AlgorithmNotAllowed.Create(AlgorithmName(env.Algorithm), leaf.PublicKey.Oid.FriendlyName ?? leaf.PublicKey.Oid.Value);
+            return NotaryDiagnostics.AlgorithmNotAllowed.Create(env.Algorithm, leaf.PublicKey.Oid.FriendlyName ?? leaf.PublicKey.Oid.Value);
         }
 
-        int? expected = key switch
+        string? expected = key switch
         {
-            RSA rsa => rsa.KeySize switch { 2048 => -37, 3072 => -38, 4096 => -39, _ => null },
-            ECDsa ec => ec.KeySize switch { 256 => -7, 384 => -35, 521 => -36, _ => null },
+            RSA rsa => rsa.KeySize switch { 2048 => "PS256", 3072 => "PS384", 4096 => "PS512", _ => null },
+            ECDsa ec => ec.KeySize switch { 256 => "ES256", 384 => "ES384", 521 => "ES512", _ => null },
             _ => null,
         };
         if (expected != env.Algorithm)
         {
-            return NotaryDiagnostics.AlgorithmNotAllowed.Create(AlgorithmName(env.Algorithm), $"{(key is RSA ? "RSA" : "ECDSA")} {key.KeySize}-bit");
+            return NotaryDiagnostics.AlgorithmNotAllowed.Create(env.Algorithm, $"{(key is RSA ? "RSA" : "ECDSA")} {key.KeySize}-bit");
         }
 
         bool valid;
         try
         {
-            valid = env.Message.VerifyEmbedded(key);
+            valid = env.VerifySignature(key);
         }
         catch (CryptographicException)
         {
@@ -138,7 +139,7 @@ public static class NotarySignatureVerifier
             return null;
         }
 
-        VerifiedTimestamp? ts = NotaryTimestamp.Verify(env.TimestampToken, env.Message.Signature.Span, policy.TimestampRoots, policy.Name,
+        VerifiedTimestamp? ts = NotaryTimestamp.Verify(env.TimestampToken, env.SignatureValue, policy.TimestampRoots, policy.Name,
             out Diagnostic? invalid);
         if (ts is null)
         {
@@ -163,10 +164,4 @@ public static class NotarySignatureVerifier
             fail(NotaryValidation.AuthenticTimestamp, reason);
         }
     }
-
-    private static string AlgorithmName(int alg) => alg switch
-    {
-        -37 => "PS256", -38 => "PS384", -39 => "PS512", -7 => "ES256", -35 => "ES384", -36 => "ES512",
-        _ => $"COSE alg {alg}",
-    };
 }

@@ -166,12 +166,24 @@ public class NotarySignatureVerifierTests(NotaryFixtures f) : IClassFixture<Nota
     }
 
     [Fact]
-    public void JwsEnvelopesAreReportedAsNotVerifiedHere()
+    public void EnvelopeMediaTypesOtherThanCoseAndJwsAreRefused()
     {
-        NotaryVerificationResult result = NotarySignatureVerifier.Verify("{}"u8.ToArray(), "application/jose+json", NotaryFixtures.Target,
-            new NotaryTrustPolicy("p", ["*"], NotaryVerificationLevel.Strict, [], [], ["*"]), DateTimeOffset.UtcNow);
+        NotaryVerificationResult result = NotarySignatureVerifier.Verify("{}"u8.ToArray(), "application/vnd.dev.sigstore.bundle.v0.3+json",
+            NotaryFixtures.Target, new NotaryTrustPolicy("p", ["*"], NotaryVerificationLevel.Audit, [], [], ["*"]), DateTimeOffset.UtcNow);
 
         AssertFails(result, NotaryValidation.Integrity, "SC4121");
+    }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("[1,2]")]
+    [InlineData("{\"protected\":\"!!\",\"payload\":\"\",\"signature\":\"\",\"header\":{}}")]
+    public void JwsThatIsNotANotaryEnvelopeIsMalformed(string json)
+    {
+        NotaryVerificationResult result = NotarySignatureVerifier.Verify(System.Text.Encoding.UTF8.GetBytes(json), "application/jose+json",
+            NotaryFixtures.Target, new NotaryTrustPolicy("p", ["*"], NotaryVerificationLevel.Audit, [], [], ["*"]), DateTimeOffset.UtcNow);
+
+        AssertFails(result, NotaryValidation.Integrity, "SC4122");
     }
 
     [Fact]
