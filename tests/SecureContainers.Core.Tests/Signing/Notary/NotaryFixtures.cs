@@ -18,6 +18,8 @@ public sealed class NotaryFixtures : IDisposable
 
     public byte[] Envelope(string name) => File.ReadAllBytes(Path.Combine(_dir.Value, name + ".cose"));
 
+    public byte[] JwsEnvelope(string name) => File.ReadAllBytes(Path.Combine(_dir.Value, name + ".jws"));
+
     public X509Certificate2Collection Roots(string name) =>
         [X509CertificateLoader.LoadCertificateFromFile(Path.Combine(_dir.Value, name + ".pem"))];
 

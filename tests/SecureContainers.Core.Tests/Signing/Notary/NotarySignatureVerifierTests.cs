@@ -165,6 +165,20 @@ public class NotarySignatureVerifierTests(NotaryFixtures f) : IClassFixture<Nota
         }
     }
 
+    [ToolFact("openssl", "python3")]
+    public void JwsEnvelopesGetTheSameChecksAsCose()
+    {
+        NotaryVerificationResult Jws(string name, NotaryTrustPolicy policy) =>
+            NotarySignatureVerifier.Verify(f.JwsEnvelope(name), "application/jose+json", NotaryFixtures.Target, policy, DateTimeOffset.UtcNow);
+
+        NotaryVerificationResult valid = Jws("valid", Policy());
+        Assert.True(valid.IsVerified, string.Join("\n", valid.Failures.Select(x => x.Reason)));
+        Assert.NotNull(valid.TimestampTime);
+        AssertFails(Jws("valid", Policy(root: "other-root")), NotaryValidation.Authenticity, "SC4129");
+        AssertFails(Jws("other-digest", Policy(NotaryVerificationLevel.Audit)), NotaryValidation.Integrity, "SC4127");
+        AssertFails(Jws("unknown-critical-header", Policy(NotaryVerificationLevel.Audit)), NotaryValidation.Integrity, "SC4124");
+    }
+
     [Fact]
     public void EnvelopeMediaTypesOtherThanCoseAndJwsAreRefused()
     {

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Makes Notary Project COSE_Sign1 envelopes for the verifier's tests, independently of the code under test.
 
-openssl makes the keys, certificates (root -> intermediate -> code-signing leaf, RSA 3072 / PS384), the RSASSA-PSS
+It writes COSE envelopes (NAME.cose) and JWS envelopes (NAME.jws). openssl makes the keys, certificates (root -> intermediate -> code-signing leaf, RSA 3072 / PS384), the RSASSA-PSS
 signatures and the RFC 3161 timestamps (`openssl ts`, a test TSA with the timeStamping EKU); this script only encodes
-CBOR by hand (standard library only) and packs the envelopes as signature-envelope-cose.md describes.
+CBOR by hand (and JSON/base64 for JWS) (standard library only) and packs the envelopes as signature-envelope-cose.md describes.
 
 usage: make_notary_fixtures.py OUTDIR MEDIATYPE DIGEST SIZE
 """
+import base64
 import datetime
 import json
 import os
@@ -176,6 +177,23 @@ def envelope(body_protected, payload, chain, key_name, cwd, with_timestamp=True,
     return cbor(Tag(18, [tamper or body_protected, unprotected, payload, signature]))
 
 
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def jws(payload, chain, signing_time, cwd, crit_extra=(), extra=None):
+    """A flattened JWS JSON envelope (signature-envelope-jws.md): PS384 over ASCII(protected '.' payload)."""
+    header = {"alg": "PS384", "crit": [SCHEME, *crit_extra], "cty": CTY, SCHEME: "notary.x509",
+              SIGNING_TIME: signing_time.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    header.update(extra or {})
+    protected_b64, payload_b64 = b64url(json.dumps(header).encode()), b64url(payload)
+    signature = sign_pss384(f"{protected_b64}.{payload_b64}".encode(), "leaf", cwd)
+    unprotected = {"x5c": [base64.b64encode(c).decode() for c in chain],
+                   TIMESTAMP: base64.b64encode(timestamp(signature, cwd)).decode(), AGENT: "make_notary_fixtures.py"}
+    return json.dumps({"payload": payload_b64, "protected": protected_b64, "header": unprotected,
+                       "signature": b64url(signature)}).encode()
+
+
 def main(out, media_type, digest, size):
     os.makedirs(out, exist_ok=True)
     work = os.path.join(out, "pki")
@@ -233,6 +251,14 @@ def main(out, media_type, digest, size):
     }
     for name, data in cases.items():
         with open(os.path.join(out, name + ".cose"), "wb") as f:
+            f.write(data)
+    jws_cases = {
+        "valid": jws(payload, chain, now, work),
+        "other-digest": jws(other_payload, chain, now, work),
+        "unknown-critical-header": jws(payload, chain, now, work, ["io.example.mustUnderstand"], {"io.example.mustUnderstand": "yes"}),
+    }
+    for name, data in jws_cases.items():
+        with open(os.path.join(out, name + ".jws"), "wb") as f:
             f.write(data)
     for name in ("root", "other-root", "tsa-root"):
         with open(os.path.join(work, name + ".pem"), "rb") as src, open(os.path.join(out, name + ".pem"), "wb") as dst:
