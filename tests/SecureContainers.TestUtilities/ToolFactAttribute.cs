@@ -9,9 +9,10 @@ public sealed class ToolFactAttribute : FactAttribute
 {
     public const string RequireVariable = "SC_REQUIRE_TOOLS";
 
-    public ToolFactAttribute(string tool)
+    /// <param name="tools">Every tool the test runs; the first missing one is named in the skip reason.</param>
+    public ToolFactAttribute(params string[] tools)
     {
-        if (Environment.GetEnvironmentVariable(RequireVariable) != "1" && FindOnPath(tool) is null)
+        if (Environment.GetEnvironmentVariable(RequireVariable) != "1" && tools.FirstOrDefault(t => FindOnPath(t) is null) is { } tool)
         {
             Skip = $"'{tool}' is not on PATH (on Debian, eng/install-deps.sh installs it). Set {RequireVariable}=1 to make this a failure.";
         }

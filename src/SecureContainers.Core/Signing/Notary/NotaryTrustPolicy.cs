@@ -1,0 +1,40 @@
+using System.Security.Cryptography.X509Certificates;
+
+namespace SecureContainers.Core.Signing.Notary;
+
+/// <summary>
+/// One notation trust policy: the repositories it covers, the roots signers must chain to, the roots timestamp
+/// authorities must chain to, the signer subjects accepted, and how strictly failures are enforced.
+/// </summary>
+public sealed record NotaryTrustPolicy(
+    string Name,
+    IReadOnlyList<string> RegistryScopes,
+    NotaryVerificationLevel Level,
+    X509Certificate2Collection TrustedRoots,
+    X509Certificate2Collection TimestampRoots,
+    IReadOnlyList<string> TrustedIdentities)
+{
+    /// <summary>The scope that matches every repository; notation allows it alone in a policy.</summary>
+    public const string AnyScope = "*";
+
+    /// <summary>Chains longer than this are refused before they are built (SC4136).</summary>
+    public int MaxChainLength { get; init; } = 10;
+
+    /// <summary>Envelopes larger than this are refused before they are decoded (SC4120).</summary>
+    public int MaxEnvelopeBytes { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>Whether this policy covers <paramref name="repository"/> (<c>registry/repository</c>, no tag or digest).</summary>
+    public bool Covers(string repository) =>
+        RegistryScopes.Any(s => s == AnyScope || string.Equals(s, repository, StringComparison.Ordinal));
+
+    /// <summary>
+    /// The policy for <paramref name="repository"/>: an exact scope wins over the wildcard, as in notation; null when no
+    /// policy covers it.
+    /// </summary>
+    public static NotaryTrustPolicy? Select(IEnumerable<NotaryTrustPolicy> policies, string repository)
+    {
+        List<NotaryTrustPolicy> all = policies.ToList();
+        return all.FirstOrDefault(p => p.RegistryScopes.Contains(repository, StringComparer.Ordinal))
+            ?? all.FirstOrDefault(p => p.RegistryScopes.Contains(AnyScope));
+    }
+}
