@@ -88,4 +88,17 @@ public static class OsvDiagnostics
         DiagnosticSeverity.Warning,
         "The base image of {0} has {1} {2} (source package {3}), which has the known vulnerability {4} ({5}){6}, whose record gives no severity, so no threshold applies. " +
         "Fix: read the advisory and {7}, or suppress it with <SecureContainerVulnerabilitySuppression Include=\"{4}\" Justification=\"why it does not apply\" />.");
+
+    /// <summary>An error under Restricted, a warning under Baseline.</summary>
+    public static readonly DiagnosticDescriptor DatabaseStale = new(
+        "SC7214",
+        DiagnosticSeverity.Warning,
+        "The vulnerability database '{0}' is {1} old (its newest record was modified {2}), older than SecureContainerVulnerabilityDatabaseMaxAge ({3}), so vulnerabilities published since then are not checked. " +
+        "Fix: download it again (https://osv-vulnerabilities.storage.googleapis.com/<Ecosystem>/all.zip), or raise SecureContainerVulnerabilityDatabaseMaxAge if an older database is accepted on purpose.");
+
+    public static readonly DiagnosticDescriptor InvalidMaxAge = new(
+        "SC7215",
+        DiagnosticSeverity.Error,
+        "SecureContainerVulnerabilityDatabaseMaxAge is '{0}', which is not an age, so the default (7d) was used. " +
+        "Fix: set it to a whole number of days or hours, such as 7d or 36h.");
 }
