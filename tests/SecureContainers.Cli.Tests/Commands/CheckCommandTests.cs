@@ -259,6 +259,8 @@ public sealed class CheckCommandTests : IDisposable
         Assert.Equal(ExitCode.Failure, result.ExitCode);
         Assert.Contains("error SC7001: ", result.Error);
         Assert.Contains("error SC7214: ", result.Error);
+        Assert.Contains("pass it with --db", result.Error);
+        Assert.DoesNotContain("SecureContainerVulnerabilityDatabaseMaxAge", result.Error);
         Assert.Contains("warning SC7213: ", result.Error);
     }
 
