@@ -437,6 +437,20 @@ public sealed class SettingsReaderTests
     private static string Describe(SecureContainerSettings s) =>
         string.Join(';', Booleans.Select(b => $"{b.Key}={b.Value.Read(s)}").Concat(AsText.Select(t => $"{t.Key}={t.Value(s)}")));
 
+    [Theory]
+    [InlineData("7d", 7 * 24)]
+    [InlineData("36h", 36)]
+    [InlineData("14", 14 * 24)]
+    [InlineData(" 2D ", 48)]
+    public void DatabaseMaxAgeReadsDaysOrHours(string value, int hours)
+    {
+        (SecureContainerSettings s, DiagnosticBag bag) = Read((VulnerabilityDatabaseMaxAge, value), (VulnerabilityDatabase, "osv"));
+
+        Assert.Empty(bag.Items);
+        Assert.Equal(TimeSpan.FromHours(hours), s.Content.VulnerabilityDatabaseMaxAge);
+        Assert.Equal("osv", s.Content.VulnerabilityDatabase);
+    }
+
     [Fact]
     public void KeylessBaseImageSettingsReadAsOnePolicy()
     {
