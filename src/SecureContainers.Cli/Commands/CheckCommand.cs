@@ -53,6 +53,11 @@ internal sealed class CheckCommand : ICliCommand
         {
             Description = "Skip the NuGet advisory check (said in a warning, SC7008). For machines that cannot reach any feed.",
         };
+        Option<string?> database = new("--db")
+        {
+            HelpName = "path",
+            Description = "An offline OSV database (a folder of OSV records or osv-scanner's <folder>/<Ecosystem>/all.zip layout): the base's OS packages and the NuGet packages are matched against it too, as SecureContainerVulnerabilityDatabase does in the build.",
+        };
         Option<string> output = OutputFormatOption.Create();
 
         Command command = new("check", "Check a pushed image against the build's rules: non-root user, minimal base, ports, secrets, NuGet advisories.");
@@ -62,6 +67,7 @@ internal sealed class CheckCommand : ICliCommand
         command.Options.Add(platform);
         command.Options.Add(nugetSources);
         command.Options.Add(noAdvisories);
+        command.Options.Add(database);
         command.Options.Add(output);
         command.SetAction((parse, ct) => CommandAction.RunAsync(context, new CommandRun("check", parse.GetValue(output) == "json"), () => RunAsync(
             context,
@@ -69,6 +75,7 @@ internal sealed class CheckCommand : ICliCommand
             parse.GetValue(baseImage) is { } b ? ImageReference.Parse(b) : null,
             parse.GetValue(profile)!,
             AdvisorySources(parse.GetValue(nugetSources), parse.GetValue(noAdvisories)),
+            parse.GetValue(database),
             parse.GetValue(output) == "json",
             ct)));
         return command;
@@ -99,7 +106,7 @@ internal sealed class CheckCommand : ICliCommand
     }
 
     private static async Task<ExitCode> RunAsync(
-        CliContext context, ImageTarget target, ImageReference? baseOption, string profile, IReadOnlyList<string>? advisorySources, bool json, CancellationToken ct)
+        CliContext context, ImageTarget target, ImageReference? baseOption, string profile, IReadOnlyList<string>? advisorySources, string? database, bool json, CancellationToken ct)
     {
         using RegistryClient client = context.CreateRegistryClient();
         BuiltImage built = await BuiltImage.ResolveAsync(client, target.Image, target.Platform, baseOption, ct).ConfigureAwait(false);
@@ -108,8 +115,8 @@ internal sealed class CheckCommand : ICliCommand
             new ImageApplicationScanOptions { FirstApplicationLayer = await built.FirstApplicationLayerAsync(client, ct).ConfigureAwait(false) }, ct).ConfigureAwait(false);
 
         DiagnosticBag diagnostics = new();
-        PrePushResult result = await new PrePushCheck(client, diagnostics).RunAsync(Request(context, built, contents, profile, advisorySources), ct).ConfigureAwait(false);
-        if (advisorySources is null)
+        PrePushResult result = await new PrePushCheck(client, diagnostics).RunAsync(Request(context, built, contents, profile, advisorySources, database), ct).ConfigureAwait(false);
+        if (advisorySources is null && database is null)
         {
             int packages = contents.Libraries.Count(l => l.Kind == NuGetLibraryKind.Package);
             diagnostics.Report(VulnerabilityDiagnostics.VulnerabilityCheckSkipped.Create(packages, built.Pinned));
@@ -136,7 +143,7 @@ internal sealed class CheckCommand : ICliCommand
     }
 
     /// <summary>Maps the image as built into the request the build fills from the project before it pushes.</summary>
-    private static PrePushRequest Request(CliContext context, BuiltImage built, ImageApplicationContents contents, string profile, IReadOnlyList<string>? advisorySources)
+    private static PrePushRequest Request(CliContext context, BuiltImage built, ImageApplicationContents contents, string profile, IReadOnlyList<string>? advisorySources, string? database)
     {
         ResolvedImage image = built.Image;
         ImageConfig config = image.Configuration;
@@ -160,8 +167,10 @@ internal sealed class CheckCommand : ICliCommand
                 // --profile decides whether a known vulnerability is an error, as SecureContainerProfile does in the build.
                 Content = new ContentSettings
                 {
-                    VulnerabilityCheck = advisorySources is not null,
+                    // --db alone still checks: the database covers the OS packages and the NuGet ones (its NuGet records).
+                    VulnerabilityCheck = advisorySources is not null || database is not null,
                     Vulnerabilities = new VulnerabilityPolicyOptions { Profile = policy.Profile },
+                    VulnerabilityDatabase = database,
                 },
             },
             Scope = CheckScope.Image,
@@ -241,6 +250,8 @@ internal sealed class CheckCommand : ICliCommand
             w.WriteString("severity", finding.Advisory.Severity.ToString().ToLowerInvariant());
             w.WriteString("package", finding.PackageId);
             w.WriteString("version", finding.PackageVersion);
+            w.WriteString("bomRef", finding.BomRef);
+            w.WriteString("fixedVersion", finding.FixedVersion);
             w.WriteBoolean("suppressed", finding.Suppressed);
             w.WriteString("code", finding.Code);
             w.WriteEndObject();

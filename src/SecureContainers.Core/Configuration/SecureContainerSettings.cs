@@ -124,4 +124,13 @@ public sealed record ContentSettings
     public bool VulnerabilityCheck { get; init; } = true;
 
     public VulnerabilityPolicyOptions Vulnerabilities { get; init; } = new();
+
+    /// <summary>grype's default for its database: a week-old database already misses that week's advisories.</summary>
+    public static readonly TimeSpan DefaultDatabaseMaxAge = TimeSpan.FromDays(7);
+
+    /// <summary><c>SecureContainerVulnerabilityDatabase</c>: an offline OSV database (folder or zip); null matches NuGet feeds only.</summary>
+    public string? VulnerabilityDatabase { get; init; }
+
+    /// <summary><c>SecureContainerVulnerabilityDatabaseMaxAge</c>: older than this (by its newest record) is stale.</summary>
+    public TimeSpan VulnerabilityDatabaseMaxAge { get; init; } = DefaultDatabaseMaxAge;
 }

@@ -35,6 +35,8 @@ public static class SettingNames
     public const string VulnerabilityCheck = "SecureContainerVulnerabilityCheck";
     public const string VulnerabilitySeverity = "SecureContainerVulnerabilitySeverity";
     public const string RequireVulnerabilityData = "SecureContainerRequireVulnerabilityData";
+    public const string VulnerabilityDatabase = "SecureContainerVulnerabilityDatabase";
+    public const string VulnerabilityDatabaseMaxAge = "SecureContainerVulnerabilityDatabaseMaxAge";
     public const string SourceDateEpoch = "SecureContainerSourceDateEpoch";
     public const string SigningMode = "SecureContainerSigningMode";
     public const string FulcioUrl = "SecureContainerFulcioUrl";
@@ -47,7 +49,7 @@ public static class SettingNames
         Enabled, Profile, AllowRoot, RequireBaseImageDigest, RequireMinimalBaseImage, RequireTrustedBaseImage, TrustMicrosoftBaseImages,
         MaxLayerBytes, MaxLayerEntries, CacheDirectory, SigningKey, SigningKeyPasswordVariable, RequireSigning, ForbidLatestTag,
         VerifyBaseImageKey, VerifyBaseImageIdentity, VerifyBaseImageIdentityRegexp, VerifyBaseImageOidcIssuer, VerifyBaseImageTrustedRoot, AttestSbom, AttestProvenance, SignatureFormat, SbomEnabled, SbomAttach, SbomSpecVersion, SbomIncludeBuildDependencies,
-        SbomDirectory, GenerateSourceLabels, SecretScan, VulnerabilityCheck, VulnerabilitySeverity, RequireVulnerabilityData, SourceDateEpoch,
+        SbomDirectory, GenerateSourceLabels, SecretScan, VulnerabilityCheck, VulnerabilitySeverity, RequireVulnerabilityData, VulnerabilityDatabase, VulnerabilityDatabaseMaxAge, SourceDateEpoch,
         SigningMode, FulcioUrl, RekorUrl, TransparencyLog,
     ];
 }

@@ -87,6 +87,8 @@ public static class SettingsReader
                 raw.NuGetAuditSuppressions.Select(i => i.Include),
                 raw.VulnerabilitySuppressions.Select(i => new VulnerabilitySuppressionItem(i.Include, i["Justification"], i["State"])),
                 sink),
+            VulnerabilityDatabase = ParsePath(VulnerabilityDatabase, raw.Get(VulnerabilityDatabase), sink),
+            VulnerabilityDatabaseMaxAge = ParseMaxAge(raw.Get(VulnerabilityDatabaseMaxAge), sink),
         };
 
         return new SecureContainerSettings
@@ -307,5 +309,33 @@ public static class SettingsReader
         }
 
         return trimmed;
+    }
+
+    /// <summary>
+    /// <c>7d</c>, <c>36h</c> or a whole number of days; anything else is SC7215 and reads as the default, so a typo
+    /// neither disables the staleness check nor widens it.
+    /// </summary>
+    internal static TimeSpan ParseMaxAge(string? value, IDiagnosticSink sink)
+    {
+        TimeSpan fallback = ContentSettings.DefaultDatabaseMaxAge;
+        string trimmed = value?.Trim() ?? string.Empty;
+        if (trimmed.Length == 0)
+        {
+            return fallback;
+        }
+
+        (string digits, double unitHours) = trimmed[^1] switch
+        {
+            'd' or 'D' => (trimmed[..^1], 24.0),
+            'h' or 'H' => (trimmed[..^1], 1.0),
+            _ => (trimmed, 24.0),
+        };
+        if (int.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int amount) && amount > 0 && amount <= 3650 * 24)
+        {
+            return TimeSpan.FromHours(amount * unitHours);
+        }
+
+        sink.Report(Vulnerabilities.Osv.OsvDiagnostics.InvalidMaxAge.Create(trimmed));
+        return fallback;
     }
 }

@@ -12,6 +12,7 @@ using SecureContainers.Core.Signing.Keyless;
 using SecureContainers.Core.Signing.Keys;
 using SecureContainers.Core.Signing.Provenance;
 using SecureContainers.Core.Vulnerabilities;
+using SecureContainers.Core.Vulnerabilities.Osv;
 
 namespace SecureContainers.Core.Operations;
 
@@ -48,6 +49,8 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
         Dictionary<string, NuGetRuntimeClosure> closures = ReadClosures(request, baseFindings);
         IReadOnlyList<NuGetLibrary>? libraries = Libraries(request, closures);
         PrefetchedVulnerabilitySource? advisorySource = PrefetchAdvisories(request, libraries, cancellationToken);
+        DiagnosticBag databaseFindings = new();
+        Task<OsvDatabase?> database = LoadDatabaseAsync(request, databaseFindings, cancellationToken);
         IReadOnlyList<PlatformGateResult> platforms;
         try
         {
@@ -63,7 +66,9 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
         VulnerabilityReport? advisories;
         try
         {
-            advisories = await CheckContentAsync(request with { VulnerabilitySource = advisorySource ?? request.VulnerabilitySource }, platforms, libraries, errors, cancellationToken).ConfigureAwait(false);
+            OsvDatabase? osv = await database.ConfigureAwait(false);
+            Replay(databaseFindings, errors);
+            advisories = await CheckContentAsync(request with { VulnerabilitySource = advisorySource ?? request.VulnerabilitySource }, platforms, libraries, osv, errors, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -233,6 +238,31 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
             : null;
     }
 
+    /// <summary>
+    /// Reads SecureContainerVulnerabilityDatabase once for the whole check (every platform is matched against the same
+    /// index), on the thread pool while the base images download, and judges its age. Inner builds of a multi-RID
+    /// publish skip it: the outer build matched every platform's base already.
+    /// </summary>
+    private static Task<OsvDatabase?> LoadDatabaseAsync(PrePushRequest request, IDiagnosticSink sink, CancellationToken ct)
+    {
+        ContentSettings content = request.Settings.Content;
+        if (!content.VulnerabilityCheck || content.VulnerabilityDatabase is not { } path || request.Scope == CheckScope.Platform)
+        {
+            return Task.FromResult<OsvDatabase?>(null);
+        }
+
+        return Task.Run(() =>
+        {
+            OsvDatabase? database = OsvDatabase.Load(path, new OsvDatabaseLimits(), sink, ct);
+            if (database is not null)
+            {
+                OsvVulnerabilityGate.CheckAge(database, content.VulnerabilityDatabaseMaxAge, request.Clock.GetUtcNow(), request.Settings.Policy.Profile, sink);
+            }
+
+            return database;
+        }, ct);
+    }
+
     private static void Replay(DiagnosticBag findings, IDiagnosticSink sink)
     {
         foreach (Diagnostic d in findings.Items)
@@ -242,7 +272,7 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
     }
 
     private static async Task<VulnerabilityReport?> CheckContentAsync(
-        PrePushRequest request, IReadOnlyList<PlatformGateResult> platforms, IReadOnlyList<NuGetLibrary>? libraries, IDiagnosticSink sink, CancellationToken ct)
+        PrePushRequest request, IReadOnlyList<PlatformGateResult> platforms, IReadOnlyList<NuGetLibrary>? libraries, OsvDatabase? database, IDiagnosticSink sink, CancellationToken ct)
     {
         ContentSettings content = request.Settings.Content;
         bool checkPackages = content.VulnerabilityCheck && request.Scope != CheckScope.Platform;
@@ -258,6 +288,11 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
                 : (request.Ports, platforms.SelectMany(p => p.BaseImage.Configuration.ExposedPorts).Distinct().ToArray(), platforms.All(p => p.RunsAsNonRoot)),
             Libraries = checkPackages ? libraries : null,
             VulnerabilityOptions = checkPackages ? content.Vulnerabilities : null,
+            Database = database,
+            OsImages = platforms
+                .Where(p => p.Contents is not null)
+                .Select(p => new OsvImage($"{request.TargetImage} ({p.RuntimeIdentifier}, base {p.BaseImage.Reference.Registry}/{p.BaseImage.Reference.Repository}@{p.BaseImage.ManifestDigest})", p.Contents!))
+                .ToArray(),
             SarifFile = request.SarifFile,
             Tool = new SarifTool("SecureContainers", ToolVersion),
         };

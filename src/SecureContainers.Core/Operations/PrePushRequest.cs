@@ -109,6 +109,9 @@ public sealed record PrePushRequest
     /// <summary>Where the project's source lives, for the OCI source labels and provenance; null skips detection.</summary>
     public SourceRequest? Source { get; init; }
 
+    /// <summary>Now, for the vulnerability database's age; tests pin it to the records' dates.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     public Func<string, string?> GetEnvironmentVariable { get; init; } = System.Environment.GetEnvironmentVariable;
 }
 

@@ -3,6 +3,7 @@ using SecureContainers.Core.Sarif;
 using SecureContainers.Core.NuGet;
 using SecureContainers.Core.Secrets;
 using SecureContainers.Core.Vulnerabilities;
+using SecureContainers.Core.Vulnerabilities.Osv;
 
 namespace SecureContainers.Core.Policy;
 
@@ -23,6 +24,12 @@ public sealed record ContentGateRequest
     public IReadOnlyList<NuGetLibrary>? Libraries { get; init; }
 
     public VulnerabilityPolicyOptions? VulnerabilityOptions { get; init; }
+
+    /// <summary>The offline OSV database (SecureContainerVulnerabilityDatabase); null checks NuGet feeds only.</summary>
+    public OsvDatabase? Database { get; init; }
+
+    /// <summary>The base images whose OS packages are matched against <see cref="Database"/>.</summary>
+    public IReadOnlyList<OsvImage> OsImages { get; init; } = [];
 
     /// <summary>Where to write the SARIF report of secret and vulnerability findings; null for none.</summary>
     public string? SarifFile { get; init; }
@@ -62,9 +69,26 @@ public static class ContentGate
         }
 
         VulnerabilityReport? report = null;
+        OsvDatabase? database = request.VulnerabilityOptions is null ? null : request.Database;
         if (request.Libraries is { } libraries && request.VulnerabilityOptions is { } options && vulnerabilitySource is not null)
         {
-            report = await VulnerabilityGate.CheckAsync(libraries, vulnerabilitySource, options, sink, ct).ConfigureAwait(false);
+            report = await VulnerabilityGate.CheckAsync(libraries, vulnerabilitySource, options, sink, ct, reportUnusedSuppressions: database is null).ConfigureAwait(false);
+        }
+
+        if (database is not null)
+        {
+            // OS and NuGet findings from the database join the feed's in one report, one SARIF run and one SBOM list.
+            VulnerabilityPolicyOptions policy = request.VulnerabilityOptions!;
+            IReadOnlyList<VulnerabilityFinding> found = OsvVulnerabilityGate.Evaluate(database, request.OsImages, request.Libraries, report?.Findings ?? [], policy, sink);
+            int osPackages = request.OsImages.Sum(i => i.Contents.Packages.Count);
+            report = report is null
+                ? new VulnerabilityReport(found, [], [database.Path], osPackages + (request.Libraries?.Count ?? 0))
+                : report with { Findings = [.. report.Findings, .. found], SourcesWithData = [.. report.SourcesWithData, database.Path], PackagesChecked = report.PackagesChecked + osPackages };
+            VulnerabilityGate.ReportUnused(policy, report.Findings, sink);
+        }
+
+        if (report is not null)
+        {
             rules.AddRange(VulnerabilitySarif.Rules(report));
             results.AddRange(VulnerabilitySarif.Results(report));
         }

@@ -29,17 +29,13 @@ public static partial class SbomBuilder
             graph.Add(os.BomRef!);
         }
 
-        string? distro = release is { Id: string id, VersionId: string versionId } ? $"{id.ToLowerInvariant()}-{versionId}" : null;
-
         // The same package can be recorded twice (status and status.d, or rewritten by a later layer): one component,
         // every layer that recorded it.
         var byPurl = new Dictionary<string, List<OsPackage>>(StringComparer.Ordinal);
         var order = new List<string>();
         foreach (OsPackage package in contents.Packages)
         {
-            string vendor = release?.Id?.ToLowerInvariant() ?? DefaultVendor(package);
-            string purl = PackageUrl.OsPackage(package.Type, vendor, package.Name, PurlVersion(package), package.Architecture, distro,
-                package.Type == "rpm" ? package.Epoch : null);
+            string purl = OsPackagePurl(package, release);
             if (!byPurl.TryGetValue(purl, out List<OsPackage>? copies))
             {
                 byPurl[purl] = copies = [];
@@ -85,6 +81,15 @@ public static partial class SbomBuilder
     };
 
     /// <summary>An rpm purl's version is version-release; the epoch travels in its own qualifier.</summary>
+    /// <summary>An OS package's purl, its bom-ref: one definition, so vulnerability findings' <c>affects</c> name the SBOM's components.</summary>
+    internal static string OsPackagePurl(OsPackage package, OsRelease? release)
+    {
+        string? distro = release is { Id: string id, VersionId: string versionId } ? $"{id.ToLowerInvariant()}-{versionId}" : null;
+        string vendor = release?.Id?.ToLowerInvariant() ?? DefaultVendor(package);
+        return PackageUrl.OsPackage(package.Type, vendor, package.Name, PurlVersion(package), package.Architecture, distro,
+            package.Type == "rpm" ? package.Epoch : null);
+    }
+
     private static string PurlVersion(OsPackage package) =>
         package.Type == "rpm" && package.Epoch is int epoch && package.Version.StartsWith($"{epoch}:", StringComparison.Ordinal)
             ? package.Version[(package.Version.IndexOf(':') + 1)..]

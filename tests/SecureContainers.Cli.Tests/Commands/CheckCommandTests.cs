@@ -217,6 +217,53 @@ public sealed class CheckCommandTests : IDisposable
         Assert.Contains("SC7001", result.Error);
     }
 
+    /// <summary>A Debian 7 base whose nginx-full is inside the real DSA-3029-1 (fixed 1.2.1-2.2+wheezy3) and whose nginx-common is at the fix.</summary>
+    private static byte[] Debian7BaseLayer() => Layer(
+        ("etc", null), ("etc/passwd", "app:x:1654:1654::/home/app:/usr/sbin/nologin\n"),
+        ("etc/os-release", "ID=debian\nVERSION_ID=\"7\"\nPRETTY_NAME=\"Debian GNU/Linux 7 (wheezy)\"\n"),
+        ("var", null), ("var/lib", null), ("var/lib/dpkg", null),
+        ("var/lib/dpkg/status",
+            "Package: nginx-full\nStatus: install ok installed\nArchitecture: amd64\nSource: nginx\nVersion: 1.2.1-2.2+wheezy2\n\n" +
+            "Package: nginx-common\nStatus: install ok installed\nArchitecture: all\nSource: nginx\nVersion: 1.2.1-2.2+wheezy3\n"));
+
+    private static readonly string OsvTestData = RepositoryRoot.Combine("tests", "SecureContainers.Core.Tests", "Vulnerabilities", "Osv", "TestData");
+
+    [Fact]
+    public async Task TheDatabaseFindsTheBasesOsPackageAndTheNuGetPackageWithTheirFixes()
+    {
+        _cli.Registry.AddImage(Repo, "1.0", Amd64, "app", layers: [Debian7BaseLayer(), Layer(VulnerableDepsJson, ("app", null), ("app/app.deps.json", ""))]);
+
+        CliResult result = await _cli.RunAsync("check", $"{CliHarness.Host}/{Repo}:1.0", "--no-advisories", "--db", OsvTestData, "--output", "json");
+
+        Assert.True(result.ExitCode == ExitCode.Success, result.Error);
+        var found = Json(result).GetProperty("advisories").EnumerateArray()
+            .Select(a => (a.GetProperty("id").GetString(), a.GetProperty("package").GetString(), a.GetProperty("version").GetString(), a.GetProperty("fixedVersion").GetString()))
+            .ToArray();
+        Assert.Equal(
+            [("DSA-3029-1", "nginx-full", "1.2.1-2.2+wheezy2", "1.2.1-2.2+wheezy3"), ("GHSA-5crp-9r3c-p9vr", "Newtonsoft.Json", "12.0.3", "13.0.1")],
+            found.Order());
+        Assert.Contains("warning SC7213: ", result.Error);
+        // The newest record in TestData is from 2025: stale today, said, and only a warning under Baseline.
+        Assert.Contains("warning SC7214: ", result.Error);
+        Assert.DoesNotContain("SC7008", result.Error);
+        Assert.Empty(_cli.NuGetFeed.Requests);
+    }
+
+    [Fact]
+    public async Task RestrictedFailsOnTheDatabasesFixableHighFindingAndItsAge()
+    {
+        _cli.Registry.AddImage(Repo, "1.0", Amd64, "app", layers: [Debian7BaseLayer(), Layer(VulnerableDepsJson, ("app", null), ("app/app.deps.json", ""))]);
+
+        CliResult result = await _cli.RunAsync("check", $"{CliHarness.Host}/{Repo}:1.0", "--no-advisories", "--db", OsvTestData, "--profile", "Restricted");
+
+        Assert.Equal(ExitCode.Failure, result.ExitCode);
+        Assert.Contains("error SC7001: ", result.Error);
+        Assert.Contains("error SC7214: ", result.Error);
+        Assert.Contains("pass it with --db", result.Error);
+        Assert.DoesNotContain("SecureContainerVulnerabilityDatabaseMaxAge", result.Error);
+        Assert.Contains("warning SC7213: ", result.Error);
+    }
+
     [Fact]
     public async Task BaseNamedByOptionLimitsTheSecretScanToTheAppLayers()
     {

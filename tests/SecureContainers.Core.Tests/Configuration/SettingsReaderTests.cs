@@ -52,6 +52,8 @@ public sealed class SettingsReaderTests
         [VulnerabilityCheck] = ("SC1001", ["ture", "yes", "1", "maybe"]),
         [VulnerabilitySeverity] = ("SC7010", ["severe", "9", "high!"]),
         [RequireVulnerabilityData] = ("SC1001", ["ture", "yes", "1", "maybe"]),
+        [VulnerabilityDatabase] = ("SC1005", ["osv\0db"]),
+        [VulnerabilityDatabaseMaxAge] = ("SC7215", ["0", "-1d", "7 days", "1.5d", "7w", "d"]),
         [SourceDateEpoch] = ("SC5006", ["abc", "-1", "1.5", "253402300800"]),
         [SigningMode] = ("SC6058", ["Keyless", "KEY", "oidc", "key less"]),
         [FulcioUrl] = ("SC6059", ["http://fulcio.example.com", "fulcio.sigstore.dev", "ftp://fulcio.example.com", "https://fulcio.example.com/?token=x"]),
@@ -101,6 +103,8 @@ public sealed class SettingsReaderTests
         [SbomSpecVersion] = s => CycloneDxSpecVersions.ToText(s.Sbom.SpecVersion),
         [SignatureFormat] = s => SecureContainers.Core.Signing.SignatureFormats.ToWord(s.Signing.Format),
         [VulnerabilitySeverity] = s => s.Content.Vulnerabilities.Threshold.ToString(),
+        [VulnerabilityDatabase] = s => s.Content.VulnerabilityDatabase,
+        [VulnerabilityDatabaseMaxAge] = s => $"{s.Content.VulnerabilityDatabaseMaxAge.TotalDays.ToString(CultureInfo.InvariantCulture)}d",
         [SigningMode] = s => s.Signing.Mode.ToString(),
         [FulcioUrl] = s => s.Signing.Sigstore.FulcioUrl.AbsoluteUri.TrimEnd('/'),
         [RekorUrl] = s => s.Signing.Sigstore.RekorUrl.AbsoluteUri.TrimEnd('/'),
@@ -432,6 +436,20 @@ public sealed class SettingsReaderTests
 
     private static string Describe(SecureContainerSettings s) =>
         string.Join(';', Booleans.Select(b => $"{b.Key}={b.Value.Read(s)}").Concat(AsText.Select(t => $"{t.Key}={t.Value(s)}")));
+
+    [Theory]
+    [InlineData("7d", 7 * 24)]
+    [InlineData("36h", 36)]
+    [InlineData("14", 14 * 24)]
+    [InlineData(" 2D ", 48)]
+    public void DatabaseMaxAgeReadsDaysOrHours(string value, int hours)
+    {
+        (SecureContainerSettings s, DiagnosticBag bag) = Read((VulnerabilityDatabaseMaxAge, value), (VulnerabilityDatabase, "osv"));
+
+        Assert.Empty(bag.Items);
+        Assert.Equal(TimeSpan.FromHours(hours), s.Content.VulnerabilityDatabaseMaxAge);
+        Assert.Equal("osv", s.Content.VulnerabilityDatabase);
+    }
 
     [Fact]
     public void KeylessBaseImageSettingsReadAsOnePolicy()

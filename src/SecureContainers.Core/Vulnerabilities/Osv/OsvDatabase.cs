@@ -26,8 +26,9 @@ public sealed class OsvDatabase
 {
     private readonly Dictionary<(string Ecosystem, string Name), List<(OsvRecord Record, OsvAffected Affected, OsvVersionScheme Scheme)>> _index;
 
-    private OsvDatabase(string path, Dictionary<(string, string), List<(OsvRecord, OsvAffected, OsvVersionScheme)>> index, HashSet<string> ecosystems, int records, int withdrawn)
+    private OsvDatabase(string path, Dictionary<(string, string), List<(OsvRecord, OsvAffected, OsvVersionScheme)>> index, HashSet<string> ecosystems, int records, int withdrawn, DateTimeOffset? newestModified)
     {
+        NewestModified = newestModified;
         Path = path;
         _index = index;
         Ecosystems = ecosystems;
@@ -43,6 +44,12 @@ public sealed class OsvDatabase
     public int RecordCount { get; }
 
     public int WithdrawnCount { get; }
+
+    /// <summary>
+    /// The newest <c>modified</c> among the records: the database's age. A zip's own timestamp says when it was
+    /// copied, not when osv.dev last exported into it, so the records' dates are what staleness is measured by.
+    /// </summary>
+    public DateTimeOffset? NewestModified { get; }
 
     /// <summary>Reads and indexes the database; problems go to <paramref name="sink"/>. Null when the path cannot be read at all (SC7200).</summary>
     public static OsvDatabase? Load(string path, OsvDatabaseLimits limits, IDiagnosticSink sink, CancellationToken cancellationToken = default)
@@ -90,6 +97,7 @@ public sealed class OsvDatabase
         private readonly HashSet<string> _ecosystems = new(StringComparer.Ordinal);
         private int _records;
         private int _withdrawn;
+        private DateTimeOffset? _newest;
         private int _problems;
         private bool _full;
 
@@ -190,6 +198,11 @@ public sealed class OsvDatabase
             }
 
             _records++;
+            if (record!.Modified is { } modified && (_newest is null || modified > _newest))
+            {
+                _newest = modified;
+            }
+
             if (record!.Withdrawn is not null)
             {
                 _withdrawn++;
@@ -232,7 +245,7 @@ public sealed class OsvDatabase
             }
 
             sink.Report(OsvDiagnostics.DatabaseRead.Create(root, _records, _withdrawn, _ecosystems.Count));
-            return new OsvDatabase(root, _index, _ecosystems, _records, _withdrawn);
+            return new OsvDatabase(root, _index, _ecosystems, _records, _withdrawn, _newest);
         }
     }
 }

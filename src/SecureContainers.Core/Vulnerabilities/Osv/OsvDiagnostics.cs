@@ -70,7 +70,13 @@ public static class OsvDiagnostics
         DiagnosticSeverity.Error,
         "The base image of {0} has {1} {2} (source package {3}), which has a known {4} vulnerability {5} ({6}){7}. " +
         "It is at or above SecureContainerVulnerabilitySeverity ({8}), so the image should not be published with it. " +
-        "Fix: {9}, or, if it does not apply to this app, suppress it with <SecureContainerVulnerabilitySuppression Include=\"{5}\" Justification=\"why it does not apply\" />.");
+        "Fix: {9}, or, if it does not apply to this app, suppress it with <SecureContainerVulnerabilitySuppression Include=\"{5}\" Justification=\"why it does not apply\" />.")
+    {
+        CliMessageFormat =
+            "The base image of {0} has {1} {2} (source package {3}), which has a known {4} vulnerability {5} ({6}){7}. " +
+            "It is at or above the check's threshold ({8}); --profile Restricted makes this an error when a fix is published, Baseline a warning. " +
+            "Fix: {9}, rebuild the image and push it again.",
+    };
 
     public static readonly DiagnosticDescriptor OsVulnerabilityBelowThreshold = new(
         "SC7211",
@@ -87,5 +93,28 @@ public static class OsvDiagnostics
         "SC7213",
         DiagnosticSeverity.Warning,
         "The base image of {0} has {1} {2} (source package {3}), which has the known vulnerability {4} ({5}){6}, whose record gives no severity, so no threshold applies. " +
-        "Fix: read the advisory and {7}, or suppress it with <SecureContainerVulnerabilitySuppression Include=\"{4}\" Justification=\"why it does not apply\" />.");
+        "Fix: read the advisory and {7}, or suppress it with <SecureContainerVulnerabilitySuppression Include=\"{4}\" Justification=\"why it does not apply\" />.")
+    {
+        CliMessageFormat =
+            "The base image of {0} has {1} {2} (source package {3}), which has the known vulnerability {4} ({5}){6}, whose record gives no severity, so no threshold applies. " +
+            "Fix: read the advisory and {7}, then rebuild the image.",
+    };
+
+    /// <summary>An error under Restricted, a warning under Baseline.</summary>
+    public static readonly DiagnosticDescriptor DatabaseStale = new(
+        "SC7214",
+        DiagnosticSeverity.Warning,
+        "The vulnerability database '{0}' is {1} old (its newest record was modified {2}), older than SecureContainerVulnerabilityDatabaseMaxAge ({3}), so vulnerabilities published since then are not checked. " +
+        "Fix: download it again (https://osv-vulnerabilities.storage.googleapis.com/<Ecosystem>/all.zip), or raise SecureContainerVulnerabilityDatabaseMaxAge if an older database is accepted on purpose.")
+    {
+        CliMessageFormat =
+            "The vulnerability database '{0}' is {1} old (its newest record was modified {2}), older than {3}, so vulnerabilities published since then are not checked; --profile Restricted makes this an error. " +
+            "Fix: download it again (https://osv-vulnerabilities.storage.googleapis.com/<Ecosystem>/all.zip) and pass it with --db.",
+    };
+
+    public static readonly DiagnosticDescriptor InvalidMaxAge = new(
+        "SC7215",
+        DiagnosticSeverity.Error,
+        "SecureContainerVulnerabilityDatabaseMaxAge is '{0}', which is not an age, so the default (7d) was used. " +
+        "Fix: set it to a whole number of days or hours, such as 7d or 36h.");
 }

@@ -18,15 +18,8 @@ public sealed record OsvComponent(string Ecosystem, string LookupName, string Lo
     public static IReadOnlyList<OsvComponent> FromImage(ImageContentsReport contents, string ecosystem)
     {
         ArgumentNullException.ThrowIfNull(contents);
-        OsRelease? release = contents.OsRelease;
-        string? distro = release is { Id: string id, VersionId: string versionId } ? $"{id.ToLowerInvariant()}-{versionId}" : null;
         return contents.Packages
-            .Select(p =>
-            {
-                string vendor = release?.Id?.ToLowerInvariant() ?? (p.Type == "apk" ? "alpine" : "debian");
-                string purl = PackageUrl.OsPackage(p.Type, vendor, p.Name, p.Version, p.Architecture, distro);
-                return new OsvComponent(ecosystem, p.SourcePackage ?? p.Name, p.SourceVersion ?? p.Version, p.Name, p.Version, purl);
-            })
+            .Select(p => new OsvComponent(ecosystem, p.SourcePackage ?? p.Name, p.SourceVersion ?? p.Version, p.Name, p.Version, Sbom.SbomBuilder.OsPackagePurl(p, contents.OsRelease)))
             .DistinctBy(c => c.BomRef, StringComparer.Ordinal)
             .ToArray();
     }
