@@ -133,16 +133,7 @@ internal sealed partial class AttestCommand : ICliCommand
             {
                 w.WriteString("image", target.Pinned(digest));
                 w.WriteString("digest", digest.ToString());
-                if (identity.IsKeyless)
-                {
-                    w.WriteNull("keyFingerprint");
-                }
-                else
-                {
-                    w.WriteString("keyFingerprint", identity.Signer.PublicKey.Fingerprint);
-                }
-
-                w.WriteString("signer", identity.Description);
+                SignerJson.Write(w, identity);
                 w.WriteString("signatureFormat", format.ToWord());
                 w.WriteStartArray("attestations");
                 foreach ((string type, ImageAttestation a) in attestations)

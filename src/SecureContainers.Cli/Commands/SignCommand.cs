@@ -81,16 +81,7 @@ internal sealed class SignCommand : ICliCommand
             {
                 w.WriteString("image", target.Pinned(digest));
                 w.WriteString("digest", digest.ToString());
-                if (identity.IsKeyless)
-                {
-                    w.WriteNull("keyFingerprint");
-                }
-                else
-                {
-                    w.WriteString("keyFingerprint", identity.Signer.PublicKey.Fingerprint);
-                }
-
-                w.WriteString("signer", identity.Description);
+                SignerJson.Write(w, identity);
                 w.WriteString("signatureFormat", format.ToWord());
                 if (signature is not null)
                 {

@@ -108,5 +108,23 @@ internal sealed class SigningKeyOptions
     }
 }
 
+/// <summary>The signer fields of sign's and attest's JSON: the key's fingerprint (null for keyless) and who signed.</summary>
+internal static class SignerJson
+{
+    public static void Write(System.Text.Json.Utf8JsonWriter w, SigningIdentity identity)
+    {
+        if (identity.IsKeyless)
+        {
+            w.WriteNull("keyFingerprint");
+        }
+        else
+        {
+            w.WriteString("keyFingerprint", identity.Signer.PublicKey.Fingerprint);
+        }
+
+        w.WriteString("signer", identity.Description);
+    }
+}
+
 /// <summary>What the signer options chose, validated.</summary>
 internal sealed record SignerChoice(bool Keyless, bool TransparencyLog, KeylessOptions Sigstore);

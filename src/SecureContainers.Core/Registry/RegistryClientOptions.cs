@@ -38,6 +38,10 @@ public sealed class RegistryClientOptions
 
     public long MaxDocumentBytes { get; set; } = DefaultMaxDocumentBytes;
 
+    /// <summary>The wait before retry <paramref name="attempt"/> (0-based): exponential from <see cref="RetryBaseDelay"/>, capped at <see cref="MaxRetryDelay"/>.</summary>
+    internal TimeSpan Backoff(int attempt) =>
+        TimeSpan.FromMilliseconds(Math.Min(RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt, 20)), MaxRetryDelay.TotalMilliseconds));
+
     public string UserAgent { get; set; } = "SecureContainers/0.1";
 
     /// <summary>

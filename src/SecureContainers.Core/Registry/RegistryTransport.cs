@@ -91,7 +91,7 @@ internal sealed class RegistryTransport : IDisposable
                 // An untrusted certificate or a server that does not speak TLS will not change its mind in a second.
                 if (retriable && attempt < _options.MaxRetries && ex.HttpRequestError != HttpRequestError.SecureConnectionError)
                 {
-                    await _options.Delay(Backoff(attempt), ct).ConfigureAwait(false);
+                    await _options.Delay(_options.Backoff(attempt), ct).ConfigureAwait(false);
                     continue;
                 }
 
@@ -101,7 +101,7 @@ internal sealed class RegistryTransport : IDisposable
             {
                 if (retriable && attempt < _options.MaxRetries)
                 {
-                    await _options.Delay(Backoff(attempt), ct).ConfigureAwait(false);
+                    await _options.Delay(_options.Backoff(attempt), ct).ConfigureAwait(false);
                     continue;
                 }
 
@@ -110,7 +110,7 @@ internal sealed class RegistryTransport : IDisposable
 
             if (retriable && attempt < _options.MaxRetries && (IsTransient(response.StatusCode) || (read && response.StatusCode == HttpStatusCode.InternalServerError)))
             {
-                TimeSpan delay = RetryAfter(response) ?? Backoff(attempt);
+                TimeSpan delay = RetryAfter(response) ?? _options.Backoff(attempt);
                 response.Dispose();
                 await _options.Delay(delay, ct).ConfigureAwait(false);
                 continue;
@@ -135,7 +135,7 @@ internal sealed class RegistryTransport : IDisposable
             response.Dispose();
             if (attempt < _options.MaxRetries)
             {
-                await _options.Delay(Backoff(attempt), ct).ConfigureAwait(false);
+                await _options.Delay(_options.Backoff(attempt), ct).ConfigureAwait(false);
                 continue;
             }
 
@@ -368,12 +368,6 @@ internal sealed class RegistryTransport : IDisposable
     private static bool IsRedirect(HttpStatusCode status) => (int)status is 301 or 302 or 303 or 307 or 308;
 
     private static bool IsTransient(HttpStatusCode status) => (int)status is 429 or 502 or 503 or 504;
-
-    private TimeSpan Backoff(int attempt)
-    {
-        double ms = _options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt, 20));
-        return TimeSpan.FromMilliseconds(Math.Min(ms, _options.MaxRetryDelay.TotalMilliseconds));
-    }
 
     private TimeSpan? RetryAfter(HttpResponseMessage response)
     {

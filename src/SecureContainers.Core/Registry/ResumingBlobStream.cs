@@ -119,7 +119,7 @@ internal sealed class ResumingBlobStream : Stream
             throw new IOException($"the connection broke {_reopened + 1} times while reading the {_what}, the last time after {_position} of {_size} bytes ({_reopened + 1} attempts)");
         }
 
-        await _options.Delay(Backoff(_reopened), ct).ConfigureAwait(false);
+        await _options.Delay(_options.Backoff(_reopened), ct).ConfigureAwait(false);
         _reopened++;
         _response = await _open(_position, ct).ConfigureAwait(false);
         _body = await _response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
@@ -146,7 +146,4 @@ internal sealed class ResumingBlobStream : Stream
             left -= n;
         }
     }
-
-    private TimeSpan Backoff(int attempt) =>
-        TimeSpan.FromMilliseconds(Math.Min(_options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, attempt), _options.MaxRetryDelay.TotalMilliseconds));
 }
