@@ -58,6 +58,8 @@ internal sealed class CheckCommand : ICliCommand
             HelpName = "path",
             Description = "An offline OSV database (a folder of OSV records or osv-scanner's <folder>/<Ecosystem>/all.zip layout): the base's OS packages and the NuGet packages are matched against it too, as SecureContainerVulnerabilityDatabase does in the build.",
         };
+        Option<string?> notaryPolicy = NotaryOptions.Policy();
+        Option<string?> notaryStore = NotaryOptions.Store();
         Option<string> output = OutputFormatOption.Create();
 
         Command command = new("check", "Check a pushed image against the build's rules: non-root user, minimal base, ports, secrets, NuGet advisories.");
@@ -68,6 +70,8 @@ internal sealed class CheckCommand : ICliCommand
         command.Options.Add(nugetSources);
         command.Options.Add(noAdvisories);
         command.Options.Add(database);
+        command.Options.Add(notaryPolicy);
+        command.Options.Add(notaryStore);
         command.Options.Add(output);
         command.SetAction((parse, ct) => CommandAction.RunAsync(context, new CommandRun("check", parse.GetValue(output) == "json"), () => RunAsync(
             context,
@@ -76,6 +80,7 @@ internal sealed class CheckCommand : ICliCommand
             parse.GetValue(profile)!,
             AdvisorySources(parse.GetValue(nugetSources), parse.GetValue(noAdvisories)),
             parse.GetValue(database),
+            (parse.GetValue(notaryPolicy), parse.GetValue(notaryStore)),
             parse.GetValue(output) == "json",
             ct)));
         return command;
@@ -106,8 +111,11 @@ internal sealed class CheckCommand : ICliCommand
     }
 
     private static async Task<ExitCode> RunAsync(
-        CliContext context, ImageTarget target, ImageReference? baseOption, string profile, IReadOnlyList<string>? advisorySources, string? database, bool json, CancellationToken ct)
+        CliContext context, ImageTarget target, ImageReference? baseOption, string profile, IReadOnlyList<string>? advisorySources, string? database,
+        (string? Policy, string? Store) notary, bool json, CancellationToken ct)
     {
+        // A broken trust policy is reported in the CLI's words before any network access; the check reads it again.
+        NotaryOptions.Load(notary.Policy, notary.Store);
         using RegistryClient client = context.CreateRegistryClient();
         BuiltImage built = await BuiltImage.ResolveAsync(client, target.Image, target.Platform, baseOption, ct).ConfigureAwait(false);
         ResolvedImage image = built.Image;
@@ -115,7 +123,7 @@ internal sealed class CheckCommand : ICliCommand
             new ImageApplicationScanOptions { FirstApplicationLayer = await built.FirstApplicationLayerAsync(client, ct).ConfigureAwait(false) }, ct).ConfigureAwait(false);
 
         DiagnosticBag diagnostics = new();
-        PrePushResult result = await new PrePushCheck(client, diagnostics).RunAsync(Request(context, built, contents, profile, advisorySources, database), ct).ConfigureAwait(false);
+        PrePushResult result = await new PrePushCheck(client, diagnostics).RunAsync(Request(context, built, contents, profile, advisorySources, database, notary), ct).ConfigureAwait(false);
         if (advisorySources is null && database is null)
         {
             int packages = contents.Libraries.Count(l => l.Kind == NuGetLibraryKind.Package);
@@ -137,13 +145,19 @@ internal sealed class CheckCommand : ICliCommand
         {
             string verdict = result.Passed ? "Passed" : "NOT passed";
             context.Output.WriteLine($"{verdict}: {built.Pinned} ({image.Platform}), base {DescribeBase(built)}; {contents.Libraries.Count} NuGet libraries in {contents.Applications.Count()} app(s)");
+            if (result.Platforms.FirstOrDefault()?.NotarySignature is { } signature)
+            {
+                context.Output.WriteLine($"  base Notary signature: {signature.Manifest.Signature} by {signature.Manifest.Signer} (trust policy '{signature.Policy}'"
+                    + (signature.Index is { } index ? $"; index signature {index.Signature})" : ")"));
+            }
         }
 
         return exitCode;
     }
 
     /// <summary>Maps the image as built into the request the build fills from the project before it pushes.</summary>
-    private static PrePushRequest Request(CliContext context, BuiltImage built, ImageApplicationContents contents, string profile, IReadOnlyList<string>? advisorySources, string? database)
+    private static PrePushRequest Request(CliContext context, BuiltImage built, ImageApplicationContents contents, string profile, IReadOnlyList<string>? advisorySources, string? database,
+        (string? Policy, string? Store) notary)
     {
         ResolvedImage image = built.Image;
         ImageConfig config = image.Configuration;
@@ -163,6 +177,7 @@ internal sealed class CheckCommand : ICliCommand
                 Policy = policy,
                 CacheDirectory = context.LayerCacheDirectory,
                 Sbom = new SbomSettings { Enabled = false },
+                Signing = new SigningSettings { NotaryTrustPolicyPath = notary.Policy, NotaryTrustStorePath = notary.Store },
 
                 // --profile decides whether a known vulnerability is an error, as SecureContainerProfile does in the build.
                 Content = new ContentSettings
@@ -218,6 +233,23 @@ internal sealed class CheckCommand : ICliCommand
         w.WriteStartObject("base");
         w.WriteString("reference", built.Base?.ToString());
         w.WriteString("source", built.BaseSource switch { BaseSource.Option => "option", BaseSource.Image => "image", _ => "none" });
+        if (result.Platforms.FirstOrDefault()?.NotarySignature is { } signature)
+        {
+            w.WriteStartObject("notary");
+            w.WriteString("policy", signature.Policy);
+            w.WriteString("signer", signature.Manifest.Signer);
+            w.WriteString("manifest", signature.Manifest.Manifest.ToString());
+            w.WriteString("signature", signature.Manifest.Signature.ToString());
+            w.WriteString("timestamp", signature.Manifest.TimestampTime?.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+            w.WriteString("index", signature.Index?.Manifest.ToString());
+            w.WriteString("indexSignature", signature.Index?.Signature.ToString());
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("notary");
+        }
+
         w.WriteEndObject();
         w.WriteStartArray("applications");
         foreach (DepsJsonFile app in contents.Applications)

@@ -58,6 +58,12 @@ internal sealed class VerifyCommand : ICliCommand
             HelpName = "os/arch[/variant]",
             Description = "For a multi-platform image, verify only this platform's manifest instead of the index and all its platforms.",
         };
+        Option<bool> notary = new("--notary")
+        {
+            Description = "Verify the image's Notary Project signatures (notation's COSE/JWS envelopes) instead of cosign's: the index and every platform manifest, each needing a signature that satisfies the trust policy covering the repository. Microsoft's policy for mcr.microsoft.com/dotnet/* is built in.",
+        };
+        Option<string?> notaryPolicy = NotaryOptions.Policy();
+        Option<string?> notaryStore = NotaryOptions.Store();
         Option<string> output = new("--output")
         {
             HelpName = "text|json",
@@ -76,8 +82,17 @@ internal sealed class VerifyCommand : ICliCommand
         command.Options.Add(requireSbom);
         command.Options.Add(requireProvenance);
         command.Options.Add(platform);
+        command.Options.Add(notary);
+        command.Options.Add(notaryPolicy);
+        command.Options.Add(notaryStore);
         command.Options.Add(output);
-        command.SetAction((parse, ct) => CommandAction.RunAsync(context, new CommandRun("verify", parse.GetValue(output) == "json"), () => RunAsync(
+        command.SetAction((parse, ct) => CommandAction.RunAsync(context, new CommandRun("verify", parse.GetValue(output) == "json"), () => parse.GetValue(notary) || parse.GetValue(notaryPolicy) is not null || parse.GetValue(notaryStore) is not null
+            ? NotaryVerifyCommand.RunAsync(context, parse.GetRequiredValue(image), parse.GetValue(notary), parse.GetValue(notaryPolicy), parse.GetValue(notaryStore),
+                [parse.GetValue(key) is null ? null : "--key", parse.GetValue(identity) is null ? null : "--certificate-identity", parse.GetValue(identityRegexp) is null ? null : "--certificate-identity-regexp",
+                 parse.GetValue(issuer) is null ? null : "--certificate-oidc-issuer", parse.GetValue(trustedRoot) is null ? null : "--trusted-root",
+                 parse.GetValue(requireSbom) ? "--require-sbom" : null, parse.GetValue(requireProvenance) ? "--require-provenance" : null],
+                parse.GetValue(platform), parse.GetValue(output) == "json", ct)
+            : RunAsync(
             context, parse.GetRequiredValue(image),
             new TrustOptions(parse.GetValue(key), parse.GetValue(identity), parse.GetValue(identityRegexp), parse.GetValue(issuer), parse.GetValue(trustedRoot)),
             parse.GetValue(requireSbom), parse.GetValue(requireProvenance), parse.GetValue(platform), parse.GetValue(output) == "json", ct)));

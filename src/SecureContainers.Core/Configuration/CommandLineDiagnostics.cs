@@ -43,4 +43,7 @@ public static class CommandLineDiagnostics
     public static readonly DiagnosticDescriptor VerifyTrustOptionsInvalid = new("SC1115", DiagnosticSeverity.Error,
         "verify cannot tell who must have signed: {0}. Nothing was verified. Pass either --key PUB.PEM for a key-signed image, or, for a keyless (Fulcio certificate) signature, " +
         "--certificate-identity (or --certificate-identity-regexp) with --certificate-oidc-issuer and --trusted-root TRUSTED_ROOT.JSON.");
+
+    public static readonly DiagnosticDescriptor NotaryOptionsInvalid = new("SC1116", DiagnosticSeverity.Error,
+        "verify --notary cannot be combined with {0}: Notary signatures are verified against a notation trust policy, not a cosign key or identity, and carry no attestations. Nothing was verified. Run verify --notary [--notary-trust-policy FILE --notary-trust-store DIR] on its own, and verify cosign signatures in a separate run.");
 }

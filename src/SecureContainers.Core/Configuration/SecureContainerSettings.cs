@@ -71,6 +71,12 @@ public sealed record SigningSettings
     /// <summary><c>SecureContainerVerifyBaseImageTrustedRoot</c>: the sigstore trusted_root.json keyless bundles are checked against.</summary>
     public string? VerifyBaseImageTrustedRootPath { get; init; }
 
+    /// <summary><c>SecureContainerNotaryTrustPolicy</c>: notation's trustpolicy.json, for bases a team signs with notation.</summary>
+    public string? NotaryTrustPolicyPath { get; init; }
+
+    /// <summary><c>SecureContainerNotaryTrustStore</c>: notation's trust store directory (holding <c>x509/</c>) that policy names.</summary>
+    public string? NotaryTrustStorePath { get; init; }
+
     public bool AttestSbom { get; init; } = true;
 
     public bool AttestProvenance { get; init; } = true;

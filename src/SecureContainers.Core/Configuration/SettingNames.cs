@@ -22,6 +22,8 @@ public static class SettingNames
     public const string VerifyBaseImageIdentityRegexp = "SecureContainerVerifyBaseImageIdentityRegexp";
     public const string VerifyBaseImageOidcIssuer = "SecureContainerVerifyBaseImageOidcIssuer";
     public const string VerifyBaseImageTrustedRoot = "SecureContainerVerifyBaseImageTrustedRoot";
+    public const string NotaryTrustPolicy = "SecureContainerNotaryTrustPolicy";
+    public const string NotaryTrustStore = "SecureContainerNotaryTrustStore";
     public const string AttestSbom = "SecureContainerAttestSbom";
     public const string AttestProvenance = "SecureContainerAttestProvenance";
     public const string SignatureFormat = "SecureContainerSignatureFormat";
@@ -48,7 +50,7 @@ public static class SettingNames
     [
         Enabled, Profile, AllowRoot, RequireBaseImageDigest, RequireMinimalBaseImage, RequireTrustedBaseImage, TrustMicrosoftBaseImages,
         MaxLayerBytes, MaxLayerEntries, CacheDirectory, SigningKey, SigningKeyPasswordVariable, RequireSigning, ForbidLatestTag,
-        VerifyBaseImageKey, VerifyBaseImageIdentity, VerifyBaseImageIdentityRegexp, VerifyBaseImageOidcIssuer, VerifyBaseImageTrustedRoot, AttestSbom, AttestProvenance, SignatureFormat, SbomEnabled, SbomAttach, SbomSpecVersion, SbomIncludeBuildDependencies,
+        VerifyBaseImageKey, VerifyBaseImageIdentity, VerifyBaseImageIdentityRegexp, VerifyBaseImageOidcIssuer, VerifyBaseImageTrustedRoot, NotaryTrustPolicy, NotaryTrustStore, AttestSbom, AttestProvenance, SignatureFormat, SbomEnabled, SbomAttach, SbomSpecVersion, SbomIncludeBuildDependencies,
         SbomDirectory, GenerateSourceLabels, SecretScan, VulnerabilityCheck, VulnerabilitySeverity, RequireVulnerabilityData, VulnerabilityDatabase, VulnerabilityDatabaseMaxAge, SourceDateEpoch,
         SigningMode, FulcioUrl, RekorUrl, TransparencyLog,
     ];

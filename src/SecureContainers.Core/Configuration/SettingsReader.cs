@@ -49,6 +49,8 @@ public static class SettingsReader
             VerifyBaseImageKeyPath = ParsePath(VerifyBaseImageKey, raw.Get(VerifyBaseImageKey), sink),
             VerifyBaseImageIdentity = ParseBaseImageIdentity(raw, sink),
             VerifyBaseImageTrustedRootPath = ParsePath(VerifyBaseImageTrustedRoot, raw.Get(VerifyBaseImageTrustedRoot), sink),
+            NotaryTrustPolicyPath = ParsePath(SettingNames.NotaryTrustPolicy, raw.Get(SettingNames.NotaryTrustPolicy), sink),
+            NotaryTrustStorePath = ParsePath(SettingNames.NotaryTrustStore, raw.Get(SettingNames.NotaryTrustStore), sink),
             AttestSbom = PropertyParser.ParseBoolean(AttestSbom, raw.Get(AttestSbom), true, sink, onError: true),
             AttestProvenance = PropertyParser.ParseBoolean(AttestProvenance, raw.Get(AttestProvenance), true, sink, onError: true),
             Format = ParseSignatureFormat(raw.Get(SettingNames.SignatureFormat), sink),

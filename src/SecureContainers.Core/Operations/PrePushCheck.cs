@@ -187,6 +187,13 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
             return [];
         }
 
+        IReadOnlyList<Signing.Notary.NotaryTrustPolicy>? notaryPolicies = Report(sink, () => NotaryPolicies(settings.Signing));
+        if (notaryPolicies is null)
+        {
+            // The trust policy (reported) cannot say whose signature the base needs: its content stays unread.
+            return [];
+        }
+
         GateRequest gate = new()
         {
             BaseImage = baseImage,
@@ -200,6 +207,8 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
             BaseImageKey = baseKey,
             BaseImageIdentity = settings.Signing.VerifyBaseImageIdentity,
             BaseImageTrustedRoot = baseRoot,
+            NotaryPolicies = notaryPolicies,
+            Clock = request.Clock,
         };
         LayerScanner scanner = new(settings.LayerLimits, new LayerScanCache(settings.CacheDirectory ?? LayerScanCache.DefaultDirectory));
         try
@@ -217,6 +226,18 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
             sink.Report(RegistryClient.ToDiagnostic(e));
             return [];
         }
+    }
+
+    /// <summary>The user's Notary trust policies (SecureContainerNotaryTrustPolicy) joined with Microsoft's built-in one.</summary>
+    private static IReadOnlyList<Signing.Notary.NotaryTrustPolicy> NotaryPolicies(SigningSettings signing)
+    {
+        IReadOnlyList<Signing.Notary.NotaryTrustPolicy> user = signing.NotaryTrustPolicyPath is { } path
+            ? Signing.Notary.NotaryTrustPolicyDocument.Load(path, signing.NotaryTrustStorePath, SettingNames.NotaryTrustPolicy, SettingNames.NotaryTrustStore)
+            : signing.NotaryTrustStorePath is { } store
+                ? throw new SecureContainerException(Signing.Notary.NotaryDiagnostics.TrustStoreInvalid.Create(store,
+                    $"{SettingNames.NotaryTrustStore} is set without {SettingNames.NotaryTrustPolicy}, so no policy says which of its roots to trust for which base", SettingNames.NotaryTrustStore))
+                : [];
+        return Signing.Notary.MicrosoftNotaryTrust.With(user);
     }
 
     /// <summary>The shipped packages of every RID, each package version once: what the advisory lookup is about.</summary>

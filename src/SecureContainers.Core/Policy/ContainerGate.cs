@@ -1,3 +1,4 @@
+using SecureContainers.Core.Signing.Notary;
 using SecureContainers.Core.Diagnostics;
 using SecureContainers.Core.Signing;
 using SecureContainers.Core.Sbom;
@@ -77,6 +78,7 @@ public sealed class ContainerGate(RegistryClient registry, LayerScanner scanner,
         bool signatureValid = request.BaseImageKey is null && request.BaseImageIdentity is null
             || await BaseImageSignedAsync(request, requested, pinned.Digest!.Value, cancellationToken).ConfigureAwait(false);
 
+        NotaryBaseImageCheck notary = new(registry, request.NotaryPolicies, request.Options.Profile, request.Clock, sink);
         List<PlatformGateResult> results = new();
         foreach (string rid in request.RuntimeIdentifiers)
         {
@@ -100,6 +102,10 @@ public sealed class ContainerGate(RegistryClient registry, LayerScanner scanner,
             Report(referenceFindings);
             bool trusted = !referenceFindings.Any(f => f.Descriptor == BaseImageDiagnostics.Untrusted);
 
+            // Notary signatures (index and platform manifest) are checked before any layer is read, like cosign's.
+            (NotaryBaseSignature? notarySignature, bool notaryPassed) = await notary.VerifyAsync(requested, baseImage, cancellationToken).ConfigureAwait(false);
+            trusted &= notaryPassed;
+
             // Windows layers are NTFS-shaped (Files/, Hives/) and often non-distributable: the Linux hygiene rules do not apply.
             ImageContentsReport? contents = null;
             if (trusted && signatureValid && !isWindows)
@@ -122,8 +128,8 @@ public sealed class ContainerGate(RegistryClient registry, LayerScanner scanner,
                 : null;
             if (!(trusted && signatureValid) && NonRootPolicy.NeedsPasswd(user, isWindows))
             {
-                // The untrusted or unsigned base was not read, so a user name cannot be mapped; SC4101 or SC6033 already fails the build.
-                results.Add(new PlatformGateResult(rid, platform, baseImage, user, contents));
+                // The untrusted or unsigned base was not read, so a user name cannot be mapped; SC4101, SC6033 or SC4138 already fails the build.
+                results.Add(new PlatformGateResult(rid, platform, baseImage, user, contents) { NotarySignature = notarySignature });
                 continue;
             }
 
@@ -131,7 +137,7 @@ public sealed class ContainerGate(RegistryClient registry, LayerScanner scanner,
             Report(userFindings);
             bool root = userFindings.Any(f => f.Descriptor == UserDiagnostics.RunsAsRoot || f.Descriptor == UserDiagnostics.NameMapsToRoot
                 || f.Descriptor == UserDiagnostics.WindowsAdministrator || f.Descriptor == UserDiagnostics.RootAllowed);
-            results.Add(new PlatformGateResult(rid, platform, baseImage, user, contents) { RunsAsNonRoot = !root });
+            results.Add(new PlatformGateResult(rid, platform, baseImage, user, contents) { RunsAsNonRoot = !root, NotarySignature = notarySignature });
         }
 
         return results;

@@ -41,6 +41,15 @@ public sealed record GateRequest
     /// <summary>Keyless: the base image must carry a valid Sigstore bundle signed by this certificate identity.</summary>
     public Signing.Bundles.CertificateIdentityPolicy? BaseImageIdentity { get; init; }
 
+    /// <summary>
+    /// The Notary trust policies the base's signatures are verified under (the user's and the built-in Microsoft one);
+    /// a base no policy covers is not checked.
+    /// </summary>
+    public IReadOnlyList<Signing.Notary.NotaryTrustPolicy> NotaryPolicies { get; init; } = [];
+
+    /// <summary>The verification time of Notary signatures (expiry, certificates without a timestamp).</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     /// <summary>The trusted root keyless bundles (and the log entries of key-signed bundles) are checked against.</summary>
     public Signing.Trust.TrustedRoot? BaseImageTrustedRoot { get; init; }
 }

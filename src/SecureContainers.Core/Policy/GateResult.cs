@@ -1,3 +1,4 @@
+using SecureContainers.Core.Signing.Notary;
 using SecureContainers.Core.Layers;
 using SecureContainers.Core.Oci;
 
@@ -11,4 +12,7 @@ public sealed record PlatformGateResult(string RuntimeIdentifier, Platform Platf
 {
     /// <summary>False when the image runs as root or administrator (refused, or let through by SecureContainerAllowRoot).</summary>
     public bool RunsAsNonRoot { get; init; } = true;
+
+    /// <summary>The verified Notary signature of the base (platform manifest and index), when a trust policy covered it.</summary>
+    public NotaryBaseSignature? NotarySignature { get; init; }
 }

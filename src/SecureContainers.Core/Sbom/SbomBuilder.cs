@@ -107,7 +107,35 @@ public static partial class SbomBuilder
             Version = inputs.BaseImageDigest?.ToString(),
             Hashes = DigestHashes(inputs.BaseImageDigest),
             Purl = purl,
+            Properties = NotaryProperties(inputs.BaseImageSignature),
         };
+    }
+
+    /// <summary>What the pre-push check proved about the base's Notary signature: the policy, the signer, the signature, when.</summary>
+    private static IReadOnlyList<SbomProperty> NotaryProperties(Signing.Notary.NotaryBaseSignature? signature)
+    {
+        if (signature is null)
+        {
+            return [];
+        }
+
+        List<SbomProperty> properties =
+        [
+            new(SbomPropertyNames.NotaryPolicy, signature.Policy),
+            new(SbomPropertyNames.NotarySigner, signature.Manifest.Signer),
+            new(SbomPropertyNames.NotarySignature, signature.Manifest.Signature.ToString()),
+        ];
+        if ((signature.Manifest.TimestampTime ?? signature.Manifest.SigningTime) is { } signedAt)
+        {
+            properties.Add(new(SbomPropertyNames.NotarySignedAt, signedAt.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        if (signature.Index is { } index)
+        {
+            properties.Add(new(SbomPropertyNames.NotaryIndexSignature, index.Signature.ToString()));
+        }
+
+        return properties;
     }
 
     private static SbomComponent AppComponent(SbomInputs inputs)

@@ -42,6 +42,9 @@ public sealed record SbomInputs
 
     public Digest? BaseImageDigest { get; init; }
 
+    /// <summary>The base's verified Notary signature, recorded on the base component; null when none was verified.</summary>
+    public Signing.Notary.NotaryBaseSignature? BaseImageSignature { get; init; }
+
     public CycloneDxSpecVersion SpecVersion { get; init; } = CycloneDxSpecVersion.V1_6;
 
     /// <summary>

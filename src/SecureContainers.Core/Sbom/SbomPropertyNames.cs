@@ -31,6 +31,21 @@ public static class SbomPropertyNames
     /// <summary>On the image: the base image's manifest digest.</summary>
     public const string BaseImageDigest = "securecontainers:baseImage:digest";
 
+    /// <summary>On the base image: the Notary trust policy its signature was verified under.</summary>
+    public const string NotaryPolicy = "securecontainers:notary:policy";
+
+    /// <summary>On the base image: the subject of the certificate that signed its manifest (Notary Project).</summary>
+    public const string NotarySigner = "securecontainers:notary:signer";
+
+    /// <summary>On the base image: the digest of the verified Notary signature artifact of its manifest.</summary>
+    public const string NotarySignature = "securecontainers:notary:signature";
+
+    /// <summary>On the base image: the trusted time of that signature (RFC 3161 timestamp, else the signing time), RFC 3339.</summary>
+    public const string NotarySignedAt = "securecontainers:notary:signedAt";
+
+    /// <summary>On the base image, when it came from an index: the digest of the index's verified Notary signature artifact.</summary>
+    public const string NotaryIndexSignature = "securecontainers:notary:indexSignature";
+
     /// <summary>The digest of the image layer the component's files (or its package database record) came from; one per layer.</summary>
     public const string LayerDigest = "securecontainers:layer:digest";
 

@@ -58,4 +58,28 @@ public static class NotaryDiagnostics
 
     public static readonly DiagnosticDescriptor ChainTooLong = new("SC4136", DiagnosticSeverity.Error,
         "The Notary signature carries {0} certificates in x5chain, more than the {1} read. Real chains have three or four; the signature was not checked further.");
+
+    public static readonly DiagnosticDescriptor TooManySignatures = new("SC4137", DiagnosticSeverity.Error,
+        "{0} has {1} Notary signature referrers, more than the {2} read. A publisher attaches one or a few; a flood of signatures is an attack on the verifier, so none was trusted. Remove the extra referrers or use a clean copy of the image.");
+
+    public static readonly DiagnosticDescriptor BaseNotVerified = new("SC4138", DiagnosticSeverity.Error,
+        "The base image {0} ({1} {2}) has no Notary signature that satisfies trust policy '{3}': {4}. {5}");
+
+    public static readonly DiagnosticDescriptor BaseVerified = new("SC4139", DiagnosticSeverity.Message,
+        "The base image {0} ({1} {2}) has a valid Notary signature under trust policy '{3}' ({4}): signed by {5}, {6}.");
+
+    public static readonly DiagnosticDescriptor TrustPolicyInvalid = new("SC4140", DiagnosticSeverity.Error,
+        "The Notary trust policy {0} cannot be used: {1}. Nothing was verified or pushed; fix the file that {2} names (notation's trustpolicy.json format, version 1.0).");
+
+    public static readonly DiagnosticDescriptor TrustStoreInvalid = new("SC4141", DiagnosticSeverity.Error,
+        "The Notary trust store {0} cannot be used: {1}. Nothing was verified or pushed; {2} must name notation's trust store directory (the one holding x509/ca/<name>/, x509/tsa/<name>/ with root certificates).");
+
+    public static readonly DiagnosticDescriptor VerificationSkipped = new("SC4142", DiagnosticSeverity.Warning,
+        "The base image {0} is in the scope of trust policy '{1}', whose level is skip, so its Notary signatures were not read. {2}");
+
+    public static readonly DiagnosticDescriptor ImageNotVerified = new("SC4143", DiagnosticSeverity.Error,
+        "{0} ({1}) has no Notary signature that satisfies trust policy '{2}': {3}. Do not deploy it: it is not signed by a trusted identity, or the signature is broken (each reason's code says which).");
+
+    public static readonly DiagnosticDescriptor NoPolicyCoversImage = new("SC4144", DiagnosticSeverity.Error,
+        "No Notary trust policy covers {0}, so nothing says whose signature it needs; the Notary Project treats that as not verified. Add a policy whose registryScopes lists '{0}' (or a global \"*\" policy) to the file {1} names.");
 }

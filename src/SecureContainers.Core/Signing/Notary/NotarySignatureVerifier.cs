@@ -18,7 +18,13 @@ public static class NotarySignatureVerifier
         var failures = new List<NotaryFailure>();
         void Fail(NotaryValidation validation, Diagnostic reason)
         {
-            bool enforced = policy.Level.Enforces(validation);
+            NotaryAction action = policy.ActionFor(validation);
+            if (action == NotaryAction.Skip)
+            {
+                return;
+            }
+
+            bool enforced = action == NotaryAction.Enforce;
             failures.Add(new NotaryFailure(validation, reason with { Severity = enforced ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning }, enforced));
         }
 
@@ -114,7 +120,8 @@ public static class NotarySignatureVerifier
     private static void CheckAuthenticity(NotaryEnvelope env, NotaryTrustPolicy policy, DateTimeOffset signedAt,
         Action<NotaryValidation, Diagnostic> fail)
     {
-        if (NotaryCertificateChain.Build(env.Chain, policy.TrustedRoots, policy.Name, signedAt, out Diagnostic? untrusted) is null)
+        X509Certificate2Collection roots = env.SigningScheme == NotaryEnvelope.SchemeSigningAuthority ? policy.SigningAuthorityRoots : policy.TrustedRoots;
+        if (NotaryCertificateChain.Build(env.Chain, roots, policy.Name, signedAt, out Diagnostic? untrusted) is null)
         {
             fail(NotaryValidation.Authenticity, untrusted!);
         }

@@ -17,6 +17,22 @@ public sealed record NotaryTrustPolicy(
     /// <summary>The scope that matches every repository; notation allows it alone in a policy.</summary>
     public const string AnyScope = "*";
 
+    /// <summary>
+    /// Roots for signatures made under the <c>notary.x509.signingAuthority</c> scheme (notation's <c>signingAuthority</c>
+    /// stores); <see cref="TrustedRoots"/> (its <c>ca</c> stores) serve <c>notary.x509</c> signatures.
+    /// </summary>
+    public X509Certificate2Collection SigningAuthorityRoots { get; init; } = [];
+
+    /// <summary>
+    /// notation's <c>signatureVerification.override</c>: a different action for a validation than the level's. Integrity
+    /// cannot be overridden (the document reader refuses it).
+    /// </summary>
+    public IReadOnlyDictionary<NotaryValidation, NotaryAction> Overrides { get; init; } = new Dictionary<NotaryValidation, NotaryAction>();
+
+    /// <summary>What this policy does when <paramref name="validation"/> fails.</summary>
+    public NotaryAction ActionFor(NotaryValidation validation) =>
+        validation != NotaryValidation.Integrity && Overrides.TryGetValue(validation, out NotaryAction action) ? action : Level.DefaultAction(validation);
+
     /// <summary>Chains longer than this are refused before they are built (SC4136).</summary>
     public int MaxChainLength { get; init; } = 10;
 

@@ -33,6 +33,17 @@ public enum NotaryVerificationLevel
 
     /// <summary>Integrity is enforced; everything else is logged.</summary>
     Audit,
+
+    /// <summary>No signature is read at all (notation's <c>skip</c>): the base check reports that nothing was verified.</summary>
+    Skip,
+}
+
+/// <summary>What a trust policy does with one failed validation: notation's <c>enforce</c>, <c>log</c> and <c>skip</c>.</summary>
+public enum NotaryAction
+{
+    Enforce,
+    Log,
+    Skip,
 }
 
 public static class NotaryVerificationLevelExtensions
@@ -44,4 +55,8 @@ public static class NotaryVerificationLevelExtensions
         NotaryValidation.Authenticity => level is NotaryVerificationLevel.Strict or NotaryVerificationLevel.Permissive,
         _ => level is NotaryVerificationLevel.Strict,
     };
+
+    /// <summary>The level's default action for <paramref name="validation"/>, before any override.</summary>
+    public static NotaryAction DefaultAction(this NotaryVerificationLevel level, NotaryValidation validation) =>
+        level.Enforces(validation) ? NotaryAction.Enforce : NotaryAction.Log;
 }

@@ -16,6 +16,47 @@ internal static class TrustedIdentity
         ["2.5.4.11"] = "OU", ["2.5.4.5"] = "SERIALNUMBER", ["1.2.840.113549.1.9.1"] = "E",
     };
 
+    /// <summary>
+    /// The specification's constraints on a policy's identities: <c>*</c> alone, or <c>x509.subject:</c> DNs that each
+    /// name C, ST and O and of which none is a subset of another (a certificate would match both).
+    /// </summary>
+    public static void Validate(string policy, IReadOnlyList<string> identities, Func<string, Exception> bad)
+    {
+        if (identities.Any(i => i.Trim() == "*"))
+        {
+            if (identities.Count > 1)
+            {
+                throw bad($"trust policy '{policy}' lists \"*\" with other trusted identities; \"*\" must be alone");
+            }
+
+            return;
+        }
+
+        var parsed = new List<Dictionary<string, string>>();
+        foreach (string identity in identities)
+        {
+            if (!identity.StartsWith(SubjectPrefix, StringComparison.Ordinal) || ParseDn(identity[SubjectPrefix.Length..]) is not { Count: > 0 } dn)
+            {
+                throw bad($"trust policy '{policy}' has trusted identity '{identity}'; the form is 'x509.subject: C=..., ST=..., O=...[, CN=...]' or \"*\"");
+            }
+
+            if (!dn.ContainsKey("C") || !dn.ContainsKey("ST") || !dn.ContainsKey("O"))
+            {
+                throw bad($"trusted identity '{identity}' of trust policy '{policy}' lacks C, ST or O, which the Notary Project requires in every identity");
+            }
+
+            if (parsed.FirstOrDefault(other => IsSubset(other, dn) || IsSubset(dn, other)) is { } overlap)
+            {
+                throw bad($"trusted identity '{identity}' of trust policy '{policy}' overlaps another one (a certificate could match both)");
+            }
+
+            parsed.Add(dn);
+        }
+    }
+
+    private static bool IsSubset(Dictionary<string, string> small, Dictionary<string, string> large) =>
+        small.All(kv => large.TryGetValue(kv.Key, out string? v) && v == kv.Value);
+
     public static bool Matches(IReadOnlyList<string> identities, X509Certificate2 leaf)
     {
         Dictionary<string, string>? subject = null;

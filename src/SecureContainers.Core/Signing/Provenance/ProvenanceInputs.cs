@@ -38,6 +38,9 @@ public sealed record ProvenanceInputs
 
     public string? BaseImageTag { get; init; }
 
+    /// <summary>The base's verified Notary signature, recorded as annotations of its resolved dependency.</summary>
+    public Notary.NotaryBaseSignature? BaseImageSignature { get; init; }
+
     public required BuilderIdentity Builder { get; init; }
 
     public required DateTimeOffset StartedOn { get; init; }

@@ -74,6 +74,7 @@ public static partial class ProvenancePredicate
             w.WriteStartObject("digest");
             w.WriteString(baseDigest.Algorithm, baseDigest.Hex);
             w.WriteEndObject();
+            WriteNotary(w, p.BaseImageSignature);
             w.WriteEndObject();
         }
 
@@ -90,6 +91,35 @@ public static partial class ProvenancePredicate
         w.WriteString("finishedOn", Rfc3339(p.FinishedOn));
         w.WriteEndObject();
         w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    /// <summary>
+    /// SLSA's ResourceDescriptor <c>annotations</c>: the Notary signature the build verified on its base (policy, signer,
+    /// signature artifacts of the manifest and its index, trusted time), so a consumer sees what vouched for the base.
+    /// </summary>
+    private static void WriteNotary(Utf8JsonWriter w, Notary.NotaryBaseSignature? signature)
+    {
+        if (signature is null)
+        {
+            return;
+        }
+
+        w.WriteStartObject("annotations");
+        w.WriteString("notary.policy", signature.Policy);
+        w.WriteString("notary.signer", signature.Manifest.Signer);
+        w.WriteString("notary.signature", signature.Manifest.Signature.ToString());
+        if ((signature.Manifest.TimestampTime ?? signature.Manifest.SigningTime) is { } signedAt)
+        {
+            w.WriteString("notary.signedAt", Rfc3339(signedAt));
+        }
+
+        if (signature.Index is { } index)
+        {
+            w.WriteString("notary.index", index.Manifest.ToString());
+            w.WriteString("notary.indexSignature", index.Signature.ToString());
+        }
+
         w.WriteEndObject();
     }
 

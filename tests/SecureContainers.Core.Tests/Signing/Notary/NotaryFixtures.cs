@@ -26,7 +26,7 @@ public sealed class NotaryFixtures : IDisposable
     private static string Make()
     {
         string dir = Path.Combine(Path.GetTempPath(), "sc-notary-" + Guid.NewGuid().ToString("N"));
-        string script = RepositoryRoot.Combine("tests", "SecureContainers.Core.Tests", "Signing", "Notary", "make_notary_fixtures.py");
+        string script = RepositoryRoot.Combine("eng", "testbed", "notary", "make_notary_fixtures.py");
         var start = new ProcessStartInfo("python3") { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (string arg in new[] { script, dir, Target.MediaType, Target.Digest.ToString(), Target.Size.ToString() })
         {

@@ -5,7 +5,10 @@ It writes COSE envelopes (NAME.cose) and JWS envelopes (NAME.jws). openssl makes
 signatures and the RFC 3161 timestamps (`openssl ts`, a test TSA with the timeStamping EKU); this script only encodes
 CBOR by hand (and JSON/base64 for JWS) (standard library only) and packs the envelopes as signature-envelope-cose.md describes.
 
-usage: make_notary_fixtures.py OUTDIR MEDIATYPE DIGEST SIZE
+usage: make_notary_fixtures.py OUTDIR MEDIATYPE DIGEST SIZE [MEDIATYPE DIGEST SIZE ...]
+
+The envelopes for the first target are OUTDIR/NAME.cose and OUTDIR/NAME.jws; those for the N-th further target are in
+OUTDIR/target<N>/. All are made with one PKI (OUTDIR/root.pem, OUTDIR/other-root.pem, OUTDIR/tsa-root.pem).
 """
 import base64
 import datetime
@@ -194,7 +197,7 @@ def jws(payload, chain, signing_time, cwd, crit_extra=(), extra=None):
                        "signature": b64url(signature)}).encode()
 
 
-def main(out, media_type, digest, size):
+def main(out, *targets):
     os.makedirs(out, exist_ok=True)
     work = os.path.join(out, "pki")
     os.makedirs(os.path.join(work, "newcerts"), exist_ok=True)
@@ -219,6 +222,10 @@ def main(out, media_type, digest, size):
     cert("intermediate", "/C=US/O=Test Notary Root/CN=Test Notary Intermediate CA", "v3_intermediate", long_ago, far, work, "root")
     cert("leaf", "/C=US/ST=WA/O=Test Publisher/CN=Test Publisher Signing", "v3_codesign",
          now - datetime.timedelta(days=1), now + datetime.timedelta(days=365), work, "intermediate")
+    # The same subject and key, issued under a root nobody trusted: "signed by someone else".
+    shutil.copyfile(os.path.join(work, "leaf.key"), os.path.join(work, "other-leaf.key"))
+    cert("other-leaf", "/C=US/ST=WA/O=Test Publisher/CN=Test Publisher Signing", "v3_codesign",
+         now - datetime.timedelta(days=1), now + datetime.timedelta(days=365), work, "other-root")
     # The expired leaf reuses the leaf's key: only its validity differs.
     shutil.copyfile(os.path.join(work, "leaf.key"), os.path.join(work, "expired-leaf.key"))
     cert("expired-leaf", "/C=US/ST=WA/O=Test Publisher/CN=Test Publisher Signing 2020", "v3_codesign", past_start, past_end, work, "intermediate")
@@ -227,45 +234,50 @@ def main(out, media_type, digest, size):
 
     chain = [der("leaf", work), der("intermediate", work), der("root", work)]
     expired_chain = [der("expired-leaf", work), der("intermediate", work), der("root", work)]
-    payload = json.dumps({"targetArtifact": {"mediaType": media_type, "digest": digest, "size": int(size)}},
-                         separators=(",", ":")).encode()
-    other_payload = json.dumps({"targetArtifact": {"mediaType": media_type, "digest": "sha256:" + "0" * 64, "size": int(size)}},
-                               separators=(",", ":")).encode()
+    other_chain = [der("other-leaf", work), der("other-root", work)]
     body = protected(now)
-
-    cases = {
-        "valid": envelope(body, payload, chain, "leaf", work),
-        "valid-no-timestamp": envelope(body, payload, chain, "leaf", work, with_timestamp=False),
-        "valid-with-expiry-passed": envelope(protected(now, [EXPIRY], {EXPIRY: Tag(1, int(now.timestamp()) - 60)}), payload, chain, "leaf", work),
-        "expired-leaf-no-timestamp": envelope(protected(past_start + datetime.timedelta(days=30)), payload, expired_chain, "leaf", work,
-                                              with_timestamp=False),
-        "timestamp-outside-validity": envelope(protected(past_start + datetime.timedelta(days=30)), payload, expired_chain, "leaf", work),
-        "timestamp-over-other-data": envelope(body, payload, chain, "leaf", work, stamp_over=b"not the signature"),
-        "other-digest": envelope(body, other_payload, chain, "leaf", work),
-        # Signed over one protected header, shipped with another (signing time moved by a second).
-        "altered-protected-header": envelope(body, payload, chain, "leaf", work,
-                                             tamper=protected(now + datetime.timedelta(seconds=1))),
-        "unknown-critical-header": envelope(protected(now, ["io.example.mustUnderstand"], {"io.example.mustUnderstand": "yes"}),
-                                            payload, chain, "leaf", work),
-        "oversized": envelope(body, payload, chain, "leaf", work, with_timestamp=False, padding=20 * 1024 * 1024),
-    }
-    for name, data in cases.items():
-        with open(os.path.join(out, name + ".cose"), "wb") as f:
-            f.write(data)
-    jws_cases = {
-        "valid": jws(payload, chain, now, work),
-        "other-digest": jws(other_payload, chain, now, work),
-        "unknown-critical-header": jws(payload, chain, now, work, ["io.example.mustUnderstand"], {"io.example.mustUnderstand": "yes"}),
-    }
-    for name, data in jws_cases.items():
-        with open(os.path.join(out, name + ".jws"), "wb") as f:
-            f.write(data)
+    for index in range(0, len(targets), 3):
+        media_type, digest, size = targets[index:index + 3]
+        where = out if index == 0 else os.path.join(out, f"target{index // 3}")
+        os.makedirs(where, exist_ok=True)
+        payload = json.dumps({"targetArtifact": {"mediaType": media_type, "digest": digest, "size": int(size)}},
+                             separators=(",", ":")).encode()
+        other_payload = json.dumps({"targetArtifact": {"mediaType": media_type, "digest": "sha256:" + "0" * 64, "size": int(size)}},
+                                   separators=(",", ":")).encode()
+        cases = {
+            "valid": envelope(body, payload, chain, "leaf", work),
+            "valid-no-timestamp": envelope(body, payload, chain, "leaf", work, with_timestamp=False),
+            "valid-with-expiry-passed": envelope(protected(now, [EXPIRY], {EXPIRY: Tag(1, int(now.timestamp()) - 60)}), payload, chain, "leaf", work),
+            "expired-leaf-no-timestamp": envelope(protected(past_start + datetime.timedelta(days=30)), payload, expired_chain, "leaf", work,
+                                                  with_timestamp=False),
+            "timestamp-outside-validity": envelope(protected(past_start + datetime.timedelta(days=30)), payload, expired_chain, "leaf", work),
+            "timestamp-over-other-data": envelope(body, payload, chain, "leaf", work, stamp_over=b"not the signature"),
+            "other-digest": envelope(body, other_payload, chain, "leaf", work),
+            "other-root": envelope(body, payload, other_chain, "other-leaf", work),
+            # Signed over one protected header, shipped with another (signing time moved by a second).
+            "altered-protected-header": envelope(body, payload, chain, "leaf", work,
+                                                 tamper=protected(now + datetime.timedelta(seconds=1))),
+            "unknown-critical-header": envelope(protected(now, ["io.example.mustUnderstand"], {"io.example.mustUnderstand": "yes"}),
+                                                payload, chain, "leaf", work),
+            "oversized": envelope(body, payload, chain, "leaf", work, with_timestamp=False, padding=20 * 1024 * 1024),
+        }
+        for name, data in cases.items():
+            with open(os.path.join(where, name + ".cose"), "wb") as f:
+                f.write(data)
+        jws_cases = {
+            "valid": jws(payload, chain, now, work),
+            "other-digest": jws(other_payload, chain, now, work),
+            "unknown-critical-header": jws(payload, chain, now, work, ["io.example.mustUnderstand"], {"io.example.mustUnderstand": "yes"}),
+        }
+        for name, data in jws_cases.items():
+            with open(os.path.join(where, name + ".jws"), "wb") as f:
+                f.write(data)
     for name in ("root", "other-root", "tsa-root"):
         with open(os.path.join(work, name + ".pem"), "rb") as src, open(os.path.join(out, name + ".pem"), "wb") as dst:
             dst.write(src.read())
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 5:
+    if len(sys.argv) < 5 or (len(sys.argv) - 2) % 3 != 0:
         sys.exit(__doc__)
     main(*sys.argv[1:])
