@@ -62,6 +62,10 @@ bash eng/testbed/nuget-feed/serve.sh start "$feed"
 set -a; . "$feed/env"; set +a
 bash eng/testbed/push-fixtures.sh "$SC_TEST_REGISTRY"
 
+step "Notary-signed copies of a base (openssl-made envelopes as referrers) and their trust policy"
+export SC_TEST_NOTARY_DIR="$state/notary"
+python3 eng/testbed/notary/push-notary-fixtures.py "$SC_TEST_REGISTRY" "$SC_TEST_NOTARY_DIR"
+
 step "sigstore mock (Fulcio, Rekor, TSA, GitHub Actions OIDC) on loopback"
 bash eng/testbed/sigstore.sh start "$sigstore"
 # shellcheck disable=SC1091

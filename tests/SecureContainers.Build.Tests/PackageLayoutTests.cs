@@ -34,6 +34,9 @@ public class PackageLayoutTests
             "tasks/net10.0/SecureContainers.Build.deps.json",
             "tasks/net10.0/SecureContainers.Build.dll",
             "tasks/net10.0/SecureContainers.Core.dll",
+            "tasks/net10.0/System.Formats.Cbor.dll",
+            "tasks/net10.0/System.Security.Cryptography.Cose.dll",
+            "tasks/net10.0/System.Security.Cryptography.Pkcs.dll",
         ], files);
     }
 
