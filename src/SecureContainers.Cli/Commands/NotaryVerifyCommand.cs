@@ -40,7 +40,8 @@ internal static class NotaryVerifyCommand
         ExitCode exitCode = report.Verified ? ExitCode.Success : ExitCode.Failure;
         if (json)
         {
-            ResultDocument.Write(context, "verify", exitCode, diagnostics, w => WriteFields(w, report));
+            string? failureCode = report.Verified ? null : diagnostics.LastOrDefault(d => d.Severity == DiagnosticSeverity.Error)?.Code;
+            ResultDocument.Write(context, "verify", exitCode, diagnostics, w => WriteFields(w, report, failureCode));
         }
         else
         {
@@ -103,11 +104,12 @@ internal static class NotaryVerifyCommand
         }
     }
 
-    private static void WriteFields(Utf8JsonWriter w, NotaryImageReport report)
+    private static void WriteFields(Utf8JsonWriter w, NotaryImageReport report, string? failureCode)
     {
         w.WriteString("image", report.Image);
         w.WriteString("digest", report.Digest.ToString());
         w.WriteBoolean("verified", report.Verified);
+        w.WriteString("failureCode", failureCode);
         w.WriteString("policy", report.Policy?.Name);
         w.WriteString("level", report.Policy?.Level.ToString().ToLowerInvariant());
         w.WriteBoolean("revocationChecked", false);

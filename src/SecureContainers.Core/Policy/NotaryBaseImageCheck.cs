@@ -34,8 +34,7 @@ internal sealed class NotaryBaseImageCheck(RegistryClient registry, IReadOnlyLis
         if (policy.Level == NotaryVerificationLevel.Skip)
         {
             sink.Report(NotaryDiagnostics.VerificationSkipped.Create(Restricted ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, repository, policy.Name,
-                Restricted ? "SecureContainerProfile=Restricted requires a verified signature for every base a trust policy covers: give the scope a strict policy, or remove it from the trust policy if the base is not meant to be signed."
-                    : "Nothing proves who published it; give the scope a strict policy when its publisher signs."));
+                Restricted ? "The Restricted profile requires a verified signature for every base a trust policy covers." : "The Baseline profile lets it through."));
             return (null, !Restricted);
         }
 
@@ -98,9 +97,7 @@ internal sealed class NotaryBaseImageCheck(RegistryClient registry, IReadOnlyLis
             ? "no Notary signature refers to it"
             : string.Join("; ", verification.Signatures.Select(s => $"signature {s.Artifact}: {string.Join(", ", s.Result.Failures.Where(f => f.Enforced).Select(f => f.Reason.Code).Distinct())}"));
         sink.Report(NotaryDiagnostics.BaseNotVerified.Create(severity, image, what, target.Digest, policy.Name, reasons,
-            Restricted
-                ? "SecureContainerProfile=Restricted refuses it and did not read its content: use a base its publisher signed, or add the publisher's root and identity to SecureContainerNotaryTrustPolicy/SecureContainerNotaryTrustStore if you trust them."
-                : "The build goes on (Baseline); under Restricted it would stop. Use a signed base, or fix the trust policy if the signer is genuine."));
+            Restricted ? "The Restricted profile refuses it, and its content was not read." : "The Baseline profile lets it through; Restricted would refuse it."));
         return (null, false);
     }
 

@@ -63,7 +63,12 @@ public static class NotaryDiagnostics
         "{0} has {1} Notary signature referrers, more than the {2} read. A publisher attaches one or a few; a flood of signatures is an attack on the verifier, so none was trusted. Remove the extra referrers or use a clean copy of the image.");
 
     public static readonly DiagnosticDescriptor BaseNotVerified = new("SC4138", DiagnosticSeverity.Error,
-        "The base image {0} ({1} {2}) has no Notary signature that satisfies trust policy '{3}': {4}. {5}");
+        "The base image {0} ({1} {2}) has no Notary signature that satisfies trust policy '{3}': {4}. {5} " +
+        "Fix: use a base its publisher signed, or, if you trust the signer, add its root and identity to the files SecureContainerNotaryTrustPolicy and SecureContainerNotaryTrustStore name.")
+    {
+        CliMessageFormat = "The base image {0} ({1} {2}) has no Notary signature that satisfies trust policy '{3}': {4}. {5} " +
+            "Fix: rebuild the image on a base its publisher signed, or, if you trust the signer, add its root and identity to the trust policy and store given with --notary-trust-policy and --notary-trust-store.",
+    };
 
     public static readonly DiagnosticDescriptor BaseVerified = new("SC4139", DiagnosticSeverity.Message,
         "The base image {0} ({1} {2}) has a valid Notary signature under trust policy '{3}' ({4}): signed by {5}, {6}.");
@@ -75,7 +80,12 @@ public static class NotaryDiagnostics
         "The Notary trust store {0} cannot be used: {1}. Nothing was verified or pushed; {2} must name notation's trust store directory (the one holding x509/ca/<name>/, x509/tsa/<name>/ with root certificates).");
 
     public static readonly DiagnosticDescriptor VerificationSkipped = new("SC4142", DiagnosticSeverity.Warning,
-        "The base image {0} is in the scope of trust policy '{1}', whose level is skip, so its Notary signatures were not read. {2}");
+        "The base image {0} is in the scope of trust policy '{1}', whose level is skip, so its Notary signatures were not read and nothing proves who published it. {2} " +
+        "Fix: give the scope a strict policy in the file SecureContainerNotaryTrustPolicy names when its publisher signs, or remove the scope if the base is not meant to be signed.")
+    {
+        CliMessageFormat = "The base image {0} is in the scope of trust policy '{1}', whose level is skip, so its Notary signatures were not read and nothing proves who published it. {2} " +
+            "Fix: give the scope a strict policy in the file --notary-trust-policy names when its publisher signs, or remove the scope if the base is not meant to be signed.",
+    };
 
     public static readonly DiagnosticDescriptor ImageNotVerified = new("SC4143", DiagnosticSeverity.Error,
         "{0} ({1}) has no Notary signature that satisfies trust policy '{2}': {3}. Do not deploy it: it is not signed by a trusted identity, or the signature is broken (each reason's code says which).");
