@@ -124,6 +124,51 @@ public class ContentGateTests
     }
 
     [Fact]
+    public async Task SupersededPackagesCriticalAdvisoryIsNotAffectedInSbomAndSarifAndRestrictedPasses()
+    {
+        // Referenced directly, System.Text.Encodings.Web 4.5.0 is resolved (NuGet's audit warns about its critical
+        // advisory) but not shipped: the shared framework's copy supersedes it. The image is not affected.
+        Assert.NotNull(TestBed.AdvisoryFeed);
+        using SampleWorkspace sample = SampleWorkspace.Create("ConsoleWorker", "vuln-superseded");
+        sample.AddToProject("""
+            <PropertyGroup><NoWarn>$(NoWarn);NU1510;NU1903;NU1904</NoWarn></PropertyGroup>
+            <ItemGroup><PackageReference Include="System.Text.Encodings.Web" Version="4.5.0" /></ItemGroup>
+            """);
+        PublishResult result = await sample.PublishAsync(Restricted("e2e/vuln-superseded"));
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.DoesNotContain("SC7001", result.Errors.Concat(result.Warnings));
+        Assert.Contains("SC7014", result.Output);
+
+        string sbomPath = Path.Combine(sample.Directory, "bin", "Release", "securecontainers", "e2e_vuln-superseded-linux-x64.cdx.json");
+        using JsonDocument sbom = JsonDocument.Parse(File.ReadAllBytes(sbomPath));
+        JsonElement component = sbom.RootElement.GetProperty("components").EnumerateArray()
+            .Single(c => c.GetProperty("bom-ref").GetString() == "pkg:nuget/System.Text.Encodings.Web@4.5.0");
+        Assert.Equal("excluded", component.GetProperty("scope").GetString());
+        string why = component.GetProperty("properties").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "securecontainers:nuget:notShipped").GetProperty("value").GetString()!;
+        Assert.StartsWith("superseded by the shared framework (Microsoft.NETCore.App)", why);
+        JsonElement vulnerability = sbom.RootElement.GetProperty("vulnerabilities").EnumerateArray().Single(v => v.GetProperty("id").GetString() == EncodingsAdvisory);
+        JsonElement analysis = vulnerability.GetProperty("analysis");
+        Assert.Equal("not_affected", analysis.GetProperty("state").GetString());
+        Assert.Equal("code_not_present", analysis.GetProperty("justification").GetString());
+        Assert.Contains(why, analysis.GetProperty("detail").GetString());
+        Assert.True((await SbomFacts.ValidateAsync(sbomPath)).Succeeded);
+
+        // What ships is still exactly the deps.json: the app's publish output has no such dll.
+        Assert.Empty(Directory.GetFiles(sample.Directory, "System.Text.Encodings.Web.dll", SearchOption.AllDirectories)
+            .Where(f => f.Contains($"{Path.DirectorySeparatorChar}publish{Path.DirectorySeparatorChar}", StringComparison.Ordinal)));
+
+        string sarifPath = sbomPath.Replace(".cdx.json", ".sarif", StringComparison.Ordinal);
+        using JsonDocument sarif = JsonDocument.Parse(File.ReadAllBytes(sarifPath));
+        JsonElement result0 = sarif.RootElement.GetProperty("runs")[0].GetProperty("results").EnumerateArray()
+            .Single(r => r.GetProperty("message").GetProperty("text").GetString()!.Contains(EncodingsAdvisory, StringComparison.Ordinal));
+        Assert.Contains(why, result0.GetProperty("suppressions")[0].GetProperty("justification").GetString());
+        ProcessResult validation = await ProcessRunner.RunAsync("node", [Path.Combine(TestBed.RepoRoot, "eng", "sbom-validator", "validate-sarif.mjs"), sarifPath], TestBed.RepoRoot);
+        Assert.True(validation.Succeeded, validation.Output);
+        sample.Succeeded();
+    }
+
+    [Fact]
     public async Task PrivateKeyInThePublishOutputFailsAndIsNeverPrinted()
     {
         using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", "secret-key");

@@ -35,6 +35,13 @@ public sealed record NuGetLibrary(
 public sealed record NuGetRuntimeClosure(string AssetsFilePath, string TargetKey, IReadOnlyList<NuGetLibrary> Libraries)
 {
     /// <summary>
+    /// Packages of the runtime graph (reached from the project's public references) that publish does not ship because
+    /// restore gave them no files, each with why (typically: superseded by a shared framework); sorted by id. Not part
+    /// of <see cref="Libraries"/> nor of <see cref="BuildOnlyLibraries"/>.
+    /// </summary>
+    public IReadOnlyList<NotShippedLibrary> NotShippedLibraries { get; init; } = [];
+
+    /// <summary>
     /// Libraries restore resolved for the same target that publish does not ship (PrivateAssets="all" tooling,
     /// analyzers, compile-only references), sorted by id; their <see cref="NuGetLibrary.Dependencies"/> may name
     /// libraries of either list.
@@ -51,3 +58,6 @@ public sealed record NuGetRuntimeClosure(string AssetsFilePath, string TargetKey
 
     public IEnumerable<NuGetLibrary> Projects => Libraries.Where(l => l.Kind == NuGetLibraryKind.Project);
 }
+
+/// <summary>A package restore resolved for the runtime graph that the image does not contain, and why.</summary>
+public sealed record NotShippedLibrary(NuGetLibrary Library, string Reason);

@@ -120,20 +120,71 @@ public static class ProjectAssetsReader
             .OrderBy(l => l.Id, StringComparer.Ordinal)
             .ToArray();
 
-        // Everything restore resolved that publish does not ship: PrivateAssets="all" tooling, analyzers, compile-only
+        // Packages of the runtime graph that publish does not ship, because restore gave them no files: superseded by a
+        // shared framework (pruned), or placeholders only. The SBOM always lists them (scope "excluded", with why), so a
+        // NuGet audit warning about one is explained there.
+        string[] frameworkReferences = ReadFrameworkReferences(framework);
+        Dictionary<string, string> prune = ReadPackagesToPrune(framework);
+        NotShippedLibrary[] notShipped = libraries.Values
+            .Where(l => l.Kind == NuGetLibraryKind.Package && publicClosure.Contains(l.Id) && !shipped.Contains(l.Id))
+            .Select(l => new NotShippedLibrary(
+                ToLibrary(root, l, direct.Contains(l.Id), hasRuntimeAssets: false, l.DependencyIds.Where(d => publicClosure.Contains(d) && libraries.ContainsKey(d)).Select(d => libraries[d].Id)),
+                withoutFiles.Contains(l.Id)
+                    ? "PrivateAssets=\"all\" keeps it out of publish although the runtime graph needs it (SC5005)"
+                    : NotShippedReason(l, prune, frameworkReferences, targetKey)))
+            .OrderBy(n => n.Library.Id, StringComparer.Ordinal)
+            .ToArray();
+        HashSet<string> accounted = new(notShipped.Select(n => n.Library.Id), StringComparer.OrdinalIgnoreCase);
+
+        // Everything else restore resolved that publish does not ship: PrivateAssets="all" tooling, analyzers, compile-only
         // references. The SBOM lists them only on request (scope "excluded"), with their full dependency lists.
         NuGetLibrary[] buildOnly = libraries.Values
-            .Where(l => !shipped.Contains(l.Id))
+            .Where(l => !shipped.Contains(l.Id) && !accounted.Contains(l.Id))
             .Select(l => ToLibrary(root, l, direct.Contains(l.Id), hasRuntimeAssets: false, l.DependencyIds.Where(libraries.ContainsKey).Select(d => libraries[d].Id)))
             .OrderBy(l => l.Id, StringComparer.Ordinal)
             .ToArray();
 
         return new NuGetRuntimeClosure(sourcePath, targetKey, result)
         {
+            NotShippedLibraries = notShipped,
             BuildOnlyLibraries = buildOnly,
             PackageFolders = ReadPackageFolders(root),
-            FrameworkReferences = ReadFrameworkReferences(framework),
+            FrameworkReferences = frameworkReferences,
         };
+    }
+
+    /// <summary>
+    /// Why restore gave a runtime-graph package no files. NuGet (.NET 10+) prunes packages a shared framework provides:
+    /// <c>packagesToPrune</c> lists each such id with the version range the frameworks supersede.
+    /// </summary>
+    private static string NotShippedReason(TargetLibrary library, Dictionary<string, string> prune, string[] frameworks, string targetKey)
+    {
+        if (prune.TryGetValue(library.Id, out string? range) && NuGetVersionRangeContains(range, library.Version))
+        {
+            return $"superseded by the shared framework ({string.Join(", ", frameworks.DefaultIfEmpty("the target framework"))}): restore pruned {library.Id} {range}, so the framework's own copy is what runs";
+        }
+
+        return $"restore resolved no runtime files for it on {targetKey} (placeholder or compile-only assets), so publish copies nothing of it";
+    }
+
+    private static bool NuGetVersionRangeContains(string range, string version) =>
+        Vulnerabilities.NuGetVersionRange.TryParse(range, out Vulnerabilities.NuGetVersionRange? parsed)
+        && Vulnerabilities.NuGetPackageVersion.TryParse(version, out Vulnerabilities.NuGetPackageVersion? v)
+        && parsed.Satisfies(v);
+
+    /// <summary><c>project.frameworks.&lt;tfm&gt;.packagesToPrune</c>: id → version range (NuGet 6.13+, .NET 10 SDK).</summary>
+    private static Dictionary<string, string> ReadPackagesToPrune(JsonElement framework)
+    {
+        Dictionary<string, string> result = new(StringComparer.OrdinalIgnoreCase);
+        if (framework.TryGetProperty("packagesToPrune", out JsonElement prune) && prune.ValueKind == JsonValueKind.Object)
+        {
+            foreach (JsonProperty p in prune.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String))
+            {
+                result[p.Name] = p.Value.GetString()!;
+            }
+        }
+
+        return result;
     }
 
     private static NuGetLibrary ToLibrary(JsonElement root, TargetLibrary library, bool isDirect, bool hasRuntimeAssets, IEnumerable<string> dependencies)

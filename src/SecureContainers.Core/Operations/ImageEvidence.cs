@@ -129,6 +129,7 @@ public sealed class ImageEvidence(RegistryClient registry, IDiagnosticSink sink)
             RuntimeIdentifier = request.RuntimeIdentifier,
             NuGetLibraries = closure?.Libraries ?? [],
             BuildOnlyNuGetLibraries = closure?.BuildOnlyLibraries ?? [],
+            NotShippedNuGetLibraries = closure?.NotShippedLibraries ?? [],
             IncludeBuildDependencies = settings.Sbom.IncludeBuildDependencies,
             NuGetPackageFolders = closure?.PackageFolders ?? [],
             FrameworkReferences = closure?.FrameworkReferences ?? [],

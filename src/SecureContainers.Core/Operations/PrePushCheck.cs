@@ -48,7 +48,8 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
         DiagnosticBag baseFindings = new();
         Dictionary<string, NuGetRuntimeClosure> closures = ReadClosures(request, baseFindings);
         IReadOnlyList<NuGetLibrary>? libraries = Libraries(request, closures);
-        PrefetchedVulnerabilitySource? advisorySource = PrefetchAdvisories(request, libraries, cancellationToken);
+        IReadOnlyList<NotShippedLibrary> notShipped = NotShipped(closures);
+        PrefetchedVulnerabilitySource? advisorySource = PrefetchAdvisories(request, libraries, notShipped, cancellationToken);
         DiagnosticBag databaseFindings = new();
         Task<OsvDatabase?> database = LoadDatabaseAsync(request, databaseFindings, cancellationToken);
         IReadOnlyList<PlatformGateResult> platforms;
@@ -68,7 +69,7 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
         {
             OsvDatabase? osv = await database.ConfigureAwait(false);
             Replay(databaseFindings, errors);
-            advisories = await CheckContentAsync(request with { VulnerabilitySource = advisorySource ?? request.VulnerabilitySource }, platforms, libraries, osv, errors, cancellationToken).ConfigureAwait(false);
+            advisories = await CheckContentAsync(request with { VulnerabilitySource = advisorySource ?? request.VulnerabilitySource }, platforms, libraries, notShipped, osv, errors, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -246,16 +247,22 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
             ? request.Libraries
             : closures.Values.SelectMany(c => c.Libraries).GroupBy(l => (l.Id.ToLowerInvariant(), l.Version.ToLowerInvariant())).Select(g => g.First()).ToArray();
 
+    /// <summary>The runtime-graph packages no RID ships (superseded by the shared framework), each package version once.</summary>
+    private static IReadOnlyList<NotShippedLibrary> NotShipped(IReadOnlyDictionary<string, NuGetRuntimeClosure> closures) =>
+        closures.Values.SelectMany(c => c.NotShippedLibraries)
+            .Where(n => !closures.Values.Any(c => c.Libraries.Any(l => string.Equals(l.Id, n.Library.Id, StringComparison.OrdinalIgnoreCase) && l.Version == n.Library.Version)))
+            .GroupBy(n => (n.Library.Id.ToLowerInvariant(), n.Library.Version.ToLowerInvariant())).Select(g => g.First()).ToArray();
+
     /// <summary>
     /// Starts the advisory download as soon as the packages are known, on the thread pool (loading NuGet.Protocol and
     /// reading nuget.config is synchronous work for the idle core), when the content check is going to ask for it.
     /// </summary>
-    private static PrefetchedVulnerabilitySource? PrefetchAdvisories(PrePushRequest request, IReadOnlyList<NuGetLibrary>? libraries, CancellationToken ct)
+    private static PrefetchedVulnerabilitySource? PrefetchAdvisories(PrePushRequest request, IReadOnlyList<NuGetLibrary>? libraries, IReadOnlyList<NotShippedLibrary> notShipped, CancellationToken ct)
     {
         bool asks = request.Settings.Content.VulnerabilityCheck
             && (request.Scope != CheckScope.Platform || request.KnownAdvisories is null);
-        return asks && libraries is { Count: > 0 } && request.VulnerabilitySource is { } source
-            ? PrefetchedVulnerabilitySource.Start(source, libraries, ct)
+        return asks && libraries is not null && request.VulnerabilitySource is { } source
+            ? PrefetchedVulnerabilitySource.Start(source, libraries.Concat(notShipped.Select(n => n.Library)), ct)
             : null;
     }
 
@@ -293,7 +300,8 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
     }
 
     private static async Task<VulnerabilityReport?> CheckContentAsync(
-        PrePushRequest request, IReadOnlyList<PlatformGateResult> platforms, IReadOnlyList<NuGetLibrary>? libraries, OsvDatabase? database, IDiagnosticSink sink, CancellationToken ct)
+        PrePushRequest request, IReadOnlyList<PlatformGateResult> platforms, IReadOnlyList<NuGetLibrary>? libraries, IReadOnlyList<NotShippedLibrary> notShipped,
+        OsvDatabase? database, IDiagnosticSink sink, CancellationToken ct)
     {
         ContentSettings content = request.Settings.Content;
         bool checkPackages = content.VulnerabilityCheck && request.Scope != CheckScope.Platform;
@@ -308,6 +316,7 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
                 ? null
                 : (request.Ports, platforms.SelectMany(p => p.BaseImage.Configuration.ExposedPorts).Distinct().ToArray(), platforms.All(p => p.RunsAsNonRoot)),
             Libraries = checkPackages ? libraries : null,
+            NotShippedLibraries = checkPackages ? notShipped : [],
             VulnerabilityOptions = checkPackages ? content.Vulnerabilities : null,
             Database = database,
             OsImages = platforms
@@ -333,8 +342,8 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
                 return known;
             }
 
-            return libraries is { Count: > 0 } && request.VulnerabilitySource is { } source
-                ? await VulnerabilityGate.CheckAsync(libraries, source, content.Vulnerabilities, new DiagnosticBag(), ct).ConfigureAwait(false)
+            return libraries is not null && (libraries.Count > 0 || notShipped.Count > 0) && request.VulnerabilitySource is { } source
+                ? await VulnerabilityGate.CheckAsync(libraries, source, content.Vulnerabilities, new DiagnosticBag(), ct, notShipped: notShipped).ConfigureAwait(false)
                 : null;
         }
         catch (SecureContainerException e)

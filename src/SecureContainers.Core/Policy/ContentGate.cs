@@ -23,6 +23,9 @@ public sealed record ContentGateRequest
     /// <summary>The NuGet closure to check for advisories; null skips the vulnerability gate.</summary>
     public IReadOnlyList<NuGetLibrary>? Libraries { get; init; }
 
+    /// <summary>Packages restore resolved that the image does not contain: their advisories are information (SC7014).</summary>
+    public IReadOnlyList<NotShippedLibrary> NotShippedLibraries { get; init; } = [];
+
     public VulnerabilityPolicyOptions? VulnerabilityOptions { get; init; }
 
     /// <summary>The offline OSV database (SecureContainerVulnerabilityDatabase); null checks NuGet feeds only.</summary>
@@ -72,7 +75,8 @@ public static class ContentGate
         OsvDatabase? database = request.VulnerabilityOptions is null ? null : request.Database;
         if (request.Libraries is { } libraries && request.VulnerabilityOptions is { } options && vulnerabilitySource is not null)
         {
-            report = await VulnerabilityGate.CheckAsync(libraries, vulnerabilitySource, options, sink, ct, reportUnusedSuppressions: database is null).ConfigureAwait(false);
+            report = await VulnerabilityGate.CheckAsync(libraries, vulnerabilitySource, options, sink, ct, reportUnusedSuppressions: database is null,
+                notShipped: request.NotShippedLibraries).ConfigureAwait(false);
         }
 
         if (database is not null)

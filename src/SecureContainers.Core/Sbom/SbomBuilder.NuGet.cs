@@ -7,12 +7,15 @@ namespace SecureContainers.Core.Sbom;
 public static partial class SbomBuilder
 {
     /// <summary>
-    /// The app's NuGet packages and project references (scope <c>required</c>) and, with IncludeBuildDependencies,
-    /// the restored-but-not-shipped ones (scope <c>excluded</c>); app → direct references → their dependencies.
+    /// The app's NuGet packages and project references (scope <c>required</c>), the runtime-graph packages the image does
+    /// not contain (scope <c>excluded</c>, with why) and, with IncludeBuildDependencies, the build-only ones (scope
+    /// <c>excluded</c>); app → direct references → their dependencies.
     /// </summary>
     private static void AddNuGetLibraries(SbomInputs inputs, string appRef, List<SbomComponent> components, Graph graph, IDiagnosticSink? diagnostics)
     {
-        IReadOnlyList<NuGetLibrary> buildOnly = inputs.IncludeBuildDependencies ? inputs.BuildOnlyNuGetLibraries : [];
+        Dictionary<string, string> notShippedReasons = inputs.NotShippedNuGetLibraries.ToDictionary(n => n.Library.Id, n => n.Reason, StringComparer.OrdinalIgnoreCase);
+        IReadOnlyList<NuGetLibrary> buildOnly =
+            [.. inputs.NotShippedNuGetLibraries.Select(n => n.Library), .. inputs.IncludeBuildDependencies ? inputs.BuildOnlyNuGetLibraries : []];
         Dictionary<string, string> refs = new(StringComparer.OrdinalIgnoreCase);
         foreach (NuGetLibrary library in inputs.NuGetLibraries.Concat(buildOnly))
         {
@@ -30,7 +33,8 @@ public static partial class SbomBuilder
             NuGetPackageMetadata? metadata = library.Kind == NuGetLibraryKind.Package && inputs.NuGetPackageFolders.Count > 0
                 ? NuspecReader.Find(inputs.NuGetPackageFolders, library.Id, library.Version, library.PackagePath, diagnostics)
                 : null;
-            components.Add(LibraryComponent(library, bomRef, isShipped, metadata, isShipped ? inputs.AppLayerDigest : null));
+            components.Add(LibraryComponent(library, bomRef, isShipped, metadata, isShipped ? inputs.AppLayerDigest : null,
+                notShippedReasons.GetValueOrDefault(library.Id)));
 
             // Shipped libraries may only depend on shipped ones: anything else would put a build-only package in the runtime graph.
             graph.Add(bomRef, library.Dependencies.Select(d =>
@@ -44,13 +48,18 @@ public static partial class SbomBuilder
         }
     }
 
-    private static SbomComponent LibraryComponent(NuGetLibrary library, string bomRef, bool shipped, NuGetPackageMetadata? metadata, Oci.Digest? layer)
+    private static SbomComponent LibraryComponent(NuGetLibrary library, string bomRef, bool shipped, NuGetPackageMetadata? metadata, Oci.Digest? layer, string? notShipped)
     {
         List<SbomProperty> properties =
         [
             new(SbomPropertyNames.NuGetDirect, library.IsDirect ? "true" : "false"),
             new(SbomPropertyNames.NuGetRuntimeAssets, library.HasRuntimeAssets ? "true" : "false"),
         ];
+        if (notShipped is not null)
+        {
+            properties.Add(new(SbomPropertyNames.NuGetNotShipped, notShipped));
+        }
+
         properties.AddRange(LayerProperties(layer));
         return new SbomComponent
         {

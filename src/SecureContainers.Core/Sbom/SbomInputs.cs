@@ -80,6 +80,12 @@ public sealed record SbomInputs
     /// </summary>
     public IReadOnlyList<string> NuGetPackageFolders { get; init; } = [];
 
+    /// <summary>
+    /// Runtime-graph packages the image does not contain (<see cref="NuGetRuntimeClosure.NotShippedLibraries"/>), always
+    /// listed with scope <c>excluded</c> and the reason, so that advisories about them can say <c>not_affected</c>.
+    /// </summary>
+    public IReadOnlyList<NotShippedLibrary> NotShippedNuGetLibraries { get; init; } = [];
+
     /// <summary>Restored but not shipped libraries (<see cref="NuGetRuntimeClosure.BuildOnlyLibraries"/>); used only with <see cref="IncludeBuildDependencies"/>.</summary>
     public IReadOnlyList<NuGetLibrary> BuildOnlyNuGetLibraries { get; init; } = [];
 

@@ -31,6 +31,9 @@ public static class SbomPropertyNames
     /// <summary>On the image: the base image's manifest digest.</summary>
     public const string BaseImageDigest = "securecontainers:baseImage:digest";
 
+    /// <summary>On a NuGet package restore resolved but the image does not contain (scope <c>excluded</c>): why it is not shipped.</summary>
+    public const string NuGetNotShipped = "securecontainers:nuget:notShipped";
+
     /// <summary>On the base image: the Notary trust policy its signature was verified under.</summary>
     public const string NotaryPolicy = "securecontainers:notary:policy";
 

@@ -11,11 +11,16 @@ public class ProjectAssetsReaderSbomInputsTests
     {
         NuGetRuntimeClosure closure = SbomTestInputs.Closure();
 
-        // The README's project: PrivateAssets="all" references, the compile-only CommandLineParser, and what only they bring in.
+        // The README's project: PrivateAssets="all" references and what only they bring in. The compile-only
+        // CommandLineParser and Microsoft.Extensions.Primitives (PrivateAssets, yet Hosting needs it) are in the runtime
+        // graph, so they are accounted for as not shipped instead, each with why.
+        Assert.Equal(["CommandLineParser", "Microsoft.Extensions.Primitives"], closure.NotShippedLibraries.Select(n => n.Library.Id));
+        Assert.StartsWith("restore resolved no runtime files for it on net10.0/linux-x64", closure.NotShippedLibraries[0].Reason);
+        Assert.StartsWith("PrivateAssets=\"all\" keeps it out of publish", closure.NotShippedLibraries[1].Reason);
         Assert.Equal(
         [
-            "CommandLineParser", "Microsoft.Build.Framework", "Microsoft.Build.Utilities.Core", "Microsoft.CodeAnalysis.NetAnalyzers",
-            "Microsoft.Extensions.Primitives", "Microsoft.NET.StringTools", "Microsoft.VisualStudio.Setup.Configuration.Interop",
+            "Microsoft.Build.Framework", "Microsoft.Build.Utilities.Core", "Microsoft.CodeAnalysis.NetAnalyzers",
+            "Microsoft.NET.StringTools", "Microsoft.VisualStudio.Setup.Configuration.Interop",
             "Microsoft.Win32.SystemEvents", "System.Configuration.ConfigurationManager", "System.Drawing.Common",
             "System.Security.Cryptography.ProtectedData", "System.Security.Permissions", "System.Windows.Extensions",
         ], closure.BuildOnlyLibraries.Select(l => l.Id));

@@ -14,6 +14,7 @@ public class ProjectAssetsReaderTests
     [InlineData("app.project.assets.json", "net10.0", "linux-x64", "app.publish.deps.json")]
     [InlineData("app2.project.assets.json", "net10.0", "linux-x64", "app2.net10.0-linux-x64.publish.deps.json")]
     [InlineData("app2.project.assets.json", "net8.0", null, "app2.net8.0-portable.publish.deps.json")]
+    [InlineData("superseded.project.assets.json", "net10.0", "linux-x64", "superseded.publish.deps.json")]
     public void ShippedPackagesAreExactlyThePublishedDepsJsonPackages(string assets, string targetFramework, string? rid, string depsJson)
     {
         NuGetRuntimeClosure closure = ProjectAssetsReader.Read(TestDataPath(assets), targetFramework, rid);
@@ -29,6 +30,27 @@ public class ProjectAssetsReaderTests
             string base64 = published[$"{package.Id}/{package.Version}"]["sha512-".Length..];
             Assert.Equal(Convert.FromBase64String(base64), Convert.FromHexString(package.Sha512Hex!));
         }
+    }
+
+    [Fact]
+    public void PackagesTheSharedFrameworkSupersedesAreAccountedForAsNotShippedWithWhy()
+    {
+        // System.Text.Encodings.Web 4.5.0 and System.Net.Http 4.3.0, referenced directly: restore pruned them (the
+        // framework provides newer copies) and publish ships nothing of them (the deps.json lists only the app).
+        NuGetRuntimeClosure closure = ProjectAssetsReader.Read(TestDataPath("superseded.project.assets.json"), "net10.0", "linux-x64");
+
+        Assert.Empty(closure.Packages);
+        Dictionary<string, string> reasons = closure.NotShippedLibraries.ToDictionary(n => $"{n.Library.Id}/{n.Library.Version}", n => n.Reason);
+        Assert.Equal(
+            ["Microsoft.NETCore.Platforms/1.1.0", "Microsoft.NETCore.Targets/1.1.0", "System.Net.Http/4.3.0", "System.Text.Encodings.Web/4.5.0",
+             "runtime.native.System.Net.Http/4.3.0", "runtime.native.System.Security.Cryptography.OpenSsl/4.3.0", "runtime.native.System/4.3.0"],
+            reasons.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("superseded by the shared framework (Microsoft.NETCore.App): restore pruned System.Text.Encodings.Web (,10.0.32767], so the framework's own copy is what runs",
+            reasons["System.Text.Encodings.Web/4.5.0"]);
+        Assert.StartsWith("superseded by the shared framework (Microsoft.NETCore.App): restore pruned System.Net.Http (,4.3.32767]", reasons["System.Net.Http/4.3.0"]);
+        Assert.StartsWith("restore resolved no runtime files for it on net10.0/linux-x64", reasons["runtime.native.System/4.3.0"]);
+        Assert.True(closure.NotShippedLibraries.Single(n => n.Library.Id == "System.Net.Http").Library.IsDirect);
+        Assert.DoesNotContain(closure.BuildOnlyLibraries, l => reasons.ContainsKey($"{l.Id}/{l.Version}"));
     }
 
     [Fact]
