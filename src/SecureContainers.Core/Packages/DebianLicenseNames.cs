@@ -2,7 +2,7 @@ namespace SecureContainers.Core.Packages;
 
 /// <summary>
 /// Maps the license short names of Debian's machine-readable copyright format 1.0 (§7.1, "Short name") to SPDX
-/// license ids. Only what the spec defines is mapped, plus names already spelled exactly as a listed SPDX id; anything
+/// license ids. Only what the spec defines is mapped, plus names that are a listed SPDX id; anything
 /// else (arbitrary per-file names such as <c>permissive-fsf</c>, <c>public-domain</c>, which names no license, and
 /// terms carrying <c>with … exception</c>) stays a license name, as written: no guessing.
 /// </summary>
@@ -153,11 +153,9 @@ public static class DebianLicenseNames
             return PackageLicense.FromSpdxId(id);
         }
 
-        // Case-sensitive: "MIT" or "LGPL-2.1-or-later" written by a maintainer who used SPDX ids is that id; "mit" is
-        // an arbitrary short name the spec does not define, and stays a name.
-        return SpdxLicenseList.Ids.TryGetValue(name, out string? listed) && string.Equals(listed, name, StringComparison.Ordinal)
-            ? PackageLicense.FromSpdxId(listed)
-            : PackageLicense.FromName(name);
+        // A maintainer who wrote an SPDX id ("MIT", "LGPL-2.1-or-later", "Sleepycat") meant that license: both specs
+        // compare names case-insensitively, as SpdxExpression does for apk and rpm.
+        return SpdxLicenseList.Ids.TryGetValue(name, out string? listed) ? PackageLicense.FromSpdxId(listed) : PackageLicense.FromName(name);
     }
 
     /// <summary>Drops trailing <c>.0</c>s of the version (before a <c>+</c>): <c>Apache-2.0</c> → <c>Apache-2</c>, <c>GPL-2.0+</c> → <c>GPL-2+</c>.</summary>
