@@ -5,8 +5,8 @@ namespace SecureContainers.Core.Layers;
 /// <summary>
 /// Gives each deb package the licenses of its <c>/usr/share/doc/&lt;name&gt;/copyright</c> in the final file tree, so a
 /// later layer's whiteout or rewrite counts and a doc directory that links to another package's (as libstdc++6's does to
-/// gcc-12-base's) reads that file. A copyright that is itself a link out of <c>/usr/share/doc/*/</c> was not captured and
-/// leaves the license unknown.
+/// gcc-12-base's) reads that file. A copyright that is itself a link out of <c>/usr/share/doc/*/</c> (to
+/// <c>/usr/share/common-licenses</c>, say) was not captured and leaves the license unknown.
 /// </summary>
 internal static class DebianCopyrightReader
 {
@@ -44,8 +44,9 @@ internal static class DebianCopyrightReader
 
             if (copyright is null)
             {
-                // A regular file the caps left out (see LayerScanLimits.MaxCopyrightFileBytes).
-                if (entry.Type is LayerEntryType.File or LayerEntryType.HardLink)
+                // A regular file the caps left out (see LayerScanLimits.MaxCopyrightFileBytes); a hard link's own target
+                // is reported for its own package.
+                if (entry.Type == LayerEntryType.File)
                 {
                     skipped.Add($"{package.Name} ({entry.Path}, {entry.Size} bytes)");
                 }

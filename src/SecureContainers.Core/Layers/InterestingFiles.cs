@@ -1,8 +1,9 @@
 namespace SecureContainers.Core.Layers;
 
 /// <summary>
-/// The few files whose content the scanner keeps: user database, OS identity and package databases. Everything else
-/// is recorded as metadata only, which is what keeps memory bounded on multi-gigabyte layers.
+/// The few files whose content the scanner keeps: user database, OS identity, package databases and Debian copyright
+/// files (for licenses). Everything else is recorded as metadata only, which is what keeps memory bounded on
+/// multi-gigabyte layers.
 /// </summary>
 public static class InterestingFiles
 {

@@ -123,6 +123,7 @@ public sealed class LayerScanner(LayerScanLimits limits, LayerScanCache? cache)
     /// <summary>
     /// A cached result keeps the copyright files that fitted the caps of its day: today's caps apply again, with the
     /// reader's rule (tar order, per file and running total), so a cache hit gives the licenses a fresh scan would.
+    /// Caps only shrink this way: raising a default needs a new <see cref="LayerScanResult.CurrentFormatVersion"/>.
     /// </summary>
     private LayerScanResult FitCopyrights(LayerScanResult r)
     {
