@@ -494,6 +494,68 @@ build_trust_fixtures() {
   log "${todo[*]}: built in $((SECONDS - t0)) s"
 }
 
+# ---------------------------------------------------------------- deb license facts
+# deb-licenses.json: for each Debian fixture below, every package's license short names as its machine-readable copyright
+# file states them, read from the image's merged tree (umoci applies the whiteouts and keeps the doc-directory links,
+# so libstdc++6 reads gcc-12-base's file and layered has no tzdata one). Computed here with awk, independently of the
+# C# parser: the License synopsis of each Files stanza split on "or"/"and" (comma optional), deduplicated
+# case-insensitively (first spelling kept), sorted bytewise; null when the file is missing or free-form (no copyright-
+# format 1.0 Format field). Recomputed when a fixture's facts are newer. ~10 s.
+DEB_LICENSE_FIXTURES=(aspnet fat layered)
+dep5_license_names() { # copyright-file -> one short name a line, or FREEFORM
+  awk '
+    function flush() {
+      if (hasfiles && lic != "") {
+        n = split(lic, parts, /,?[ \t]+([oO][rR]|[aA][nN][dD])[ \t]+/)
+        for (i = 1; i <= n; i++) {
+          t = parts[i]; sub(/^[ \t]+/, "", t); sub(/[ \t,]+$/, "", t)
+          if (t != "" && !(tolower(t) in seen)) { seen[tolower(t)] = 1; print t }
+        }
+      }
+      hasfiles = 0; lic = ""
+    }
+    /^[ \t]*$/ { if (in_stanza) flush(); in_stanza = 0; next }
+    /^#/ { next }
+    /^[ \t]/ { next }
+    {
+      if (!in_stanza) { in_stanza = 1; stanza++ }
+      c = index($0, ":"); if (c == 0) next
+      field = tolower(substr($0, 1, c - 1)); val = substr($0, c + 1)
+      sub(/^[ \t]+/, "", val); sub(/[ \t]+$/, "", val)
+      if (stanza == 1 && field == "format" && tolower(val) ~ /^https?:\/\/www\.debian\.org\/doc\/packaging-manuals\/copyright-format\/1\.0\/?$/) format = 1
+      if (stanza > 1 && field == "files") hasfiles = 1
+      if (stanza > 1 && field == "license") lic = val
+    }
+    END { flush(); if (!format) print "FREEFORM" }
+  ' "$1"
+}
+build_deb_license_facts() {
+  local out="$OUT/deb-licenses.json" n stale=0
+  for n in "${DEB_LICENSE_FIXTURES[@]}"; do [ "$FACTS/$n.json" -nt "$out" ] && stale=1; done
+  [ -f "$out" ] && [ $stale = 0 ] && { log "deb-licenses: exists, skipped"; return; }
+  local t0=$SECONDS all='{}' bundle rootfs pv p f names per
+  for n in "${DEB_LICENSE_FIXTURES[@]}"; do
+    bundle="$WORK/$n.licenses"
+    umoci unpack --image "$OUT/$n:$(jq -r .tag "$FACTS/$n.json")" "$bundle" >/dev/null 2>&1 || die "umoci unpack $n failed"
+    rootfs=$(cd "$bundle/rootfs" && pwd -P)
+    per='{}'
+    for pv in $(jq -r '.packages[]' "$FACTS/$n.json"); do
+      p=${pv%%=*}
+      f=$(readlink -f "$rootfs/usr/share/doc/$p/copyright" || true)
+      names=null
+      # Debian's doc links are relative; one resolving outside the rootfs would be the host's file, so it counts as none.
+      if [ -n "$f" ] && [ -f "$f" ] && [ "${f#"$rootfs"/}" != "$f" ]; then
+        names=$(dep5_license_names "$f" | LC_ALL=C sort | jq -R . | jq -sc 'if . == ["FREEFORM"] then null else . end')
+      fi
+      per=$(jq -c --arg p "$p" --argjson v "$names" '. + {($p): $v}' <<<"$per")
+    done
+    all=$(jq -c --arg n "$n" --argjson v "$per" '. + {($n): $v}' <<<"$all")
+    rm -rf "$bundle"
+  done
+  jq -S . <<<"$all" >"$out.tmp" && mv "$out.tmp" "$out"
+  log "deb-licenses: computed in $((SECONDS - t0)) s"
+}
+
 # ---------------------------------------------------------------- main
 start=$SECONDS
 build_runtime
@@ -502,6 +564,7 @@ build_fat
 build_minimal_family
 build_trust_fixtures
 build_azurelinux_family
+build_deb_license_facts
 
 trust_facts=()
 for n in "${TRUST_FIXTURES[@]}"; do trust_facts+=("$FACTS/$n.json"); done

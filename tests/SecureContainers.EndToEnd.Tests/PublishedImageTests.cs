@@ -104,6 +104,34 @@ public class PublishedImageTests(PublishedAspNetApi published) : IClassFixture<P
     }
 
     [Fact]
+    public void SbomDebLicensesAreTheShortNamesOfEachPackagesCopyrightFile()
+    {
+        Assert.True(published.Result.Succeeded, published.Result.ToString());
+        using JsonDocument sbom = JsonDocument.Parse(File.ReadAllBytes(published.SbomPath));
+
+        // The copyright-format 1.0 spec's meaning of the short names the aspnet fixture's packages use (§7.1: no version
+        // means the lowest, "+" any later); other names stay names. A name missing here fails the test, never passes it.
+        Dictionary<string, string> spec = new(StringComparer.Ordinal)
+        {
+            ["Apache-2.0"] = "id:Apache-2.0", ["Artistic"] = "id:Artistic-1.0", ["GPL-1+"] = "id:GPL-1.0-or-later",
+            ["GPL-2"] = "id:GPL-2.0-only", ["GPL-2+"] = "id:GPL-2.0-or-later", ["GPL-3"] = "id:GPL-3.0-only",
+            ["MIT"] = "id:MIT", ["MPL-2.0"] = "id:MPL-2.0", ["Zlib"] = "id:Zlib", ["public-domain"] = "name:public-domain",
+        };
+        IReadOnlyDictionary<string, string[]?> names = Fixtures.DebLicenseNames("aspnet");
+        SortedDictionary<string, string[]> expected = new(StringComparer.Ordinal);
+        foreach ((string package, string[]? shortNames) in names)
+        {
+            expected[package] = shortNames is null ? [] : shortNames.Select(n => spec.TryGetValue(n, out string? l) ? l : throw new KeyNotFoundException($"add '{n}' ({package}) to the spec table"))
+                .Distinct().Order(StringComparer.Ordinal).ToArray();
+        }
+
+        // Some packages carry licenses and some (free-form copyright, as libc6's) none: both paths are exercised.
+        Assert.Contains(expected.Values, l => l.Length == 0);
+        Assert.Contains(expected.Values, l => l.Length > 1);
+        Assert.Equal(expected, SbomFacts.OsPackageLicenses(sbom, "deb"));
+    }
+
+    [Fact]
     public void SbomRuntimeComponentsEqualTheFrameworksInTheBaseImage()
     {
         Assert.True(published.Result.Succeeded, published.Result.ToString());

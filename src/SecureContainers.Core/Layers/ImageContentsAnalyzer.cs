@@ -37,6 +37,7 @@ public static class ImageContentsAnalyzer
     {
         ArgumentNullException.ThrowIfNull(fs);
         var warnings = new List<Diagnostic>();
+        var licenseMessages = new List<Diagnostic>();
         IReadOnlyList<string> rpmDatabases = FindRpmDatabases(fs);
         return new ImageContentsReport(
             FindExecutables(fs, ShellNames),
@@ -50,11 +51,12 @@ public static class ImageContentsAnalyzer
                 .Select(ToFinding).ToArray(),
             fs.ReadCapturedFile(InterestingFiles.Passwd) is { } passwd ? PasswdParser.Parse(passwd) : [],
             ReadOsRelease(fs),
-            ReadPackages(fs, rpmDatabases, warnings),
+            DebianCopyrightReader.AddLicenses(fs, ReadPackages(fs, rpmDatabases, warnings), licenseMessages),
             rpmDatabases,
             FindDotNetFrameworks(fs))
         {
             PackageDatabaseWarnings = warnings,
+            LicenseMessages = licenseMessages,
         };
     }
 

@@ -47,6 +47,12 @@ public sealed record ImageContentsReport(
     /// </summary>
     public IReadOnlyList<Diagnostic> PackageDatabaseWarnings { get; init; } = [];
 
+    /// <summary>
+    /// Why some deb packages have no license although they declare a machine-readable copyright file: malformed (SC4037)
+    /// or past the copyright caps (SC4038). At most one of each per image; the base-image policy reports them.
+    /// </summary>
+    public IReadOnlyList<Diagnostic> LicenseMessages { get; init; } = [];
+
     /// <summary>The UID <c>/etc/passwd</c> gives <paramref name="name"/>.</summary>
     public bool TryGetUid(string name, out long uid)
     {

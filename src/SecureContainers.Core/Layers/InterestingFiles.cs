@@ -1,8 +1,9 @@
 namespace SecureContainers.Core.Layers;
 
 /// <summary>
-/// The few files whose content the scanner keeps: user database, OS identity and package databases. Everything else
-/// is recorded as metadata only, which is what keeps memory bounded on multi-gigabyte layers.
+/// The few files whose content the scanner keeps: user database, OS identity, package databases and Debian copyright
+/// files (for licenses). Everything else is recorded as metadata only, which is what keeps memory bounded on
+/// multi-gigabyte layers.
 /// </summary>
 public static class InterestingFiles
 {
@@ -40,4 +41,17 @@ public static class InterestingFiles
     /// cap, <see cref="LayerScanLimits.MaxRpmDatabaseBytes"/>, and does not count against the per-layer budget.
     /// </summary>
     public static bool IsRpmSqliteDatabase(string path) => RpmSqliteDatabases.Contains(path, StringComparer.Ordinal);
+
+    public const string DocDirectory = "/usr/share/doc";
+
+    /// <summary>
+    /// True for <c>/usr/share/doc/&lt;package&gt;/copyright</c>, where a Debian package states its licenses. Captured under
+    /// their own caps (<see cref="LayerScanLimits.MaxCopyrightFileBytes"/>, <see cref="LayerScanLimits.MaxCopyrightBytesPerLayer"/>):
+    /// one that does not fit is left out, not an error, since a license is documentation rather than a security fact.
+    /// </summary>
+    public static bool IsDebianCopyright(string path) =>
+        LayerPath.Name(path) == "copyright" && LayerPath.Parent(LayerPath.Parent(path)) == DocDirectory;
+
+    /// <summary>Where a Debian package's copyright file is (its doc directory may be a link to another package's).</summary>
+    public static string DebianCopyrightPath(string package) => $"{DocDirectory}/{package}/copyright";
 }

@@ -55,4 +55,10 @@ public static class LayerDiagnostics
 
     public static readonly DiagnosticDescriptor RpmWriteAheadLogNotRead = new("SC4033", DiagnosticSeverity.Warning,
         "The rpm database's write-ahead log '{0}' holds {1} bytes that were never checkpointed into the database, and SecureContainers reads the database file only, so packages installed or removed last may be missing or listed wrongly. Let rpm exit cleanly when building the base image (closing the database checkpoints the log), or rebuild the database there with `rpmdb --rebuilddb`.");
+
+    public static readonly DiagnosticDescriptor MalformedDebianCopyright = new("SC4037", DiagnosticSeverity.Message,
+        "{1} Debian package(s) declare a machine-readable copyright file (copyright-format 1.0) that does not follow its syntax: {0}. Their licenses are left out of the SBOM (unknown) rather than guessed. Nothing in your project needs to change; to get the licenses, report the file to the package's maintainer, or use a base whose packages ship a well-formed copyright file.");
+
+    public static readonly DiagnosticDescriptor DebianCopyrightTooLarge = new("SC4038", DiagnosticSeverity.Message,
+        "The copyright files of {1} Debian package(s) were not read because they exceed the per-file or per-layer cap for copyright files (LayerScanLimits.MaxCopyrightFileBytes, MaxCopyrightBytesPerLayer): {0}. Their licenses are left out of the SBOM (unknown). If the files are legitimate, raise those limits; nothing else in your project needs to change.");
 }

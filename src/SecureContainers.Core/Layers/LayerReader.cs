@@ -45,6 +45,7 @@ internal static class LayerReader
             var captured = new List<CapturedFile>();
             long capturedBytes = 0;
             long rpmDatabaseBytes = 0;
+            long copyrightBytes = 0;
             long entryCount = 0;
 
             await using (var reader = new TarReader(new BufferedStream(bounded, TarBufferBytes), leaveOpen: true))
@@ -97,7 +98,18 @@ internal static class LayerReader
 
                     long size = type == LayerEntryType.File ? entry.Length : 0;
                     byte[]? capturedContent = null;
-                    if (type == LayerEntryType.File && InterestingFiles.IsCaptured(path))
+                    if (type == LayerEntryType.File && InterestingFiles.IsDebianCopyright(path))
+                    {
+                        // Licenses are documentation: a copyright file past its caps is left out (the package's license
+                        // stays unknown, SC4038) rather than failing the scan. Same rule as LayerScanner.FitCopyrights.
+                        if (size <= limits.MaxCopyrightFileBytes && copyrightBytes + size <= limits.MaxCopyrightBytesPerLayer)
+                        {
+                            copyrightBytes += size;
+                            capturedContent = await ReadContentAsync(entry, size, ct).ConfigureAwait(false);
+                            captured.Add(new CapturedFile(path, capturedContent));
+                        }
+                    }
+                    else if (type == LayerEntryType.File && InterestingFiles.IsCaptured(path))
                     {
                         if (InterestingFiles.IsRpmSqliteDatabase(path))
                         {
@@ -122,13 +134,7 @@ internal static class LayerReader
                             throw new SecureContainerException(LayerDiagnostics.CapturedFileTooLarge.Create(layer.Digest, path, capturedBytes, limits.MaxCapturedBytesPerLayer));
                         }
 
-                        byte[] content = new byte[size];
-                        if (size > 0)
-                        {
-                            Stream data = entry.DataStream ?? throw new EndOfStreamException();
-                            await data.ReadExactlyAsync(content, ct).ConfigureAwait(false);
-                        }
-
+                        byte[] content = await ReadContentAsync(entry, size, ct).ConfigureAwait(false);
                         captured.Add(new CapturedFile(path, content));
                         capturedContent = content;
                     }
@@ -178,6 +184,18 @@ internal static class LayerReader
             // A zero-byte tar is an empty archive (it is what TarWriter writes when given no entries), not a truncated one.
             return null;
         }
+    }
+
+    private static async Task<byte[]> ReadContentAsync(TarEntry entry, long size, CancellationToken ct)
+    {
+        byte[] content = new byte[size];
+        if (size > 0)
+        {
+            Stream data = entry.DataStream ?? throw new EndOfStreamException();
+            await data.ReadExactlyAsync(content, ct).ConfigureAwait(false);
+        }
+
+        return content;
     }
 
     private static string NormalizeOrThrow(LayerRef layer, string name)

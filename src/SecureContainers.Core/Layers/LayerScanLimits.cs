@@ -29,6 +29,18 @@ public sealed record LayerScanLimits
     /// </summary>
     public int MaxRpmDatabaseBytes { get; init; } = 64 * 1024 * 1024;
 
+    /// <summary>
+    /// Largest Debian copyright file (<c>/usr/share/doc/&lt;package&gt;/copyright</c>) read for licenses. Default 1 MiB:
+    /// Debian 12's base and library packages stay under 100 KiB. A larger one is skipped (SC4038), not an error.
+    /// </summary>
+    public int MaxCopyrightFileBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>
+    /// Copyright file content kept from one layer in total, apart from <see cref="MaxCapturedBytesPerLayer"/>. Default
+    /// 16 MiB (a desktop install of a few thousand packages); files past it, in tar order, are skipped (SC4038).
+    /// </summary>
+    public long MaxCopyrightBytesPerLayer { get; init; } = 16L * 1024 * 1024;
+
     /// <summary>Content kept from one layer in total (status.d can hold thousands of files). Default 64 MiB.</summary>
     public long MaxCapturedBytesPerLayer { get; init; } = 64L * 1024 * 1024;
 }

@@ -21,5 +21,6 @@ public sealed record LayerScanResult(
     IReadOnlyList<string> OpaqueDirectories,
     IReadOnlyList<CapturedFile> CapturedFiles)
 {
-    public const int CurrentFormatVersion = 1;
+    /// <summary>2: Debian copyright files are captured too (a version-1 entry lacks them, so it is rescanned).</summary>
+    public const int CurrentFormatVersion = 2;
 }

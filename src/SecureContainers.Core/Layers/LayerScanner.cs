@@ -69,7 +69,7 @@ public sealed class LayerScanner(LayerScanLimits limits, LayerScanCache? cache)
             // A cached result was made under the limits of its day; hold it to today's so a hit never lets through
             // what a fresh scan would refuse.
             CheckLimits(cached, imageBudget);
-            return cached;
+            return FitCopyrights(cached);
         }
 
         LayerScanResult result = await ReadLayerAsync(layer, compression, openLayer, imageBudget, visitor, ct).ConfigureAwait(false);
@@ -120,6 +120,33 @@ public sealed class LayerScanner(LayerScanLimits limits, LayerScanCache? cache)
         }
     }
 
+    /// <summary>
+    /// A cached result keeps the copyright files that fitted the caps of its day: today's caps apply again, with the
+    /// reader's rule (tar order, per file and running total), so a cache hit gives the licenses a fresh scan would.
+    /// Caps only shrink this way: raising a default needs a new <see cref="LayerScanResult.CurrentFormatVersion"/>.
+    /// </summary>
+    private LayerScanResult FitCopyrights(LayerScanResult r)
+    {
+        long copyrightBytes = 0;
+        var kept = new List<CapturedFile>(r.CapturedFiles.Count);
+        foreach (CapturedFile f in r.CapturedFiles)
+        {
+            if (InterestingFiles.IsDebianCopyright(f.Path))
+            {
+                if (f.Content.Length > Limits.MaxCopyrightFileBytes || copyrightBytes + f.Content.Length > Limits.MaxCopyrightBytesPerLayer)
+                {
+                    continue;
+                }
+
+                copyrightBytes += f.Content.Length;
+            }
+
+            kept.Add(f);
+        }
+
+        return kept.Count == r.CapturedFiles.Count ? r : r with { CapturedFiles = kept };
+    }
+
     private void CheckLimits(LayerScanResult r, long imageBudget)
     {
         if (r.UncompressedSize > Limits.MaxUncompressedBytesPerLayer)
@@ -141,6 +168,11 @@ public sealed class LayerScanner(LayerScanLimits limits, LayerScanCache? cache)
         long rpmDatabaseBytes = 0;
         foreach (CapturedFile f in r.CapturedFiles)
         {
+            if (InterestingFiles.IsDebianCopyright(f.Path))
+            {
+                continue;
+            }
+
             if (InterestingFiles.IsRpmSqliteDatabase(f.Path))
             {
                 rpmDatabaseBytes += f.Content.Length;

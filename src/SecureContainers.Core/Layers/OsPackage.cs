@@ -34,6 +34,15 @@ public sealed record OsPackage(
     /// </summary>
     public IReadOnlyDictionary<string, string> Digests { get; init; } = NoDigests;
 
+    /// <summary>
+    /// For deb: the license short names of the package's machine-readable copyright file
+    /// (<c>/usr/share/doc/&lt;name&gt;/copyright</c>, see <see cref="DebianCopyrightParser"/>), as written there. Empty when
+    /// the file is missing, free-form, malformed or too large: the license is unknown. Empty for apk and rpm, whose
+    /// databases carry <see cref="License"/>.
+    /// </summary>
+    public IReadOnlyList<string> CopyrightLicenses { get; init; } = NoLicenses;
+
     // One shared empty instance keeps record equality meaningful for dpkg and apk packages.
     private static readonly IReadOnlyDictionary<string, string> NoDigests = new Dictionary<string, string>();
+    private static readonly IReadOnlyList<string> NoLicenses = [];
 }

@@ -57,6 +57,7 @@ public static class BaseImagePolicy
         Add(BaseImageDiagnostics.WorldWritable, contents.WorldWritable.Select(f => f.Path).Distinct().ToArray());
 
         findings.AddRange(contents.PackageDatabaseWarnings);
+        findings.AddRange(contents.LicenseMessages);
 
         return findings;
     }

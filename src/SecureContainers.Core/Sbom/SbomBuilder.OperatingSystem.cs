@@ -153,7 +153,9 @@ public static partial class SbomBuilder
 
             // apk's L: and rpm's License are usually SPDX but also "custom", old Fedora names ("GPLv2+") or a
             // space-separated list; only listed ids become ids or expressions, the rest stay names.
-            Licenses = string.IsNullOrWhiteSpace(package.License) ? [] : SpdxExpression.ToLicenses(package.License, requireListedIds: true),
+            // deb: the short names of the machine-readable copyright file, one entry each (see DebianLicenseNames).
+            Licenses = package.CopyrightLicenses.Count > 0 ? DebianLicenseNames.ToLicenses(package.CopyrightLicenses)
+                : string.IsNullOrWhiteSpace(package.License) ? [] : SpdxExpression.ToLicenses(package.License, requireListedIds: true),
             Purl = purl,
             Properties = properties,
         };

@@ -127,6 +127,27 @@ public sealed class ContainerGateTests : IDisposable
     }
 
     [Fact]
+    public async Task MalformedDebianCopyrightsAreOneMessageThatDoesNotFailRestricted()
+    {
+        byte[] layer = new TestLayer().Dir("etc").File("etc/passwd", "root:x:0:0:root:/root:/usr/sbin/nologin\napp:x:1654:1654::/home/app:/usr/sbin/nologin\n")
+            .Dir("var/lib/dpkg/status.d").File("var/lib/dpkg/status.d/a", "Package: a\nVersion: 1\n").File("var/lib/dpkg/status.d/b", "Package: b\nVersion: 1\n")
+            .Dir("usr/share/doc/a").File("usr/share/doc/a/copyright", "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\nFiles: *\nLicense: GPL-2 or\n")
+            .Dir("usr/share/doc/b").File("usr/share/doc/b/copyright", "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\nCopyright: X\n")
+            .Build().Bytes;
+        FakeRegistry.FakeImage image = _registry.AddImage("base/aspnet", "10.0", Amd64, layers: layer);
+        GateRequest request = Request(profile: "Restricted") with { BaseImage = ImageReference.Parse($"{_registry.Host}/base/aspnet:10.0@{image.Digest}") };
+
+        (_, DiagnosticBag bag) = await RunAsync(request);
+
+        Assert.Empty(Codes(bag, DiagnosticSeverity.Error));
+        Assert.Empty(Codes(bag, DiagnosticSeverity.Warning));
+        Diagnostic message = Assert.Single(bag.Items, d => d.Code == "SC4037");
+        Assert.Equal(DiagnosticSeverity.Message, message.Severity);
+        Assert.Contains("a (/usr/share/doc/a/copyright", message.Message, StringComparison.Ordinal);
+        Assert.Contains("b (/usr/share/doc/b/copyright", message.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UserNamesAreMappedThroughTheBaseImagesPasswd()
     {
         _registry.AddImage("base/aspnet", "10.0", Amd64, layers: MinimalLayer("app:x:1654:1654::/:/x\ntoor:x:0:0::/:/x\n"));

@@ -96,6 +96,31 @@ public class SbomOperatingSystemTests
     }
 
     [Fact]
+    public void DebPackagesGetTheirCopyrightLicensesAsSpdxIdsOrNamesOneEntryEach()
+    {
+        Digest layer = SbomTestInputs.OsLayer;
+        JsonElement bom = Written(SbomTestInputs.Full(SbomTestInputs.DebianBase(
+        [
+            new("deb", "libssl3", "3.0.15-1~deb12u1", "amd64", "openssl", null, null, [], layer) { CopyrightLicenses = ["Apache-2.0", "Artistic", "GPL-1+"] },
+            new("deb", "tzdata", "2025b-0+deb12u1", "all", null, null, null, [], layer) { CopyrightLicenses = ["public-domain"] },
+            new("deb", "bash", "5.2.15-2+b13", "amd64", null, null, null, [], layer) { CopyrightLicenses = ["GPL-3+ with Bison exception", "GPL-3+", "gpl-3.0+"] },
+            new("deb", "libc6", "2.36-9+deb12u10", "amd64", "glibc", null, null, [], layer),
+        ])));
+
+        static (string?, string?)[] Licenses(JsonElement component) => component.GetProperty("licenses").EnumerateArray()
+            .Select(l => l.GetProperty("license"))
+            .Select(l => (l.TryGetProperty("id", out JsonElement id) ? id.GetString() : null, l.TryGetProperty("name", out JsonElement name) ? name.GetString() : null))
+            .ToArray();
+
+        Assert.Equal([("Apache-2.0", null), ("Artistic-1.0", null), ("GPL-1.0-or-later", null)], Licenses(Component(bom, LibSsl)));
+        Assert.Equal([(null, "public-domain")], Licenses(Component(bom, "pkg:deb/debian/tzdata@2025b-0%2Bdeb12u1?arch=all&distro=debian-12")));
+        Assert.Equal([(null, "GPL-3+ with Bison exception"), ("GPL-3.0-or-later", null)], Licenses(Component(bom, "pkg:deb/debian/bash@5.2.15-2%2Bb13?arch=amd64&distro=debian-12")));
+
+        // No machine-readable copyright: unknown, so no licenses at all rather than a guess.
+        Assert.False(Component(bom, LibC).TryGetProperty("licenses", out _));
+    }
+
+    [Fact]
     public void AlpinePackagesGetApkPurlsAndTheirDeclaredLicense()
     {
         Digest layer = SbomTestInputs.OsLayer;

@@ -100,7 +100,16 @@ public sealed class SbomSchemaValidationTests : IDisposable
             RuntimePacks = [new SbomRuntimePack("Microsoft.NETCore.App.Runtime.linux-x64", "10.0.0", "Microsoft.NETCore.App", packages.PackageDirectory("Microsoft.NETCore.App.Runtime.linux-x64", "10.0.0"))],
         };
 
-        foreach (SbomInputs inputs in new[] { debian, alpine })
+        // deb licenses from copyright files: SPDX ids, "-or-later" ids, and names (public-domain, exception terms).
+        string[] utilLinux = File.ReadAllLines(RepositoryRoot.Combine("tests", "SecureContainers.Core.Tests", "Layers", "TestData", "debian-copyright", "expected.tsv"))
+            .Single(l => l.StartsWith("util-linux\t", StringComparison.Ordinal)).Split('\t')[1].Split('|');
+        SbomInputs debianLicensed = SbomTestInputs.Full(SbomTestInputs.DebianBase(
+        [
+            new("deb", "util-linux", "2.38.1-5+deb12u3", "amd64", null, null, null, [], SbomTestInputs.OsLayer) { CopyrightLicenses = utilLinux },
+            new("deb", "bash", "5.2.15-2+b13", "amd64", null, null, null, [], SbomTestInputs.OsLayer) { CopyrightLicenses = ["GPL-3+", "GPL-3+ with Bison exception", "GFDL-NIV-1.3"] },
+        ])) with { SpecVersion = version };
+
+        foreach (SbomInputs inputs in new[] { debian, alpine, debianLicensed })
         {
             (int exitCode, string output) = Run(node, script, Save(SbomWriter.Write(SbomBuilder.Build(inputs))), CycloneDxSpecVersions.ToText(version));
 

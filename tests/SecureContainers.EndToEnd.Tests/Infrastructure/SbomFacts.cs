@@ -68,6 +68,25 @@ public static class SbomFacts
         return set;
     }
 
+    /// <summary>Licenses of the OS package components of one purl type, by package name: "id:X" or "name:Y" each, sorted.</summary>
+    public static SortedDictionary<string, string[]> OsPackageLicenses(JsonDocument sbom, string purlType)
+    {
+        SortedDictionary<string, string[]> byName = new(StringComparer.Ordinal);
+        foreach (JsonElement c in Components(sbom))
+        {
+            if (c.TryGetProperty("purl", out JsonElement purl) && purl.GetString() is { } p && p.StartsWith($"pkg:{purlType}/", StringComparison.Ordinal))
+            {
+                byName[c.GetProperty("name").GetString()!] = c.TryGetProperty("licenses", out JsonElement licenses)
+                    ? licenses.EnumerateArray().Select(l => l.TryGetProperty("expression", out JsonElement e) ? "expression:" + e.GetString()
+                        : l.GetProperty("license").TryGetProperty("id", out JsonElement id) ? "id:" + id.GetString()
+                        : "name:" + l.GetProperty("license").GetProperty("name").GetString()).Order(StringComparer.Ordinal).ToArray()
+                    : [];
+            }
+        }
+
+        return byName;
+    }
+
     /// <summary>Framework components (the .NET shared runtimes) as "name=version".</summary>
     public static SortedSet<string> Frameworks(JsonDocument sbom) =>
         new(Components(sbom).Where(c => c.GetProperty("type").GetString() == "framework")
