@@ -34,6 +34,9 @@ public class PackageLayoutTests
             "tasks/net10.0/SecureContainers.Build.deps.json",
             "tasks/net10.0/SecureContainers.Build.dll",
             "tasks/net10.0/SecureContainers.Core.dll",
+
+            // Pure managed zstd (chisel's manifest.wall): one assembly, no runtimes/<rid>/native folder to carry.
+            "tasks/net10.0/ZstdSharp.dll",
         ], files);
     }
 
