@@ -190,7 +190,7 @@ public static class ChiselManifestReader
             throw new ManifestRejectedException(LayerDiagnostics.UnsupportedChiselManifest, schema is null ? "no manifest schema" : $"manifest schema '{schema}'");
         }
 
-        if (!root.TryGetProperty("count", out JsonElement count) || !count.TryGetInt32(out int n) || n < 1)
+        if (!root.TryGetProperty("count", out JsonElement count) || count.ValueKind != JsonValueKind.Number || !count.TryGetInt32(out int n) || n < 1)
         {
             throw Malformed("its header has no valid line count");
         }
