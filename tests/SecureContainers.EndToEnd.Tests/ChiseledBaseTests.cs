@@ -39,6 +39,8 @@ public class ChiseledBaseTests
         Assert.True(generated.ExitCode == 0, generated.Output);
         using JsonDocument sbom = JsonDocument.Parse(File.ReadAllBytes(output));
         AssertSbomMatchesTheFixture(sbom);
+        ProcessResult valid = await SbomFacts.ValidateAsync(output);
+        Assert.True(valid.Succeeded, valid.Output);
     }
 
     private static void AssertSbomMatchesTheFixture(JsonDocument sbom)
