@@ -21,5 +21,9 @@ public sealed record LayerScanResult(
     IReadOnlyList<string> OpaqueDirectories,
     IReadOnlyList<CapturedFile> CapturedFiles)
 {
-    public const int CurrentFormatVersion = 1;
+    /// <summary>
+    /// Raised whenever the scanner keeps more (<see cref="InterestingFiles"/>): a result cached before would lack the new
+    /// files and read as "absent" for good, since a layer digest never changes. 2: chisel's manifest.wall.
+    /// </summary>
+    public const int CurrentFormatVersion = 2;
 }
