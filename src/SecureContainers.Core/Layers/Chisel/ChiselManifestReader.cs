@@ -38,7 +38,7 @@ public static class ChiselManifestReader
     }
 
     /// <summary>Decompresses under the cap: a few KiB of zstd can claim gigabytes, so output is counted as it comes.</summary>
-    private static byte[] Decompress(byte[] compressed, int maxBytes)
+    private static ReadOnlyMemory<byte> Decompress(byte[] compressed, int maxBytes)
     {
         if (!compressed.AsSpan().StartsWith(ZstdMagic))
         {
@@ -62,7 +62,8 @@ public static class ChiselManifestReader
                 output.Write(buffer, 0, read);
             }
 
-            return output.ToArray();
+            // The stream's own buffer, not a copy: the manifest is only read from here on.
+            return output.GetBuffer().AsMemory(0, (int)output.Length);
         }
         catch (Exception e) when (e is ZstdException or EndOfStreamException or InvalidDataException)
         {
@@ -70,7 +71,7 @@ public static class ChiselManifestReader
         }
     }
 
-    private static ChiselManifest Parse(byte[] data)
+    private static ChiselManifest Parse(ReadOnlyMemory<byte> data)
     {
         List<ReadOnlyMemory<byte>> lines = SplitLines(data);
         if (lines.Count == 0)
@@ -199,15 +200,15 @@ public static class ChiselManifestReader
     }
 
     /// <summary>Lines without their '\n'; the newline after the last line is not the start of another one.</summary>
-    private static List<ReadOnlyMemory<byte>> SplitLines(byte[] data)
+    private static List<ReadOnlyMemory<byte>> SplitLines(ReadOnlyMemory<byte> data)
     {
         var lines = new List<ReadOnlyMemory<byte>>();
         int start = 0;
         while (start < data.Length)
         {
-            int newline = Array.IndexOf(data, (byte)'\n', start);
-            int end = newline < 0 ? data.Length : newline;
-            lines.Add(data.AsMemory(start, end - start));
+            int newline = data.Span[start..].IndexOf((byte)'\n');
+            int end = newline < 0 ? data.Length : start + newline;
+            lines.Add(data[start..end]);
             start = end + 1;
         }
 
