@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using SecureContainers.Core.Diagnostics;
 using SecureContainers.Core.Oci;
 using ZstdSharp;
@@ -217,6 +218,12 @@ public static class ChiselManifestReader
 
     private static JsonDocument ParseObject(ReadOnlyMemory<byte> line, int number)
     {
+        // System.Text.Json checks string contents only when they are read, and then throws InvalidOperationException.
+        if (!Utf8.IsValid(line.Span))
+        {
+            throw Malformed($"line {number} is not UTF-8");
+        }
+
         JsonDocument document;
         try
         {

@@ -206,6 +206,53 @@ public class ChiselManifestReaderTests
         Assert.True(allocated < 16L * cap, $"allocated {allocated} bytes for a {cap}-byte cap");
     }
 
+    /// <summary>
+    /// Hostile bytes: every mutation of a valid manifest (flipped bytes, cuts, inserted garbage, in the zstd frame or in
+    /// the text before compression) gives a manifest or one coded warning, never another exception.
+    /// </summary>
+    [Fact]
+    public void MutatedManifestsGiveAManifestOrOneWarningAndNeverThrow()
+    {
+        var random = new Random(4034);
+        byte[] compressed = ChiselWall.Manifest();
+        byte[] text = Encoding.UTF8.GetBytes(ChiselWall.Text());
+        for (int i = 0; i < 3000; i++)
+        {
+            bool inText = i % 2 == 1;
+            byte[] mutated = Mutate(inText ? text : compressed, random);
+            byte[] input = inText ? ChiselWall.Compress(mutated) : mutated;
+            List<Diagnostic> warnings = [];
+
+            ChiselManifest? manifest = ChiselManifestReader.Read(input, Path, Layer, Cap, warnings);
+
+            Assert.True(manifest is null ? warnings.Count == 1 : warnings.Count == 0, $"mutation {i}");
+            Assert.All(warnings, w => Assert.Contains(w.Code, new[] { "SC4034", "SC4036" }));
+        }
+    }
+
+    private static byte[] Mutate(byte[] original, Random random)
+    {
+        List<byte> bytes = [.. original];
+        for (int n = random.Next(1, 4); n > 0 && bytes.Count > 0; n--)
+        {
+            int at = random.Next(bytes.Count);
+            switch (random.Next(3))
+            {
+                case 0:
+                    bytes[at] ^= (byte)random.Next(1, 256);
+                    break;
+                case 1:
+                    bytes.RemoveRange(at, bytes.Count - at);
+                    break;
+                default:
+                    bytes.InsertRange(at, Enumerable.Range(0, random.Next(1, 8)).Select(_ => (byte)random.Next(256)));
+                    break;
+            }
+        }
+
+        return [.. bytes];
+    }
+
     private static byte[] BombOf(int size)
     {
         var output = new MemoryStream();
