@@ -24,6 +24,8 @@ public class ChiseledBaseTests
 
         Assert.True(result.Succeeded, result.ToString());
         Assert.DoesNotContain(result.Warnings, w => w is "SC4034" or "SC4035" or "SC4036");
+        int slices = Fixtures.Get("chiseled").GetProperty("chiselSlices").EnumerateObject().Sum(p => p.Value.GetArrayLength());
+        Assert.Contains($"4 deb packages (chiseled: {slices} slices)", result.Output);
         string sbomPath = Directory.GetFiles(Path.Combine(sample.Directory, "bin", "Release", "securecontainers"), "*.cdx.json").Single();
         using JsonDocument sbom = JsonDocument.Parse(File.ReadAllBytes(sbomPath));
         AssertSbomMatchesTheFixture(sbom);

@@ -49,6 +49,14 @@ public class ChiseledImageTests
     }
 
     [Fact]
+    public async Task BuildOutputSummaryCountsTheSlices()
+    {
+        ImageContentsReport report = ImageContentsAnalyzer.Analyze(await Scan.Layers(Chiseled(ChiselWall.Manifest())));
+
+        Assert.Equal("ubuntu; 3 deb packages (chiseled: 5 slices); no .NET runtime", BaseImageSummary.Describe(report));
+    }
+
+    [Fact]
     public async Task ManifestOfAnotherVersionGivesSlicesButNoArchiveHash()
     {
         string[] entries = [.. ChiselWall.Entries.Select(e => e.Replace("\"2.36-9+deb12u10\"", "\"2.36-9+deb12u11\"", StringComparison.Ordinal))];
