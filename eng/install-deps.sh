@@ -8,7 +8,8 @@ set -euo pipefail
 # python3 picks free ports and curl probes the registry (both used by eng/testbed/registry.sh); openssl makes the
 # TLS registry's throw-away CA and the Notary test certificates.
 # rpm is the reference rpm ordering the version tests compare against (dpkg, the Debian one, is always there).
-packages=(docker-registry umoci skopeo podman runc uidmap apache2-utils jq python3 curl rpm openssl)
+# zstd compresses the chiseled fixture's manifest.wall, as chisel does, independently of the product's decoder.
+packages=(docker-registry umoci skopeo podman runc uidmap apache2-utils jq python3 curl rpm openssl zstd)
 
 missing=()
 for p in "${packages[@]}"; do

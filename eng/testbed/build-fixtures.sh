@@ -481,6 +481,40 @@ build_azurelinux_family() {
   log "azurelinux, azurelinux-distroless: built in $((SECONDS - t0)) s"
 }
 
+# chiseled:1 = a chiseled-Ubuntu-style base: slices of real Debian packages cut into the rootfs, chisel's zstd jsonwall
+# manifest at /var/lib/chisel/manifest.wall (written by chisel-fixture.py, independently of the product's reader), and
+# chisel-wrapper's /var/lib/dpkg/status.d/<name> for every package but zlib1g, which only the manifest names (chisel
+# run without the wrapper). Facts: `packages` (each once in the SBOM), `chiselSlices` (package -> its slices, sorted),
+# `debSha256` (the .deb hashes the manifest records), `statusD` (packages with a dpkg record).
+CHISEL_PKGS=(base-files ca-certificates libc6 zlib1g)
+CHISEL_STATUSD_PKGS=(base-files ca-certificates libc6)
+fill_chiseled() {
+  local p specs=()
+  command -v zstd >/dev/null || die "'zstd' not found; run eng/install-deps.sh"
+  for p in "${CHISEL_PKGS[@]}"; do specs+=("$p=$(deb_path "$p")"); done
+  python3 "$here/chisel-fixture.py" "$1" "$WORK/chiseled.facts.json" "${specs[@]}" || die "chisel-fixture.py failed"
+  mkdir -p "$1/var/lib/dpkg/status.d"
+  for p in "${CHISEL_STATUSD_PKGS[@]}"; do dpkg-deb -f "$(deb_path "$p")" >"$1/var/lib/dpkg/status.d/$p"; done
+  write_nonroot_users "$1"
+}
+build_chiseled() {
+  fixture_exists chiseled && { log "chiseled: exists, skipped"; return; }
+  local t0=$SECONDS layout="$WORK/chiseled"
+  fetch_debs "${CHISEL_PKGS[@]}"
+  build_rootfs_layout "$layout" fill_chiseled
+  configure_tag "$layout" 1 --config.user 1654 --config.env "$PATH_ENV" --config.env APP_UID=1654
+  no_shell_check "$layout" 1
+  write_facts chiseled "$(image_facts "$layout" 1 | jq --slurpfile c "$WORK/chiseled.facts.json" \
+    --argjson pk "$(pkg_facts "${CHISEL_PKGS[@]}")" --argjson sd "$(printf '%s\n' "${CHISEL_STATUSD_PKGS[@]}" | jq -R . | jq -s .)" '. + {
+      layout: "chiseled", tag: "1", repository: "base/chiseled", shell: false, dpkgDatabase: "status.d",
+      packages: $pk, frameworks: {}, setuidFiles: [], deletedPaths: [], statusD: $sd,
+      chiselManifest: "/var/lib/chisel/manifest.wall", chiselSlices: $c[0].chiselSlices, debSha256: $c[0].debSha256}')"
+  [ "$(jq -c .packages "$FACTS/chiseled.json")" = "$(jq -c '$c[0].chiselPackages | sort' --slurpfile c "$WORK/chiseled.facts.json" -n)" ] ||
+    die "chiseled: the manifest's packages differ from the .debs'"
+  publish_layout chiseled "$layout"
+  log "chiseled: built in $((SECONDS - t0)) s"
+}
+
 # Hostile and unusual bases for the base-trust tests, written byte by byte by hostile-fixtures.py
 # (umoci and GNU tar will not write most of them). The hostile images reuse minimal's layer as
 # their first layer, so they come after build_minimal_family. ~2 s for all.
@@ -565,6 +599,7 @@ build_minimal_family
 build_trust_fixtures
 build_azurelinux_family
 build_deb_license_facts
+build_chiseled
 
 trust_facts=()
 for n in "${TRUST_FIXTURES[@]}"; do trust_facts+=("$FACTS/$n.json"); done
@@ -574,7 +609,7 @@ jq -s --arg host "$DEB_ARCH" '{
     fixtures: (map({key: .name, value: .}) | from_entries)
   }' "$FACTS"/runtime.json "$FACTS"/aspnet.json "$FACTS"/aspnet-root.json "$FACTS"/multi.json \
   "$FACTS"/multi-root.json "$FACTS"/fat.json "$FACTS"/minimal.json "$FACTS"/layered.json \
-  "${trust_facts[@]}" "$FACTS"/azurelinux.json "$FACTS"/azurelinux-distroless.json >"$OUT/fixtures.json.tmp"
+  "${trust_facts[@]}" "$FACTS"/azurelinux.json "$FACTS"/azurelinux-distroless.json "$FACTS"/chiseled.json >"$OUT/fixtures.json.tmp"
 mv "$OUT/fixtures.json.tmp" "$OUT/fixtures.json"
 log "fixtures in $OUT (facts: $OUT/fixtures.json), total $((SECONDS - start)) s"
 jq -r '.fixtures[] | "  \(.layout):\(.tag)  \(.digest)  user=\(.user // "-")"' "$OUT/fixtures.json" >&2

@@ -37,6 +37,9 @@ public class PackageLayoutTests
             "tasks/net10.0/System.Formats.Cbor.dll",
             "tasks/net10.0/System.Security.Cryptography.Cose.dll",
             "tasks/net10.0/System.Security.Cryptography.Pkcs.dll",
+
+            // Pure managed zstd (chisel's manifest.wall): one assembly, no runtimes/<rid>/native folder to carry.
+            "tasks/net10.0/ZstdSharp.dll",
         ], files);
     }
 

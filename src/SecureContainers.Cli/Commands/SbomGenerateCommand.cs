@@ -68,6 +68,14 @@ internal static partial class SbomGenerateCommand
         DepsJsonFile? app = MainApplication(contents, image.Configuration);
         (string targetFramework, string? rid) = ParseRuntimeTarget(app?.RuntimeTarget);
         DiagnosticBag diagnostics = new();
+
+        // Why the package list may be short (an rpm database or a chisel manifest not read): said, not silently dropped.
+        ImageContentsReport imageContents = ImageContentsAnalyzer.Analyze(contents.FileSystem);
+        foreach (Diagnostic warning in imageContents.PackageDatabaseWarnings)
+        {
+            context.Report(warning);
+        }
+
         SbomDocument sbom = SbomBuilder.Build(new SbomInputs
         {
             ImageName = $"{image.Reference.Registry}/{image.Reference.Repository}",
@@ -86,7 +94,7 @@ internal static partial class SbomGenerateCommand
             SpecVersion = specVersion,
 
             // The whole image: its OS, packages and shared frameworks, wherever a layer put them.
-            BaseImageContents = ImageContentsAnalyzer.Analyze(contents.FileSystem),
+            BaseImageContents = imageContents,
             AppLayerDigest = app is not null && contents.FileSystem.TryGetEntry(app.Path, out ImageEntry? entry) ? entry.LayerDigest : null,
             SelfContained = app is { RuntimePacks.Count: > 0 },
             RuntimePacks = app?.RuntimePacks.Select(RuntimePack).ToArray() ?? [],

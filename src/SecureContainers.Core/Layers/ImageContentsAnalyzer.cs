@@ -1,4 +1,5 @@
 using SecureContainers.Core.Diagnostics;
+using SecureContainers.Core.Layers.Chisel;
 using SecureContainers.Core.Layers.Rpm;
 using SecureContainers.Core.Oci;
 
@@ -33,9 +34,11 @@ public static class ImageContentsAnalyzer
     private const string RpmSqliteFile = "rpmdb.sqlite";
     private static readonly string[] DotNetFrameworkNames = ["Microsoft.NETCore.App", "Microsoft.AspNetCore.App", "Microsoft.WindowsDesktop.App"];
 
-    public static ImageContentsReport Analyze(ImageFileSystem fs)
+    /// <summary>Analyzes <paramref name="fs"/>; <paramref name="limits"/> caps what is decompressed (chisel's manifest).</summary>
+    public static ImageContentsReport Analyze(ImageFileSystem fs, LayerScanLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(fs);
+        limits ??= LayerScanLimits.Default;
         var warnings = new List<Diagnostic>();
         var licenseMessages = new List<Diagnostic>();
         IReadOnlyList<string> rpmDatabases = FindRpmDatabases(fs);
@@ -51,7 +54,7 @@ public static class ImageContentsAnalyzer
                 .Select(ToFinding).ToArray(),
             fs.ReadCapturedFile(InterestingFiles.Passwd) is { } passwd ? PasswdParser.Parse(passwd) : [],
             ReadOsRelease(fs),
-            DebianCopyrightReader.AddLicenses(fs, ReadPackages(fs, rpmDatabases, warnings), licenseMessages),
+            DebianCopyrightReader.AddLicenses(fs, ReadPackages(fs, rpmDatabases, limits, warnings), licenseMessages),
             rpmDatabases,
             FindDotNetFrameworks(fs))
         {
@@ -98,10 +101,24 @@ public static class ImageContentsAnalyzer
     }
 
     /// <summary>
-    /// dpkg status first, then status.d files in name order, then apk, then rpm. A package listed twice (same type, name
-    /// and architecture) keeps its first record, so the result does not depend on dictionary order.
+    /// dpkg status first, then status.d files in name order, then apk, then rpm; then chisel's manifest adds the slices
+    /// of each deb package it names (and the packages it alone names). A package listed twice (same type, name and
+    /// architecture) keeps its first record, so the result does not depend on dictionary order.
     /// </summary>
-    private static IReadOnlyList<OsPackage> ReadPackages(ImageFileSystem fs, IReadOnlyList<string> rpmDatabases, List<Diagnostic> warnings)
+    private static IReadOnlyList<OsPackage> ReadPackages(ImageFileSystem fs, IReadOnlyList<string> rpmDatabases, LayerScanLimits limits, List<Diagnostic> warnings)
+    {
+        IReadOnlyList<OsPackage> all = ReadPackageDatabases(fs, rpmDatabases, warnings);
+        if (Read(fs, InterestingFiles.ChiselManifest) is var (wall, wallLayer)
+            && ChiselManifestReader.Read(wall, InterestingFiles.ChiselManifest, wallLayer, limits.MaxChiselManifestBytes, warnings) is { } chisel)
+        {
+            all = ChiselSlices.Apply(all, chisel, wallLayer);
+        }
+
+        var seen = new HashSet<(string, string, string?)>();
+        return all.Where(p => seen.Add((p.Type, p.Name, p.Architecture))).ToArray();
+    }
+
+    private static List<OsPackage> ReadPackageDatabases(ImageFileSystem fs, IReadOnlyList<string> rpmDatabases, List<Diagnostic> warnings)
     {
         var all = new List<OsPackage>();
         if (Read(fs, InterestingFiles.DpkgStatus) is var (status, statusLayer))
@@ -123,9 +140,7 @@ public static class ImageContentsAnalyzer
         }
 
         all.AddRange(ReadRpmPackages(fs, rpmDatabases, warnings));
-
-        var seen = new HashSet<(string, string, string?)>();
-        return all.Where(p => seen.Add((p.Type, p.Name, p.Architecture))).ToArray();
+        return all;
     }
 
     /// <summary>

@@ -43,7 +43,8 @@ public sealed record ImageContentsReport(
 
     /// <summary>
     /// Why <see cref="Packages"/> may be incomplete although the image was read: an rpm database in a format not read
-    /// (SC4012) or a write-ahead log not checkpointed (SC4033). The base-image policy reports them.
+    /// (SC4012), a write-ahead log not checkpointed (SC4033) or a chisel manifest not read (SC4034–SC4036). The base-image
+    /// policy reports them.
     /// </summary>
     public IReadOnlyList<Diagnostic> PackageDatabaseWarnings { get; init; } = [];
 

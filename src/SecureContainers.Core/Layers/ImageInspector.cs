@@ -16,6 +16,6 @@ public static class ImageInspector
             image.Layers.Select(l => new LayerRef(l.Digest, l.MediaType, l.Size)).ToArray(),
             async (layer, token) => await registry.OpenBlobAsync(image.Reference.Registry, image.Reference.Repository, new Descriptor(layer.MediaType, layer.Digest, layer.Size), token).ConfigureAwait(false),
             ct).ConfigureAwait(false);
-        return ImageContentsAnalyzer.Analyze(fs);
+        return ImageContentsAnalyzer.Analyze(fs, scanner.Limits);
     }
 }

@@ -16,12 +16,18 @@ public static class InterestingFiles
     public const string ApkInstalled = "/lib/apk/db/installed";
     public const string RpmManifest = "/var/lib/rpmmanifest/container-manifest-2";
 
+    /// <summary>
+    /// Chisel's manifest where Ubuntu's chiseled images have it (the base-files_chisel slice generates it there); chisel
+    /// writes it wherever a slice says <c>generate: manifest</c>, but no other place is in use.
+    /// </summary>
+    public const string ChiselManifest = "/var/lib/chisel/manifest.wall";
+
     /// <summary>rpm's sqlite database (rpm 4.16+) at the classic path and at the one Fedora moved it to.</summary>
     public static IReadOnlyList<string> RpmSqliteDatabases { get; } = ["/var/lib/rpm/rpmdb.sqlite", "/usr/lib/sysimage/rpm/rpmdb.sqlite"];
 
     private static readonly HashSet<string> Exact = new(StringComparer.Ordinal)
     {
-        Passwd, Group, OsRelease, UsrLibOsRelease, DpkgStatus, ApkInstalled, RpmManifest,
+        Passwd, Group, OsRelease, UsrLibOsRelease, DpkgStatus, ApkInstalled, RpmManifest, ChiselManifest,
 
         // Merged-/usr Alpine variants keep the apk database here.
         "/usr/lib/apk/db/installed",

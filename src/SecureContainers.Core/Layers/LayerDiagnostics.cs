@@ -61,4 +61,12 @@ public static class LayerDiagnostics
 
     public static readonly DiagnosticDescriptor DebianCopyrightTooLarge = new("SC4038", DiagnosticSeverity.Message,
         "The copyright files of {1} Debian package(s) were not read because they exceed the per-file or per-layer cap for copyright files (LayerScanLimits.MaxCopyrightFileBytes, MaxCopyrightBytesPerLayer): {0}. Their licenses are left out of the SBOM (unknown). If the files are legitimate, raise those limits; nothing else in your project needs to change.");
+    public static readonly DiagnosticDescriptor CorruptChiselManifest = new("SC4034", DiagnosticSeverity.Warning,
+        "Chisel's manifest '{0}' (layer {1}) cannot be read: {2}. The SBOM does not say which slices of each package the image holds, and lists only the packages /var/lib/dpkg/status.d names; rebuild the base image with chisel (`chisel cut` writes the manifest when a slice with `generate: manifest` is cut, as base-files_chisel is), or report it to its publisher.");
+
+    public static readonly DiagnosticDescriptor ChiselManifestTooLarge = new("SC4035", DiagnosticSeverity.Warning,
+        "Chisel's manifest '{0}' (layer {1}) expands to more than {2} bytes, so it was not read (a zstd stream that expands without bound could exhaust memory). The SBOM does not say which slices of each package the image holds; if the manifest is legitimately this large, raise the limit (LayerScanLimits.MaxChiselManifestBytes).");
+
+    public static readonly DiagnosticDescriptor UnsupportedChiselManifest = new("SC4036", DiagnosticSeverity.Warning,
+        "Chisel's manifest '{0}' (layer {1}) is in a format this version does not read: {2}. SecureContainers reads jsonwall 1.x with manifest schema 1.0, as chisel 1.x writes it, so the SBOM does not say which slices of each package the image holds; update SecureContainers, or cut the base image with a chisel release that writes schema 1.0.");
 }

@@ -40,6 +40,11 @@ public sealed record LayerScanLimits
     /// 16 MiB (a desktop install of a few thousand packages); files past it, in tar order, are skipped (SC4038).
     /// </summary>
     public long MaxCopyrightBytesPerLayer { get; init; } = 16L * 1024 * 1024;
+    /// Largest chisel manifest (<c>manifest.wall</c>) once zstd-decompressed; the compressed file counts as any captured
+    /// file. Default 64 MiB: a chiseled .NET base's manifest is tens of KiB, and beyond the cap the manifest is skipped
+    /// with SC4035 rather than read.
+    /// </summary>
+    public int MaxChiselManifestBytes { get; init; } = 64 * 1024 * 1024;
 
     /// <summary>Content kept from one layer in total (status.d can hold thousands of files). Default 64 MiB.</summary>
     public long MaxCapturedBytesPerLayer { get; init; } = 64L * 1024 * 1024;

@@ -21,6 +21,10 @@ public sealed record LayerScanResult(
     IReadOnlyList<string> OpaqueDirectories,
     IReadOnlyList<CapturedFile> CapturedFiles)
 {
-    /// <summary>2: Debian copyright files are captured too (a version-1 entry lacks them, so it is rescanned).</summary>
-    public const int CurrentFormatVersion = 2;
+    /// <summary>
+    /// Raised whenever the scanner keeps more (<see cref="InterestingFiles"/>): a result cached before would lack the new
+    /// files and read as "absent" for good, since a layer digest never changes. 2: Debian copyright files; 3: chisel's
+    /// manifest.wall.
+    /// </summary>
+    public const int CurrentFormatVersion = 3;
 }

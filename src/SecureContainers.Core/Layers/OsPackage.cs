@@ -41,6 +41,13 @@ public sealed record OsPackage(
     /// databases carry <see cref="License"/>.
     /// </summary>
     public IReadOnlyList<string> CopyrightLicenses { get; init; } = NoLicenses;
+    /// The chisel slices of the package the image holds (<c>libc6_libs</c>), sorted; empty when no chisel manifest names
+    /// the package. A chiseled image holds only these slices' files, not the whole package.
+    /// </summary>
+    public IReadOnlyList<string> Slices { get; init; } = [];
+
+    /// <summary>SHA-256 (hex) of the package archive (.deb) installed from, when the image records it (chisel does).</summary>
+    public string? ArchiveSha256 { get; init; }
 
     // One shared empty instance keeps record equality meaningful for dpkg and apk packages.
     private static readonly IReadOnlyDictionary<string, string> NoDigests = new Dictionary<string, string>();

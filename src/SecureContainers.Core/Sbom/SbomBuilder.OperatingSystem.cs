@@ -138,6 +138,11 @@ public static partial class SbomBuilder
             properties.Add(new SbomProperty(SbomPropertyNames.RpmDigestPrefix + kind, value));
         }
 
+        if (package.Slices.Count > 0)
+        {
+            properties.Add(new SbomProperty(SbomPropertyNames.ChiselSlices, string.Join(',', package.Slices.Order(StringComparer.Ordinal))));
+        }
+
         foreach (Digest layer in copies.Select(c => c.LayerDigest).Distinct())
         {
             properties.Add(new SbomProperty(SbomPropertyNames.LayerDigest, layer.ToString()));
@@ -150,6 +155,9 @@ public static partial class SbomBuilder
             Name = package.Name,
             Version = package.Version,
             Scope = SbomComponentScope.Required,
+
+            // The .deb's hash as the archive lists it (chisel records it): it names the exact build the files came from.
+            Hashes = package.ArchiveSha256 is string sha256 ? [new SbomHash(SbomHashAlgorithm.Sha256, sha256)] : [],
 
             // apk's L: and rpm's License are usually SPDX but also "custom", old Fedora names ("GPLv2+") or a
             // space-separated list; only listed ids become ids or expressions, the rest stay names.

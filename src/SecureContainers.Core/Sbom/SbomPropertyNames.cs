@@ -80,6 +80,12 @@ public static class SbomPropertyNames
     /// <summary>On an OS package: the source package's version when dpkg gives one that differs from the binary's.</summary>
     public const string OsSourceVersion = "securecontainers:os:sourceVersion";
 
+    /// <summary>
+    /// On a deb package of a chiseled image: the chisel slices of it the image holds, as chisel's manifest names them,
+    /// sorted and comma-separated (<c>libc6_config,libc6_libs</c>). Only those slices' files are in the image.
+    /// </summary>
+    public const string ChiselSlices = "securecontainers:chisel:slices";
+
     /// <summary>On the operating-system component: os-release <c>VERSION_CODENAME</c> (e.g. <c>bookworm</c>).</summary>
     public const string OsVersionCodename = "securecontainers:os:versionCodename";
 }
