@@ -192,7 +192,8 @@ internal sealed class CheckCommand : ICliCommand
 
             // Nothing will be pushed or signed by this run: signing readiness is not the question (no SC6xxx "unsigned").
             Destination = ImageDestination.Archive,
-            BaseImage = built.Base ?? image.PinnedReference,
+            // Its own base, through the index it was pulled from when there is one: the index's Notary signature is checked too.
+            BaseImage = built.Base ?? (image.IndexDigest is { } index ? image.Reference with { Tag = null, Digest = index } : image.PinnedReference),
             RuntimeIdentifiers = [RuntimeIdentifierFor(image.Platform)],
             TargetImage = $"{image.Reference.Registry}/{image.Reference.Repository}",
             ContainerUser = config.User,

@@ -74,9 +74,7 @@ internal static class NotaryVerifyCommand
             diagnostics.AddRange(failures.Select(f => f.Enforced ? f.Reason : f.Reason with { Severity = DiagnosticSeverity.Warning }));
             if (v.Verified is null)
             {
-                string reasons = v.Signatures.Count == 0 ? "no Notary signature refers to it"
-                    : string.Join("; ", v.Signatures.Select(s => $"signature {s.Artifact}: {string.Join(", ", s.Result.Failures.Where(f => f.Enforced).Select(f => f.Reason.Code).Distinct())}"));
-                diagnostics.Add(NotaryDiagnostics.ImageNotVerified.Create(what, Kind(manifest.Target), policy.Name, reasons));
+                diagnostics.Add(NotaryDiagnostics.ImageNotVerified.Create(what, Kind(manifest.Target), policy.Name, v.Reasons));
             }
         }
 

@@ -93,10 +93,7 @@ internal sealed class NotaryBaseImageCheck(RegistryClient registry, IReadOnlyLis
             sink.Report(failure.Reason with { Severity = failure.Enforced ? severity : DiagnosticSeverity.Warning });
         }
 
-        string reasons = verification.Signatures.Count == 0
-            ? "no Notary signature refers to it"
-            : string.Join("; ", verification.Signatures.Select(s => $"signature {s.Artifact}: {string.Join(", ", s.Result.Failures.Where(f => f.Enforced).Select(f => f.Reason.Code).Distinct())}"));
-        sink.Report(NotaryDiagnostics.BaseNotVerified.Create(severity, image, what, target.Digest, policy.Name, reasons,
+        sink.Report(NotaryDiagnostics.BaseNotVerified.Create(severity, image, what, target.Digest, policy.Name, verification.Reasons,
             Restricted ? "The Restricted profile refuses it, and its content was not read." : "The Baseline profile lets it through; Restricted would refuse it."));
         return (null, false);
     }

@@ -13,6 +13,11 @@ public sealed record NotaryArtifactVerification(Descriptor Target, IReadOnlyList
 {
     /// <summary>The first signature that verified, as notation accepts an artifact when any one of its signatures does.</summary>
     public NotarySignatureCheck? Verified => TooMany ? null : Signatures.FirstOrDefault(s => s.Result.IsVerified);
+
+    /// <summary>Why none verified, for a summary message: each signature with the codes of its enforced failures.</summary>
+    public string Reasons => Signatures.Count == 0
+        ? "no Notary signature refers to it"
+        : string.Join("; ", Signatures.Select(s => $"signature {s.Artifact}: {string.Join(", ", s.Result.Failures.Where(f => f.Enforced).Select(f => f.Reason.Code).Distinct())}"));
 }
 
 /// <summary>
