@@ -25,7 +25,23 @@ internal static class OutputFormatOption
         return option;
     }
 
-    public static bool IsReportFormat(Option option) => option.Name == Name && option.HelpName == HelpName;
+    /// <summary>The HelpName of <see cref="CreateWithSarif"/> (scan): the same json document, or a SARIF log instead.</summary>
+    public const string SarifHelpName = "text|json|sarif";
+
+    /// <summary><c>--output text|json|sarif</c>: sarif writes a SARIF 2.1.0 log of the findings on standard output (nothing there when a coded error stops the command first).</summary>
+    public static Option<string> CreateWithSarif()
+    {
+        Option<string> option = new(Name)
+        {
+            HelpName = SarifHelpName,
+            Description = "The report format on standard output. json: one JSON document on every outcome, errors included (schema in docs/cli.md); sarif: a SARIF 2.1.0 log of the findings.",
+            DefaultValueFactory = _ => "text",
+        };
+        option.AcceptOnlyFromAmong("text", "json", "sarif");
+        return option;
+    }
+
+    public static bool IsReportFormat(Option option) => option.Name == Name && option.HelpName is HelpName or SarifHelpName;
 
     /// <summary>Whether the command line asked for json, read from the raw tokens so that it works when parsing failed.</summary>
     public static bool WantsJson(ParseResult parse)
