@@ -40,6 +40,8 @@ internal sealed class DiffCommand : ICliCommand
 
     private static async Task<ExitCode> RunAsync(CliContext context, string oldText, string newText, string? databasePath, string? platformText, bool json, CancellationToken ct)
     {
+        SbomSource.CheckArgument(oldText, "diff");
+        SbomSource.CheckArgument(newText, "diff");
         Core.Oci.Platform? platform = platformText is null ? null : PlatformText.Parse(platformText);
         DiagnosticBag diagnostics = new();
         OsvDatabase? database = databasePath is null ? null : SbomSource.LoadDatabase(context, databasePath, diagnostics, ct);

@@ -16,6 +16,18 @@ internal static class SbomSource
     /// <summary>An SBOM and where it came from (the file, or the image pinned by digest).</summary>
     public sealed record Loaded(SbomInventory Sbom, string Kind, string Source);
 
+    /// <summary>
+    /// SC1101 for an argument that is an unknown option: the parser hands those to a free argument, and no image
+    /// reference starts with '-'. Called for every argument before any is loaded.
+    /// </summary>
+    public static void CheckArgument(string argument, string verb)
+    {
+        if (argument.StartsWith('-') && !File.Exists(argument))
+        {
+            throw new SecureContainerException(CommandLineDiagnostics.InvalidCommandLine.Create($"Unrecognized command or argument '{argument}'.", $"{CliApp.ToolName} {verb}"));
+        }
+    }
+
     public static async Task<Loaded> LoadAsync(CliContext context, string argument, Platform? platform, string verb, CancellationToken ct)
     {
         if (File.Exists(argument) || Directory.Exists(argument) || argument.EndsWith(".json", StringComparison.OrdinalIgnoreCase))

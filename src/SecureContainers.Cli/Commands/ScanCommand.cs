@@ -69,6 +69,7 @@ internal sealed class ScanCommand : ICliCommand
     private static async Task<ExitCode> RunAsync(CliContext context, string target, string databasePath, string failOn, string? platformText, string output, CancellationToken ct)
     {
         // Everything the command line decides is checked before the registry is asked.
+        SbomSource.CheckArgument(target, "scan");
         ScanThreshold.TryParse(failOn, out ScanThreshold threshold);
         Core.Oci.Platform? platform = platformText is null ? null : PlatformText.Parse(platformText);
         DiagnosticBag diagnostics = new();
