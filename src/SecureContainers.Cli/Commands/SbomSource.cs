@@ -79,7 +79,7 @@ internal static class SbomSource
         }
 
         DiagnosticBag load = new();
-        OsvDatabase? database = OsvDatabase.Load(path, new OsvDatabaseLimits(), load, ct);
+        OsvDatabase? database = OsvDatabase.Load(path, new OsvDatabaseLimits(), load, ct, context.LayerCacheDirectory ?? Core.Layers.LayerScanCache.DefaultDirectory);
         if (database is null)
         {
             throw new SecureContainerException(CommandLineDiagnostics.VulnerabilityDatabaseUnusable.Create(path, "it could not be read"));
