@@ -103,16 +103,12 @@ internal sealed class DiffCommand : ICliCommand
 
     private static void WriteFields(Utf8JsonWriter w, SbomSource.Loaded old, SbomSource.Loaded @new, SbomDiffResult diff)
     {
-        w.WriteStartObject("old");
-        w.WriteString("source", old.Kind);
-        w.WriteString("sbom", old.Source);
-        w.WriteString("subject", old.Sbom.Subject);
-        w.WriteEndObject();
-        w.WriteStartObject("new");
-        w.WriteString("source", @new.Kind);
-        w.WriteString("sbom", @new.Source);
-        w.WriteString("subject", @new.Sbom.Subject);
-        w.WriteEndObject();
+        foreach ((string name, SbomSource.Loaded loaded) in new[] { ("old", old), ("new", @new) })
+        {
+            w.WriteStartObject(name);
+            loaded.WriteFields(w);
+            w.WriteEndObject();
+        }
         w.WriteNumber("unchanged", diff.Unchanged);
         foreach (SbomChangeKind kind in Enum.GetValues<SbomChangeKind>())
         {

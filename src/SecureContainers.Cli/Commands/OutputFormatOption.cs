@@ -13,31 +13,25 @@ internal static class OutputFormatOption
     /// <summary>Also how <see cref="IsReportFormat"/> recognises the option, so verify's own declaration counts too.</summary>
     public const string HelpName = "text|json";
 
-    public static Option<string> Create()
-    {
-        Option<string> option = new(Name)
-        {
-            HelpName = HelpName,
-            Description = "The report format on standard output. json: one JSON document on every outcome, errors included (schema in docs/cli.md).",
-            DefaultValueFactory = _ => "text",
-        };
-        option.AcceptOnlyFromAmong("text", "json");
-        return option;
-    }
+    public static Option<string> Create() =>
+        Build(HelpName, "The report format on standard output. json: one JSON document on every outcome, errors included (schema in docs/cli.md).");
 
     /// <summary>The HelpName of <see cref="CreateWithSarif"/> (scan): the same json document, or a SARIF log instead.</summary>
     public const string SarifHelpName = "text|json|sarif";
 
     /// <summary><c>--output text|json|sarif</c>: sarif writes a SARIF 2.1.0 log of the findings on standard output (nothing there when a coded error stops the command first).</summary>
-    public static Option<string> CreateWithSarif()
+    public static Option<string> CreateWithSarif() =>
+        Build(SarifHelpName, "The report format on standard output. json: one JSON document on every outcome, errors included (schema in docs/cli.md); sarif: a SARIF 2.1.0 log of the findings.");
+
+    private static Option<string> Build(string helpName, string description)
     {
         Option<string> option = new(Name)
         {
-            HelpName = SarifHelpName,
-            Description = "The report format on standard output. json: one JSON document on every outcome, errors included (schema in docs/cli.md); sarif: a SARIF 2.1.0 log of the findings.",
+            HelpName = helpName,
+            Description = description,
             DefaultValueFactory = _ => "text",
         };
-        option.AcceptOnlyFromAmong("text", "json", "sarif");
+        option.AcceptOnlyFromAmong(helpName.Split('|'));
         return option;
     }
 

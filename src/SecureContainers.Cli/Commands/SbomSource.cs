@@ -14,7 +14,16 @@ namespace SecureContainers.Cli.Commands;
 internal static class SbomSource
 {
     /// <summary>An SBOM and where it came from (the file, or the image pinned by digest).</summary>
-    public sealed record Loaded(SbomInventory Sbom, string Kind, string Source);
+    public sealed record Loaded(SbomInventory Sbom, string Kind, string Source)
+    {
+        /// <summary>The JSON fields that say where an SBOM came from, the same in scan's and diff's documents.</summary>
+        public void WriteFields(System.Text.Json.Utf8JsonWriter w)
+        {
+            w.WriteString("source", Kind);
+            w.WriteString("sbom", Source);
+            w.WriteString("subject", Sbom.Subject);
+        }
+    }
 
     /// <summary>
     /// SC1101 for an argument that is an unknown option: the parser hands those to a free argument, and no image

@@ -119,9 +119,7 @@ internal sealed class ScanCommand : ICliCommand
 
     private static void WriteFields(Utf8JsonWriter w, SbomSource.Loaded loaded, OsvDatabase database, SbomScanResult result)
     {
-        w.WriteString("source", loaded.Kind);
-        w.WriteString("sbom", loaded.Source);
-        w.WriteString("subject", loaded.Sbom.Subject);
+        loaded.WriteFields(w);
         w.WriteStartObject("database");
         w.WriteString("path", database.Path);
         w.WriteNumber("records", database.RecordCount);
