@@ -48,7 +48,8 @@ public static class SbomScanner
         List<(VulnerabilityFinding Finding, bool Excluded)> found = [];
         if (os.Length > 0)
         {
-            string label = sbom.Subject ?? sbom.Origin;
+            // Messages name what was scanned as the user gave it (the pinned image, or the file), not the subject's purl.
+            string label = sbom.Origin;
             found.AddRange(OsvVulnerabilityGate.EvaluateOperatingSystem(database, label, sbom.OperatingSystem, os.Length,
                 ecosystem => os.Select(c => new OsvComponent(
                     ecosystem,
