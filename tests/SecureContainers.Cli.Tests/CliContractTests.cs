@@ -108,6 +108,7 @@ public partial class CliContractTests
         { "SC1117", ["diff", "{key}", "registry.test/team/app:1.0"] },
         { "SC1118", ["scan", "{sbom}", "--db", "/nonexistent/osv"] },
         { "SC5201", ["scan", "registry.test/team/app:1.0", "--db", "{dir}"] },
+        { "SC3101", ["scan", "localhost:{closed}/team/app:1.0", "--db", "{dir}"] },
         { "SC5201", ["diff", "{sbom}", "registry.test/team/app:1.0"] },
         { "SC1116", ["verify", "registry.test/team/app:1.0", "--notary-trust-policy", "{sbom}"] },
         { "SC4140", ["verify", "registry.test/team/app:1.0", "--notary", "--notary-trust-policy", "{sbom}"] },

@@ -185,6 +185,26 @@ public sealed class SbomScannerTests : IDisposable
     }
 
     [Fact]
+    public void AnAlpineSbomIsMatchedInItsMinorBranchByApkOrigin()
+    {
+        // CVE-2022-27449 fixes mariadb in Alpine v3.16 at 10.6.8-r0 (and at 10.5.16-r0 in v3.14): 3.16.2 picks v3.16.
+        ImageContentsReport alpine = SbomTestInputs.Report(
+            new OsRelease("alpine", "3.16.2", null, "Alpine Linux v3.16", new Dictionary<string, string>()),
+            [
+                new("apk", "mariadb-client", "10.6.7-r0", "x86_64", "mariadb", null, null, [], SbomTestInputs.OsLayer),
+                new("apk", "mariadb-common", "10.6.8-r0", "x86_64", "mariadb", null, null, [], SbomTestInputs.OsLayer),
+            ],
+            []);
+
+        SbomScanResult result = Scan(Sbom(alpine, newtonsoft: "13.0.1"));
+
+        SbomScanFinding finding = Assert.Single(result.Findings);
+        Assert.Equal(("CVE-2022-27449", "mariadb-client", "Alpine:v3.16", "10.6.8-r0"),
+            (finding.Finding.Advisory.Id, finding.Finding.PackageId, finding.Ecosystem, finding.Finding.FixedVersion));
+        Assert.StartsWith("pkg:apk/alpine/mariadb-client@10.6.7-r0", finding.Finding.BomRef, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AnOperatingSystemWithoutAnOsvEcosystemIsSaidNotSilentlyClean()
     {
         ImageContentsReport unknown = SbomTestInputs.Report(
