@@ -49,6 +49,9 @@ public static class ExitCodes
         ["SC6009"] = ExitCode.UsageError,
         ["SC6010"] = ExitCode.UsageError,
         ["SC6012"] = ExitCode.UsageError,
+        // scan and diff: an SBOM file or a --db that cannot be used, fixed by changing the arguments.
+        ["SC1117"] = ExitCode.UsageError,
+        ["SC1118"] = ExitCode.UsageError,
         // Connection refused, DNS, TLS, timeouts (after the client's retries).
         ["SC3101"] = ExitCode.RegistryUnreachable,
     };

@@ -19,7 +19,7 @@ public partial class CliContractTests
     private static readonly Platform Amd64 = new("linux", "amd64");
 
     /// <summary>The verbs with <c>--output text|json</c>; <see cref="EveryVerbWithAReportFormatIsCoveredHere"/> keeps it complete.</summary>
-    private static readonly string[] ReportingVerbNames = ["verify", "attach", "sign", "attest", "check"];
+    private static readonly string[] ReportingVerbNames = ["verify", "attach", "sign", "attest", "check", "scan", "diff"];
 
     public static TheoryData<string> ReportingVerbs => new(ReportingVerbNames);
 
@@ -104,6 +104,12 @@ public partial class CliContractTests
         { "SC1115", ["verify", "registry.test/team/app:1.0", "--key", "{pub}", "--certificate-identity", "dev@example.com", "--certificate-oidc-issuer", "https://accounts.google.com"] },
         { "SC1115", ["verify", "registry.test/team/app:1.0", "--certificate-identity", "dev@example.com", "--certificate-oidc-issuer", "https://accounts.google.com"] },
         { "SC1116", ["verify", "registry.test/team/app:1.0", "--notary", "--key", "{pub}"] },
+        { "SC1117", ["scan", "/nonexistent/app.cdx.json", "--db", "{dir}"] },
+        { "SC1117", ["diff", "{key}", "registry.test/team/app:1.0"] },
+        { "SC1118", ["scan", "{sbom}", "--db", "/nonexistent/osv"] },
+        { "SC5201", ["scan", "registry.test/team/app:1.0", "--db", "{dir}"] },
+        { "SC3101", ["scan", "localhost:{closed}/team/app:1.0", "--db", "{dir}"] },
+        { "SC5201", ["diff", "{sbom}", "registry.test/team/app:1.0"] },
         { "SC1116", ["verify", "registry.test/team/app:1.0", "--notary-trust-policy", "{sbom}"] },
         { "SC4140", ["verify", "registry.test/team/app:1.0", "--notary", "--notary-trust-policy", "{sbom}"] },
         { "SC4140", ["check", "registry.test/team/app:1.0", "--no-advisories", "--notary-trust-policy", "/nonexistent/trustpolicy.json"] },
@@ -126,7 +132,7 @@ public partial class CliContractTests
         Assert.StartsWith($"error {code}: ", text.Error);
         Assert.NotEqual(ExitCode.Success, text.ExitCode);
         AssertNoMsBuildAdvice(text.Error);
-        if (resolved[0] is "verify" or "attach" or "sign" or "attest")
+        if (resolved[0] is "verify" or "attach" or "sign" or "attest" or "scan" or "diff")
         {
             CliResult json = await f.Cli.RunAsync([.. resolved, "--output", "json"]);
             using JsonDocument doc = JsonDocument.Parse(json.StandardOutput);
@@ -274,6 +280,8 @@ public partial class CliContractTests
             "sign" => ["sign", image, "--key", _keys.PrivateKey],
             "attest" => ["attest", image, "--key", _keys.PrivateKey, "--provenance"],
             "check" => ["check", image],
+            "scan" => ["scan", image, "--db", _dir],
+            "diff" => ["diff", _sbom.Path, image],
             _ => throw new ArgumentOutOfRangeException(nameof(verb)),
         };
 

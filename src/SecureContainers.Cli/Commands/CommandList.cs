@@ -12,5 +12,7 @@ internal static class CommandList
         new SignCommand(),
         new AttestCommand(),
         new CheckCommand(),
+        new ScanCommand(),
+        new DiffCommand(),
     ];
 }

@@ -46,4 +46,13 @@ public static class CommandLineDiagnostics
 
     public static readonly DiagnosticDescriptor NotaryOptionsInvalid = new("SC1116", DiagnosticSeverity.Error,
         "verify --notary cannot be combined with {0}: Notary signatures are verified against a notation trust policy, not a cosign key or identity, and carry no attestations. Nothing was verified. Run verify --notary [--notary-trust-policy FILE --notary-trust-store DIR] on its own, and verify cosign signatures in a separate run.");
+
+    public static readonly DiagnosticDescriptor ScanSbomUnusable = new("SC1117", DiagnosticSeverity.Error,
+        "The SBOM file {0} given to {1} cannot be used: {2}. Nothing was compared or matched. " +
+        "Pass the CycloneDX JSON file the build wrote (bin/<configuration>/securecontainers/*.cdx.json, or one saved with securecontainers sbom IMAGE -o FILE), or an image reference.");
+
+    public static readonly DiagnosticDescriptor VulnerabilityDatabaseUnusable = new("SC1118", DiagnosticSeverity.Error,
+        "--db {0} is not a vulnerability database that can be read ({1}). Nothing was matched. " +
+        "Pass a folder of OSV JSON records or osv-scanner's offline layout (<folder>/<Ecosystem>/all.zip, from https://osv-vulnerabilities.storage.googleapis.com/<Ecosystem>/all.zip).");
 }
+

@@ -281,7 +281,7 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
 
         return Task.Run(() =>
         {
-            OsvDatabase? database = OsvDatabase.Load(path, new OsvDatabaseLimits(), sink, ct);
+            OsvDatabase? database = OsvDatabase.Load(path, new OsvDatabaseLimits(), sink, ct, request.Settings.CacheDirectory ?? LayerScanCache.DefaultDirectory);
             if (database is not null)
             {
                 OsvVulnerabilityGate.CheckAge(database, content.VulnerabilityDatabaseMaxAge, request.Clock.GetUtcNow(), request.Settings.Policy.Profile, sink);

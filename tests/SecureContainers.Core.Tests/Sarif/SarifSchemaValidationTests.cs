@@ -65,6 +65,26 @@ public sealed class SarifSchemaValidationTests : IDisposable
     }
 
     [ValidatorFact(SchemaValidator.Sarif)]
+    public void AnSbomScanWithOsNuGetAndSuppressedFindingsIsValidSarif()
+    {
+        (string node, string script) = Validator();
+        System.Text.Json.Nodes.JsonNode sbom = System.Text.Json.Nodes.JsonNode.Parse(Vulnerabilities.SbomScannerTests.Sbom())!;
+        sbom["vulnerabilities"] = System.Text.Json.Nodes.JsonNode.Parse("""[{ "id": "GHSA-5crp-9r3c-p9vr", "analysis": { "state": "not_affected", "detail": "not reachable" } }]""");
+        Core.Vulnerabilities.ScanThreshold.TryParse("unknown", out var threshold);
+        Core.Vulnerabilities.SbomScanResult scan = Core.Vulnerabilities.SbomScanner.Scan(
+            Vulnerabilities.SbomScannerTests.Read(Encoding.UTF8.GetBytes(sbom.ToJsonString())),
+            Vulnerabilities.SbomScannerTests.Database(Vulnerabilities.SbomScannerTests.OsvTestData()), threshold, new Core.Diagnostics.DiagnosticBag());
+        Assert.Equal(2, scan.Findings.Count);
+        Assert.Contains(scan.Findings, f => f.Finding.Suppressed);
+        Core.Vulnerabilities.VulnerabilityReport report = scan.ToReport();
+
+        (int exitCode, string output) = Run(node, script, Save(SarifWriter.Write(new SarifRun(new SarifTool("SecureContainers", "0.1.0"),
+            Core.Vulnerabilities.VulnerabilitySarif.Rules(report), Core.Vulnerabilities.VulnerabilitySarif.Results(report)))));
+
+        Assert.True(exitCode == 0, output);
+    }
+
+    [ValidatorFact(SchemaValidator.Sarif)]
     public void ValidatorRejectsADocumentOutsideTheSchema()
     {
         (string node, string script) = Validator();

@@ -6,6 +6,9 @@ namespace SecureContainers.EndToEnd.Tests.Infrastructure;
 public sealed record ProcessResult(int ExitCode, string Output)
 {
     public bool Succeeded => ExitCode == 0;
+
+    /// <summary>Standard output alone, for a document a tool prints there while warnings go to standard error.</summary>
+    public string StandardOutput { get; init; } = "";
 }
 
 /// <summary>Runs a real process with a bounded time, capturing stdout and stderr interleaved.</summary>
@@ -48,8 +51,9 @@ public static class ProcessRunner
         }
 
         StringBuilder output = new();
+        StringBuilder standardOutput = new();
         using Process process = new() { StartInfo = info };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); standardOutput.AppendLine(e.Data); } } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
         process.Start();
         process.StandardInput.Close();
@@ -72,7 +76,7 @@ public static class ProcessRunner
         await beside;
         lock (output)
         {
-            return new ProcessResult(process.ExitCode, output.ToString());
+            return new ProcessResult(process.ExitCode, output.ToString()) { StandardOutput = standardOutput.ToString() };
         }
     }
 }

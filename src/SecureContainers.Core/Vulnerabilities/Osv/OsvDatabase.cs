@@ -52,10 +52,14 @@ public sealed class OsvDatabase
     public DateTimeOffset? NewestModified { get; }
 
     /// <summary>Reads and indexes the database; problems go to <paramref name="sink"/>. Null when the path cannot be read at all (SC7200).</summary>
-    public static OsvDatabase? Load(string path, OsvDatabaseLimits limits, IDiagnosticSink sink, CancellationToken cancellationToken = default)
+    /// <param name="indexCacheDirectory">
+    /// The cache directory (the layer cache's): each zip's parsed records are kept under <c>osv-index/</c> by the zip's
+    /// SHA-256 and read from there next time. Null reads every archive in full.
+    /// </param>
+    public static OsvDatabase? Load(string path, OsvDatabaseLimits limits, IDiagnosticSink sink, CancellationToken cancellationToken = default, string? indexCacheDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(limits);
-        Loader loader = new(path, limits, sink, cancellationToken);
+        Loader loader = new(path, limits, sink, cancellationToken, indexCacheDirectory);
         try
         {
             if (Directory.Exists(path))
@@ -91,8 +95,11 @@ public sealed class OsvDatabase
     internal IReadOnlyList<(OsvRecord Record, OsvAffected Affected, OsvVersionScheme Scheme)> For(string ecosystem, string name) =>
         _index.TryGetValue((ecosystem, name), out var list) ? list : [];
 
-    private sealed class Loader(string root, OsvDatabaseLimits limits, IDiagnosticSink sink, CancellationToken ct)
+    private sealed class Loader(string root, OsvDatabaseLimits limits, IDiagnosticSink sink, CancellationToken ct, string? indexCache)
     {
+        // An index is our own file, but a cache directory can be shared: it is read with a cap like everything else.
+        private const long MaxIndexBytes = 2L * 1024 * 1024 * 1024;
+
         private readonly Dictionary<(string, string), List<(OsvRecord, OsvAffected, OsvVersionScheme)>> _index = new();
         private readonly HashSet<string> _ecosystems = new(StringComparer.Ordinal);
         private int _records;
@@ -126,6 +133,40 @@ public sealed class OsvDatabase
 
         private bool ReadZip(string file, string origin)
         {
+            string? cachePath = null;
+            if (indexCache is not null)
+            {
+                try
+                {
+                    cachePath = OsvIndexCache.PathFor(indexCache, file);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Unreadable here means unreadable below too: the archive read reports it.
+                }
+
+                if (cachePath is not null && File.Exists(cachePath))
+                {
+                    if (OsvIndexCache.TryRead(cachePath, origin, MaxIndexBytes, out List<OsvRecord> cached, out string error))
+                    {
+                        foreach (OsvRecord record in cached)
+                        {
+                            if (!AddRecord(record))
+                            {
+                                return false;
+                            }
+                        }
+
+                        return true;
+                    }
+
+                    sink.Report(OsvDiagnostics.IndexCacheUnreadable.Create(origin, cachePath, error, System.IO.Path.GetDirectoryName(cachePath)));
+                }
+            }
+
+            // Only an archive read in full and without a skipped record is cached, so its problems are reported every time.
+            List<OsvRecord>? collected = cachePath is null ? null : [];
+            int problemsBefore = _problems;
             try
             {
                 using ZipArchive zip = ZipFile.OpenRead(file);
@@ -164,7 +205,7 @@ public sealed class OsvDatabase
                         continue;
                     }
 
-                    if (!Add(content.GetBuffer().AsMemory(0, (int)content.Length), name))
+                    if (!Add(content.GetBuffer().AsMemory(0, (int)content.Length), name, collected))
                     {
                         return false;
                     }
@@ -173,14 +214,38 @@ public sealed class OsvDatabase
             catch (InvalidDataException e)
             {
                 sink.Report(OsvDiagnostics.UnreadableArchive.Create(origin, e.Message));
+                return true;
+            }
+
+            if (collected is not null && _problems == problemsBefore)
+            {
+                OsvIndexCache.TryWrite(cachePath!, collected, origin);
             }
 
             return true;
         }
 
-        private bool Add(ReadOnlyMemory<byte> json, string origin)
+        private bool Add(ReadOnlyMemory<byte> json, string origin, List<OsvRecord>? collected = null)
         {
             if (_records >= limits.MaxRecords)
+            {
+                return AddRecord(null);
+            }
+
+            if (!OsvRecordParser.TryParse(json, origin, out OsvRecord? record, out string error))
+            {
+                Problem(OsvDiagnostics.MalformedRecord.Create(origin, error));
+                return true;
+            }
+
+            collected?.Add(record!);
+            return AddRecord(record);
+        }
+
+        /// <summary>Indexes a parsed record; null only to report the record cap. False once the cap is reached.</summary>
+        private bool AddRecord(OsvRecord? record)
+        {
+            if (record is null || _records >= limits.MaxRecords)
             {
                 if (!_full)
                 {
@@ -189,12 +254,6 @@ public sealed class OsvDatabase
                 }
 
                 return false;
-            }
-
-            if (!OsvRecordParser.TryParse(json, origin, out OsvRecord? record, out string error))
-            {
-                Problem(OsvDiagnostics.MalformedRecord.Create(origin, error));
-                return true;
             }
 
             _records++;

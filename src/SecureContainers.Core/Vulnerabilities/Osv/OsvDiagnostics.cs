@@ -117,4 +117,22 @@ public static class OsvDiagnostics
         DiagnosticSeverity.Error,
         "SecureContainerVulnerabilityDatabaseMaxAge is '{0}', which is not an age, so the default (7d) was used. " +
         "Fix: set it to a whole number of days or hours, such as 7d or 36h.");
+
+    public static readonly DiagnosticDescriptor SbomNotScannable = new(
+        "SC7216",
+        DiagnosticSeverity.Error,
+        "The SBOM attached to {0} cannot be scanned: {1}. Nothing was matched against the vulnerability database, so the image is unchecked, not clean. " +
+        "Fix: attach the CycloneDX JSON SBOM the build wrote for this image again (securecontainers attach {0} --sbom FILE), or scan that file directly.");
+
+    public static readonly DiagnosticDescriptor ExcludedComponentVulnerability = new(
+        "SC7217",
+        DiagnosticSeverity.Message,
+        "{0} {1} is in the SBOM with scope excluded (restored for the build, not shipped in the image), and the {2} vulnerability {3} ({4}) affects it. " +
+        "It is listed for information and never fails the scan. Fix: none needed for the image; move {0} to {5} to keep the build itself clean.");
+
+    public static readonly DiagnosticDescriptor IndexCacheUnreadable = new(
+        "SC7218",
+        DiagnosticSeverity.Message,
+        "The cached index of '{0}' ({1}) could not be read ({2}), so it was rebuilt from the archive and written again. " +
+        "Fix: none needed; if this repeats, delete the folder {3}.");
 }
