@@ -38,27 +38,48 @@ internal sealed class NotaryBaseImageCheck(RegistryClient registry, IReadOnlyLis
             return (null, !Restricted);
         }
 
-        NotaryProof? index = null;
-        bool indexPassed = true;
-        if (resolved.IndexDigest is { } indexDigest)
+        // The index and the platform manifest are verified at the same time (each is a few round trips to the registry);
+        // their findings are reported in that order, whatever finishes first.
+        DiagnosticBag indexFindings = new(), manifestFindings = new();
+        Task<(NotaryProof? Proof, bool Passed)> indexCheck = resolved.IndexDigest is { } indexDigest
+            ? VerifyIndexAsync(requested, policy, indexDigest, indexFindings, ct)
+            : Task.FromResult<(NotaryProof?, bool)>((null, true));
+        var target = new Descriptor(resolved.ManifestMediaType, resolved.ManifestDigest, resolved.ManifestBytes.Length);
+        Task<(NotaryProof? Proof, bool Passed)> manifestCheck = VerifyOneAsync(requested, policy, target, $"{resolved.Platform} manifest", manifestFindings, ct);
+        await Task.WhenAll(indexCheck, manifestCheck).ConfigureAwait(false);
+        (NotaryProof? manifest, bool manifestPassed) = manifestCheck.Result;
+        (NotaryProof? index, bool indexPassed) = indexCheck.Result;
+        foreach (Diagnostic d in indexFindings.Items.Concat(manifestFindings.Items))
         {
-            if (!_indexes.TryGetValue(indexDigest, out var known))
-            {
-                (Digest digest, string mediaType, byte[] bytes) = await registry.GetManifestAsync(requested.Registry, requested.Repository, indexDigest.ToString(), ct).ConfigureAwait(false);
-                known = await VerifyOneAsync(requested, policy, new Descriptor(mediaType, digest, bytes.Length), "index", ct).ConfigureAwait(false);
-                _indexes[indexDigest] = known;
-            }
-
-            (index, indexPassed) = known;
+            sink.Report(d);
         }
 
-        var target = new Descriptor(resolved.ManifestMediaType, resolved.ManifestDigest, resolved.ManifestBytes.Length);
-        (NotaryProof? manifest, bool manifestPassed) = await VerifyOneAsync(requested, policy, target, $"{resolved.Platform} manifest", ct).ConfigureAwait(false);
+        if ((manifest ?? index) is not null && !_revocationNoted)
+        {
+            _revocationNoted = true;
+            sink.Report(NotaryDiagnostics.RevocationNotChecked.Create());
+        }
+
         bool passed = (indexPassed && manifestPassed) || !Restricted;
         return (manifest is null || (resolved.IndexDigest is not null && index is null) ? null : new NotaryBaseSignature(policy.Name, manifest, index), passed);
     }
 
-    private async Task<(NotaryProof? Proof, bool Passed)> VerifyOneAsync(ImageReference requested, NotaryTrustPolicy policy, Descriptor target, string what, CancellationToken ct)
+    /// <summary>An index is verified once per build, whichever platforms of it the build uses.</summary>
+    private async Task<(NotaryProof? Proof, bool Passed)> VerifyIndexAsync(ImageReference requested, NotaryTrustPolicy policy, Digest indexDigest, IDiagnosticSink findings, CancellationToken ct)
+    {
+        if (_indexes.TryGetValue(indexDigest, out var known))
+        {
+            return known;
+        }
+
+        (Digest digest, string mediaType, byte[] bytes) = await registry.GetManifestAsync(requested.Registry, requested.Repository, indexDigest.ToString(), ct).ConfigureAwait(false);
+        known = await VerifyOneAsync(requested, policy, new Descriptor(mediaType, digest, bytes.Length), "index", findings, ct).ConfigureAwait(false);
+        _indexes[indexDigest] = known;
+        return known;
+    }
+
+    private async Task<(NotaryProof? Proof, bool Passed)> VerifyOneAsync(ImageReference requested, NotaryTrustPolicy policy, Descriptor target, string what,
+        IDiagnosticSink sink, CancellationToken ct)
     {
         string image = $"{requested.Registry}/{requested.Repository}";
         DiagnosticSeverity severity = Restricted ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning;
@@ -79,12 +100,6 @@ internal sealed class NotaryBaseImageCheck(RegistryClient registry, IReadOnlyLis
 
             NotaryProof proof = new(target.Digest, verified.Artifact, r.SignerSubject ?? "", r.SigningTime, r.TimestampTime, r.TimestampAuthority);
             sink.Report(NotaryDiagnostics.BaseVerified.Create(image, what, target.Digest, policy.Name, policy.Level.ToString().ToLowerInvariant(), proof.Signer, Describe(r)));
-            if (!_revocationNoted)
-            {
-                _revocationNoted = true;
-                sink.Report(r.RevocationNote);
-            }
-
             return (proof, true);
         }
 
