@@ -78,7 +78,9 @@ public class NotaryBaseImageTests(SigningKeys keys) : IClassFixture<SigningKeys>
     {
         string repository = $"e2e/notary-{name}";
         using SampleWorkspace sample = SampleWorkspace.Create("AspNetApi", $"notary-{name}");
-        PublishResult result = await sample.PublishAsync(Push(NotaryFixtures.Pinned(name), repository, "SecureContainerProfile=Restricted", "SecureContainerRequireSigning=false"));
+        string cache = Path.Combine(sample.Directory, "layer-cache");
+        PublishResult result = await sample.PublishAsync(Push(NotaryFixtures.Pinned(name), repository, "SecureContainerProfile=Restricted", "SecureContainerRequireSigning=false",
+            $"SecureContainerCacheDirectory={cache}"));
 
         Assert.False(result.Succeeded, result.ToString());
         Assert.Contains(code, result.Errors);
@@ -88,8 +90,9 @@ public class NotaryBaseImageTests(SigningKeys keys) : IClassFixture<SigningKeys>
             Assert.Contains("SC4138", result.Errors);
         }
 
-        // Nothing of the unproven base was read: no finding about its content or its user's name.
+        // Nothing of the unproven base was read: no finding about its content, and no layer scanned into the cache.
         Assert.DoesNotContain(ScCodes(result.Errors.Concat(result.Warnings)), c => c.StartsWith("SC411", StringComparison.Ordinal));
+        Assert.False(Directory.Exists(Path.Combine(cache, "sha256")) && Directory.EnumerateFiles(Path.Combine(cache, "sha256")).Any(), $"a base layer was read into {cache}");
         Assert.False(await RegistryProbe.RepositoryExistsAsync(repository), $"something was pushed to {repository}");
         sample.Succeeded();
     }

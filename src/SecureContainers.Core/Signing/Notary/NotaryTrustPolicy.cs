@@ -39,10 +39,6 @@ public sealed record NotaryTrustPolicy(
     /// <summary>Envelopes larger than this are refused before they are decoded (SC4120).</summary>
     public int MaxEnvelopeBytes { get; init; } = 4 * 1024 * 1024;
 
-    /// <summary>Whether this policy covers <paramref name="repository"/> (<c>registry/repository</c>, no tag or digest).</summary>
-    public bool Covers(string repository) =>
-        RegistryScopes.Any(s => s == AnyScope || string.Equals(s, repository, StringComparison.Ordinal));
-
     /// <summary>
     /// The policy for <paramref name="repository"/>: an exact scope wins over the wildcard, as in notation; null when no
     /// policy covers it.

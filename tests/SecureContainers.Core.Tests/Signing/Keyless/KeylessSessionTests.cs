@@ -138,29 +138,4 @@ public sealed class KeylessSessionTests
         string logged = body.RootElement.GetProperty("spec").GetProperty("content").GetProperty("envelope").GetProperty("signatures")[0].GetProperty("publicKey").GetString()!;
         Assert.Equal(fileKeyStandIn.PublicKeyPem, Encoding.UTF8.GetString(Convert.FromBase64String(logged)));
     }
-
-    [Fact]
-    public async Task TheLegacyLayoutAnnotationsCarryLeafChainAndTheRekorBundleCosignReads()
-    {
-        using FakeSigstore fake = new();
-        using HttpClient http = fake.Client();
-        using KeylessSession session = await KeylessSigning.StartAsync(fake.Options, fake.GitHubActionsEnvironment, http, default);
-        byte[] payload = """{"critical":{}}"""u8.ToArray();
-        VerificationMaterial material = await session.WitnessAsync(null, new MessageSignature("SHA2_256", System.Security.Cryptography.SHA256.HashData(payload), session.Sign(payload)), default);
-        TransparencyLogEntry entry = Assert.Single(material.TlogEntries);
-
-        IReadOnlyDictionary<string, string> annotations = CosignKeylessAnnotations.For(session.Certificate, entry);
-
-        Assert.Equal(session.Certificate.LeafPem, annotations["dev.sigstore.cosign/certificate"]);
-        Assert.Equal(fake.CaCertificate.ExportCertificatePem() + "\n", annotations["dev.sigstore.cosign/chain"]);
-        using JsonDocument bundle = JsonDocument.Parse(annotations["dev.sigstore.cosign/bundle"]);
-        Assert.Equal(["SignedEntryTimestamp", "Payload"], bundle.RootElement.EnumerateObject().Select(p => p.Name));
-        JsonElement body = bundle.RootElement.GetProperty("Payload");
-        Assert.Equal(["body", "integratedTime", "logIndex", "logID"], body.EnumerateObject().Select(p => p.Name));
-        Assert.Equal(entry.CanonicalizedBody, body.GetProperty("body").GetBytesFromBase64());
-        Assert.Equal(entry.SignedEntryTimestamp, bundle.RootElement.GetProperty("SignedEntryTimestamp").GetBytesFromBase64());
-        Assert.Equal(Convert.ToHexStringLower(entry.LogId), body.GetProperty("logID").GetString());
-        Assert.Equal(entry.IntegratedTime, body.GetProperty("integratedTime").GetInt64());
-        Assert.Equal(entry.LogIndex, body.GetProperty("logIndex").GetInt64());
-    }
 }
