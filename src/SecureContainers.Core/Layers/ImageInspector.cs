@@ -12,10 +12,19 @@ public static class ImageInspector
 {
     public static async Task<ImageContentsReport> InspectAsync(RegistryClient registry, LayerScanner scanner, ResolvedImage image, CancellationToken ct)
     {
+        // The report is a function of the layers and the limits alone: a build that shares its cache asks once.
+        string key = $"{string.Join(',', image.Layers.Select(l => l.Digest))}|{scanner.Limits}";
+        if (scanner.Cache?.TryGetReport(key) is { } known)
+        {
+            return known;
+        }
+
         ImageFileSystem fs = await scanner.ScanAsync(
             image.Layers.Select(l => new LayerRef(l.Digest, l.MediaType, l.Size)).ToArray(),
             async (layer, token) => await registry.OpenBlobAsync(image.Reference.Registry, image.Reference.Repository, new Descriptor(layer.MediaType, layer.Digest, layer.Size), token).ConfigureAwait(false),
             ct).ConfigureAwait(false);
-        return ImageContentsAnalyzer.Analyze(fs, scanner.Limits);
+        ImageContentsReport report = ImageContentsAnalyzer.Analyze(fs, scanner.Limits);
+        scanner.Cache?.KeepReport(key, report);
+        return report;
     }
 }

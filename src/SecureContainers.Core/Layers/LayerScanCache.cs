@@ -8,10 +8,14 @@ namespace SecureContainers.Core.Layers;
 /// <c>&lt;directory&gt;/&lt;algorithm&gt;/&lt;hex&gt;.json</c>. A layer's digest fixes its bytes, so a result never goes
 /// stale; a hit spares the download and the decompression. Files are written to a unique temporary name and moved
 /// into place, so concurrent builds writing the same layer never expose a half-written file. Anything unreadable
-/// (corrupt, truncated, another format version, another digest) is treated as a miss and rewritten.
+/// (corrupt, truncated, another format version, another digest) is treated as a miss and rewritten. What one instance
+/// read or stored it also keeps in memory, so a build that shares one instance between its steps parses each entry once.
 /// </summary>
 public sealed class LayerScanCache
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Digest, LayerScanResult> _loaded = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ImageContentsReport> _reports = new(StringComparer.Ordinal);
+
     public LayerScanCache(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
@@ -41,12 +45,23 @@ public sealed class LayerScanCache
 
     public async Task<LayerScanResult?> TryGetAsync(Digest digest, CancellationToken ct)
     {
+        if (_loaded.TryGetValue(digest, out LayerScanResult? kept))
+        {
+            return kept;
+        }
+
         string path = GetPath(digest);
         try
         {
             await using FileStream stream = new(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 65536, useAsync: true);
             LayerScanResult? result = await JsonSerializer.DeserializeAsync(stream, LayerScanJsonContext.Default.LayerScanResult, ct).ConfigureAwait(false);
-            return result is not null && IsWellFormed(result, digest) ? result : null;
+            if (result is null || !IsWellFormed(result, digest))
+            {
+                return null;
+            }
+
+            _loaded.TryAdd(digest, result);
+            return result;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or NotSupportedException)
         {
@@ -55,9 +70,15 @@ public sealed class LayerScanCache
         }
     }
 
+    /// <summary>An image's contents this instance analyzed already (<see cref="ImageInspector"/>), by its layers and limits.</summary>
+    internal ImageContentsReport? TryGetReport(string key) => _reports.TryGetValue(key, out ImageContentsReport? report) ? report : null;
+
+    internal void KeepReport(string key, ImageContentsReport report) => _reports.TryAdd(key, report);
+
     /// <summary>Stores a result. A cache that cannot be written (read-only, disk full) only costs the next build time.</summary>
     public async Task StoreAsync(LayerScanResult result, CancellationToken ct)
     {
+        _loaded.TryAdd(result.Digest, result);
         string path = GetPath(result.Digest);
         string temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
         try

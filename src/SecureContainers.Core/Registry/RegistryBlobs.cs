@@ -65,15 +65,21 @@ internal sealed class RegistryBlobs(RegistryTransport transport, RegistryAuthent
     }
 
     /// <inheritdoc cref="RegistryClient.PushBlobAsync"/>
-    public async Task<Descriptor> PushAsync(string registry, string repository, ReadOnlyMemory<byte> content, string mediaType, CancellationToken ct)
+    /// <param name="askFirst">
+    /// Whether to ask with a HEAD before uploading. A blob that is almost always new (an SBOM names the image's digest)
+    /// goes straight to the upload: on a remote registry the HEAD would cost the round trip the upload saves only
+    /// when the blob is there already, and the registry keeps one copy of content uploaded twice.
+    /// </param>
+    public async Task<Descriptor> PushAsync(string registry, string repository, ReadOnlyMemory<byte> content, string mediaType, CancellationToken ct, bool askFirst = true)
     {
         Digest digest = Digest.Sha256(content.Span);
         Descriptor descriptor = new(mediaType, digest, content.Length);
         ImageReference image = ImageReference.FromParts(registry, repository, null, digest.ToString());
         string what = $"blob {digest}";
 
-        using (HttpResponseMessage head = await auth.SendAsync(image, HttpMethod.Head, o => RequestTarget.ApiUri(o, image, $"blobs/{digest}"), null, null, true, ct).ConfigureAwait(false))
+        if (askFirst)
         {
+            using HttpResponseMessage head = await auth.SendAsync(image, HttpMethod.Head, o => RequestTarget.ApiUri(o, image, $"blobs/{digest}"), null, null, true, ct).ConfigureAwait(false);
             if (head.IsSuccessStatusCode)
             {
                 return descriptor;
@@ -131,8 +137,43 @@ internal sealed class RegistryBlobs(RegistryTransport transport, RegistryAuthent
         }
     }
 
+    /// <summary>
+    /// Conclusive answers of the push probe (may push, or denied), per registry and repository: the check run ahead of time
+    /// and the check ask once between them. Anything else (an outage, a cancelled ask) is asked again.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Registry, string Repository), Lazy<Task<bool>>> _probes = new();
+
     /// <inheritdoc cref="RegistryClient.ProbePushAsync"/>
     public async Task ProbePushAsync(string registry, string repository, CancellationToken ct)
+    {
+        (string, string) key = (registry, repository);
+        Lazy<Task<bool>> probe = _probes.GetOrAdd(key, _ => new Lazy<Task<bool>>(() => ProbeOnceAsync(registry, repository, ct)));
+        bool conclusive;
+        try
+        {
+            conclusive = await probe.Value.WaitAsync(ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // The step that asked first gave up; this one still wants the answer.
+            _probes.TryRemove(new KeyValuePair<(string, string), Lazy<Task<bool>>>(key, probe));
+            await ProbePushAsync(registry, repository, ct).ConfigureAwait(false);
+            return;
+        }
+        catch (Exception e) when (!(e is SecureContainerException s && s.Diagnostic.Code == RegistryDiagnostics.PushDenied.Code))
+        {
+            _probes.TryRemove(new KeyValuePair<(string, string), Lazy<Task<bool>>>(key, probe));
+            throw;
+        }
+
+        if (!conclusive)
+        {
+            _probes.TryRemove(new KeyValuePair<(string, string), Lazy<Task<bool>>>(key, probe));
+        }
+    }
+
+    /// <summary>True when the registry answered the question (an upload session started); a denial throws SC3112.</summary>
+    private async Task<bool> ProbeOnceAsync(string registry, string repository, CancellationToken ct)
     {
         ImageReference image = ImageReference.FromParts(registry, repository, "probe", null);
         using HttpResponseMessage start = await auth.SendAsync(image, HttpMethod.Post, o => RequestTarget.ApiUri(o, image, "blobs/uploads/"), null, null, true, ct).ConfigureAwait(false);
@@ -143,7 +184,7 @@ internal sealed class RegistryBlobs(RegistryTransport transport, RegistryAuthent
 
         if (start.StatusCode != HttpStatusCode.Accepted)
         {
-            return;
+            return false;
         }
 
         // Cancel the session so the registry does not keep it until its purge; a registry that cannot is no failure.
@@ -155,6 +196,8 @@ internal sealed class RegistryBlobs(RegistryTransport transport, RegistryAuthent
         catch (SecureContainerException)
         {
         }
+
+        return true;
     }
 
     private Task<SecureContainerException> WriteFailedAsync(HttpResponseMessage response, ImageReference image, string what, CancellationToken ct) =>

@@ -13,11 +13,13 @@ namespace SecureContainers.Core.Registry;
 /// <remarks>
 /// Verified manifests are kept by registry/repository@digest. They are content-addressed, so never stale, and a concurrent
 /// dictionary lets every task of a build share them: resolving a tag and then the digest it named (the gate, verify, sbom)
-/// costs one request, not two. Tags are never cached; they move.
+/// costs one request, not two. Image configs are kept the same way (a config is a blob named by its digest). Tags are
+/// never cached; they move.
 /// </remarks>
 internal sealed class RegistryManifests(RegistryTransport transport, RegistryAuthenticator auth, RegistryBlobs blobs, RegistryClientOptions options)
 {
     private readonly ConcurrentDictionary<string, FetchedManifest> _byDigest = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte[]> _configs = new(StringComparer.Ordinal);
 
     /// <inheritdoc cref="RegistryClient.ResolveAsync"/>
     public async Task<ResolvedImage> ResolveAsync(ImageReference image, Platform platform, CancellationToken ct)
@@ -55,7 +57,14 @@ internal sealed class RegistryManifests(RegistryTransport transport, RegistryAut
 
         ImageManifest manifest = ImageManifest.Parse(manifestFetch.Bytes, manifestFetch.MediaType, new DocumentSource("manifest", name));
         string configWhat = $"config blob {manifest.Config.Digest}";
-        byte[] configBytes = await blobs.ReadSmallAsync(image, manifest.Config, configWhat, ct).ConfigureAwait(false);
+        string configKey = Key(image, manifest.Config.Digest);
+        if (!_configs.TryGetValue(configKey, out byte[]? configBytes))
+        {
+            // ReadSmallAsync verified the bytes against the digest, so the cached copy is the one content of that name.
+            configBytes = await blobs.ReadSmallAsync(image, manifest.Config, configWhat, ct).ConfigureAwait(false);
+            _configs[configKey] = configBytes;
+        }
+
         ImageConfig config = ImageConfig.Parse(configBytes, new DocumentSource(configWhat, name));
         if (!platform.Matches(config.Platform))
         {

@@ -72,11 +72,18 @@ internal sealed class RegistryReferrers(RegistryTransport transport, RegistryAut
     public async Task<Descriptor> AttachAsync(ArtifactRequest request, CancellationToken ct)
     {
         (string registry, string repository) = (request.Registry, request.Repository);
-        // The blobs are independent uploads (each a HEAD, then POST and PUT when missing): at once, so a remote registry
-        // costs the round trips of one, not of all. The manifest below goes only after every one is in.
+        // The blobs are independent uploads: at once, so a remote registry costs the round trips of one, not of all. The
+        // shared empty config is asked for first (it is almost always there); the artifact's own layers are new content
+        // and go straight to the upload. The referrers tag's first read does not depend on them either: when this
+        // registry is known to lack the referrers API (ProbeApiAsync), it starts now too. The manifest goes only after
+        // every blob is in.
         Task<Descriptor> pushingConfig = blobs.PushAsync(registry, repository, RegistryDocuments.EmptyJson, MediaTypes.OciEmptyJson, ct);
-        Task<Descriptor>[] pushingLayers = request.Layers.Select(layer => blobs.PushAsync(registry, repository, layer.Content, layer.MediaType, ct)).ToArray();
+        Task<Descriptor>[] pushingLayers = request.Layers.Select(layer => blobs.PushAsync(registry, repository, layer.Content, layer.MediaType, ct, askFirst: false)).ToArray();
+        Task<TagRead>? tagRead = _referrersApi.TryGetValue(registry, out bool hasApi) && !hasApi ? update.ReadFirstAsync(registry, repository, Tag(request.Subject.Digest), ct) : null;
+        // When an upload fails, or the registry turns out to index referrers itself, nobody awaits the read: its failure is observed here.
+        _ = tagRead?.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         await Task.WhenAll([pushingConfig, .. pushingLayers]).ConfigureAwait(false);
+
         Descriptor config = await pushingConfig.ConfigureAwait(false);
         List<Descriptor> layers = request.Layers.Zip(pushingLayers, (layer, pushed) => pushed.Result with { Annotations = layer.Annotations is { Count: > 0 } a ? a : null }).ToList();
 
@@ -104,12 +111,12 @@ internal sealed class RegistryReferrers(RegistryTransport transport, RegistryAut
             return result;
         }
 
-        await AddToReferrersTagAsync(registry, repository, request.Subject.Digest, result, ct).ConfigureAwait(false);
+        await AddToReferrersTagAsync(registry, repository, request.Subject.Digest, result, ct, tagRead).ConfigureAwait(false);
         return result;
     }
 
     /// <summary>Adds <paramref name="entry"/> to the referrers tag, converging with concurrent writers (<see cref="SharedTagUpdate"/>).</summary>
-    private async Task AddToReferrersTagAsync(string registry, string repository, Digest subject, Descriptor entry, CancellationToken ct)
+    private async Task AddToReferrersTagAsync(string registry, string repository, Digest subject, Descriptor entry, CancellationToken ct, Task<TagRead>? firstRead = null)
     {
         string tag = Tag(subject);
 
@@ -126,7 +133,7 @@ internal sealed class RegistryReferrers(RegistryTransport transport, RegistryAut
 
                 await manifests.PushAsync(registry, repository, tag, index.WithEntries("manifests", entries), MediaTypes.OciIndexV1, ct).ConfigureAwait(false);
             },
-            ct).ConfigureAwait(false);
+            ct, firstRead).ConfigureAwait(false);
 
         // The index at the referrers tag, or an empty one when the tag does not exist; one we cannot safely extend is SC3115.
         SharedDocument ReferrersIndex(FetchedManifest? found) => found is null
@@ -137,6 +144,23 @@ internal sealed class RegistryReferrers(RegistryTransport transport, RegistryAut
 
     // Some writers omit mediaType; an index's type is then only implied, and the 'manifests' array check still applies.
     private static bool IsReferrersIndexType(string? mediaType) => mediaType is null or MediaTypes.OciIndexV1;
+
+    /// <summary>
+    /// Learns whether <paramref name="registry"/> has the referrers API, by listing the referrers of a digest in
+    /// <paramref name="repository"/> (the empty JSON's), unless it is known already; the answer decides how a later
+    /// <see cref="AttachAsync"/> starts. Any failure leaves it unknown.
+    /// </summary>
+    public async Task ProbeApiAsync(string registry, string repository, CancellationToken ct)
+    {
+        try
+        {
+            Digest any = Digest.Sha256(RegistryDocuments.EmptyJson);
+            await TryReferrersApiAsync(ImageReference.FromParts(registry, repository, null, any.ToString()), any, null, ct).ConfigureAwait(false);
+        }
+        catch (SecureContainerException)
+        {
+        }
+    }
 
     /// <summary>
     /// The referrers API's list (all pages, filtered to <paramref name="artifactType"/>), or null when the registry does not

@@ -52,14 +52,25 @@ internal sealed class SharedTagUpdate(RegistryManifests manifests, Func<TimeSpan
         Func<SharedDocument, IEnumerable<Descriptor>> ours,
         Func<Descriptor, Descriptor, bool> same,
         Func<FetchedManifest?, SharedDocument, IReadOnlyList<(Descriptor Parsed, string? Raw)>, Task> write,
-        CancellationToken ct)
+        CancellationToken ct,
+        Task<TagRead>? firstRead = null)
     {
         List<(Descriptor Parsed, string? Raw)> known = new();
         FetchedManifest? current = null;
         SharedDocument document = null!;
+        TimeSpan? lastRead = null;
 
-        long baseRead = Stopwatch.GetTimestamp();
-        await ReadAsync(ReadToUpdate).ConfigureAwait(false);
+        if (firstRead is not null)
+        {
+            // Its time ran alongside the caller's uploads, so it says little about what a read costs; the write's time stands in.
+            current = (await firstRead.ConfigureAwait(false)).Document;
+            Remember();
+        }
+        else
+        {
+            await ReadAsync(ReadToUpdate).ConfigureAwait(false);
+        }
+
         foreach (Descriptor added in ours(document))
         {
             if (!known.Any(k => same(k.Parsed, added)))
@@ -78,6 +89,7 @@ internal sealed class SharedTagUpdate(RegistryManifests manifests, Func<TimeSpan
         for (int writes = 1; ; writes++)
         {
             // Foreign entries first, in the order the tag holds them, then what it lost: the union, each entry once.
+            long writeStarted = Stopwatch.GetTimestamp();
             try
             {
                 await write(current, document, [.. document.Entries.Select(e => (e.Parsed, (string?)e.Raw)), .. Missing()]).ConfigureAwait(false);
@@ -88,18 +100,25 @@ internal sealed class SharedTagUpdate(RegistryManifests manifests, Func<TimeSpan
                 // pushed again, and a manifest PUT checking it meanwhile is refused with DIGEST_INVALID. A registry that
                 // really refuses the manifest refuses it again, and that answer is reported.
                 await delay(Backoff(writes), ct).ConfigureAwait(false);
-                baseRead = Stopwatch.GetTimestamp();
                 await ReadAsync(ReadToUpdate).ConfigureAwait(false);
                 continue;
             }
 
-            window = Max(window, Stopwatch.GetElapsedTime(baseRead));
+            // A writer that read the tag before our write and writes it after our check drops our entries unseen by anyone.
+            // Its read-to-write takes about what ours took (a read and a write), so the check waits for twice that after
+            // our write: the read that confirms it is the first one after the pause.
+            long written = Stopwatch.GetTimestamp();
+            TimeSpan writeTook = Stopwatch.GetElapsedTime(writeStarted, written);
+            window = Max(window, (lastRead ?? writeTook) + writeTook);
             await ReadAsync(ReadBack).ConfigureAwait(false);
             if (Missing().Count == 0 && current is not null)
             {
-                // A writer that read the tag before our write and writes it after this read drops our entries unseen by
-                // anyone. Its read-to-write takes about as long as ours did, so look again after twice that.
-                await delay(Settle(window), ct).ConfigureAwait(false);
+                TimeSpan rest = Settle(window) - Stopwatch.GetElapsedTime(written);
+                if (rest > TimeSpan.Zero)
+                {
+                    await delay(rest, ct).ConfigureAwait(false);
+                }
+
                 await ReadAsync(ReadBack).ConfigureAwait(false);
                 if (Missing().Count == 0 && current is not null)
                 {
@@ -115,30 +134,22 @@ internal sealed class SharedTagUpdate(RegistryManifests manifests, Func<TimeSpan
 
             // The tag lost entries: let the other writer finish, then start again from what the tag holds now.
             await delay(Backoff(writes), ct).ConfigureAwait(false);
-            baseRead = Stopwatch.GetTimestamp();
             await ReadAsync(ReadToUpdate).ConfigureAwait(false);
         }
 
         List<(Descriptor Parsed, string? Raw)> Missing() => known.Where(k => !document.Entries.Any(e => same(e.Parsed, k.Parsed))).ToList();
 
-        // Reads the tag into current/document and remembers every entry in it. Distribution's filesystem driver rewrites a
-        // tag's link file in place, so a read racing another writer's push can get a 500 ("invalid checksum digest
-        // format"): such a failure is retried a few times before it is reported as the read failing (SC3118).
+        // Reads the tag into current/document and remembers every entry in it.
         async Task ReadAsync(string purpose)
         {
-            for (int attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    current = await manifests.TryGetForPushAsync(registry, repository, tag, purpose, ct).ConfigureAwait(false);
-                    break;
-                }
-                catch (SecureContainerException ex) when (ex.Diagnostic.Code == RegistryDiagnostics.TagReadFailed.Code && attempt < ReadAttempts)
-                {
-                    await delay(Backoff(attempt), ct).ConfigureAwait(false);
-                }
-            }
+            TagRead read = await ReadTagAsync(registry, repository, tag, purpose, ct).ConfigureAwait(false);
+            (current, lastRead) = (read.Document, read.Took);
+            Remember();
+        }
 
+        // Parses what the last read found and remembers every entry in it.
+        void Remember()
+        {
             document = parse(current);
             foreach ((Descriptor parsed, string raw) in document.Entries)
             {
@@ -150,7 +161,36 @@ internal sealed class SharedTagUpdate(RegistryManifests manifests, Func<TimeSpan
         }
     }
 
-    /// <summary>The pause before the confirming read: twice our own read-to-write time, at least 50 ms, at most 2 s.</summary>
+    /// <summary>
+    /// Reads the tag as the update's first read does, so that a caller can start it early, at the same time as the uploads
+    /// the update waits for (<see cref="ConvergeAsync"/>'s <c>firstRead</c>).
+    /// </summary>
+    public Task<TagRead> ReadFirstAsync(string registry, string repository, string tag, CancellationToken ct) =>
+        ReadTagAsync(registry, repository, tag, ReadToUpdate, ct);
+
+    /// <summary>
+    /// Distribution's filesystem driver rewrites a tag's link file in place, so a read racing another writer's push can get a
+    /// 500 ("invalid checksum digest format"): such a failure is retried a few times before it is reported as the read
+    /// failing (SC3118). Took is the successful request's own time: what a writer's read costs.
+    /// </summary>
+    private async Task<TagRead> ReadTagAsync(string registry, string repository, string tag, string purpose, CancellationToken ct)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            long started = Stopwatch.GetTimestamp();
+            try
+            {
+                FetchedManifest? found = await manifests.TryGetForPushAsync(registry, repository, tag, purpose, ct).ConfigureAwait(false);
+                return new TagRead(found, Stopwatch.GetElapsedTime(started));
+            }
+            catch (SecureContainerException ex) when (ex.Diagnostic.Code == RegistryDiagnostics.TagReadFailed.Code && attempt < ReadAttempts)
+            {
+                await delay(Backoff(attempt), ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The pause between our write and the read that confirms it: twice our own read and write, at least 50 ms, at most 2 s.</summary>
     public static TimeSpan Settle(TimeSpan readToWrite) =>
         TimeSpan.FromMilliseconds(Math.Clamp(2 * readToWrite.TotalMilliseconds, MinSettle.TotalMilliseconds, MaxSettle.TotalMilliseconds));
 
@@ -163,3 +203,6 @@ internal sealed class SharedTagUpdate(RegistryManifests manifests, Func<TimeSpan
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }
+
+/// <summary>One read of a shared tag: the document (null when the tag does not exist) and how long the request took.</summary>
+internal sealed record TagRead(FetchedManifest? Document, TimeSpan Took);

@@ -103,7 +103,23 @@ public sealed class LayerScanCacheTests : IDisposable
         string path = cache.GetPath(blob.Ref.Digest);
         await File.WriteAllTextAsync(path, (await File.ReadAllTextAsync(path)).Replace("/usr/bin/su", "/../../su"));
 
-        Assert.Null(await cache.TryGetAsync(blob.Ref.Digest, CancellationToken.None));
+        // A later build reads the file; the build that scanned the layer keeps its own result in memory.
+        Assert.Null(await new LayerScanCache(_dir).TryGetAsync(blob.Ref.Digest, CancellationToken.None));
+        Assert.DoesNotContain((await cache.TryGetAsync(blob.Ref.Digest, CancellationToken.None))!.Entries, e => e.Path.Contains("..", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task OneInstanceParsesAnEntryOnceAndServesItFromMemory()
+    {
+        Blob blob = Sample();
+        await new LayerScanner(LayerScanLimits.Default, new LayerScanCache(_dir)).ScanAsync([blob.Ref], new FakeRegistry(blob).Open, CancellationToken.None);
+        var cache = new LayerScanCache(_dir);
+
+        LayerScanResult? first = await cache.TryGetAsync(blob.Ref.Digest, CancellationToken.None);
+        File.Delete(cache.GetPath(blob.Ref.Digest));
+
+        Assert.NotNull(first);
+        Assert.Same(first, await cache.TryGetAsync(blob.Ref.Digest, CancellationToken.None));
     }
 
     [Fact]

@@ -183,4 +183,50 @@ public class PushTests
 
         Assert.Equal(1, registry.CountRequests(r => r.Method == HttpMethod.Post));
     }
+    [Fact]
+    public async Task ThePushProbeIsAskedOncePerRepository()
+    {
+        FakeRegistry registry = new();
+        using RegistryClient client = new(registry.Options());
+
+        await client.ProbePushAsync("registry.test", "app", None);
+        await client.ProbePushAsync("registry.test", "app", None);
+        await client.ProbePushAsync("registry.test", "other", None);
+
+        Assert.Equal(2, registry.CancelledUploads);
+    }
+
+    [Fact]
+    public async Task APushProbeDenialIsTheSameAnswerASecondLater()
+    {
+        FakeRegistry registry = new();
+        registry.RequireBearer();
+        registry.PushCredentials = ("pusher", "secret-push");
+        RegistryClientOptions options = registry.Options();
+        options.PushCredentials = new FixedCredentials(new RegistryCredential("reader", "secret-read"));
+        using RegistryClient client = new(options);
+
+        SecureContainerException first = await Assert.ThrowsAsync<SecureContainerException>(() => client.ProbePushAsync("registry.test", "app", None));
+        int posts = registry.CountRequests(r => r.Method == HttpMethod.Post);
+        SecureContainerException again = await Assert.ThrowsAsync<SecureContainerException>(() => client.ProbePushAsync("registry.test", "app", None));
+
+        Assert.Equal("SC3112", first.Diagnostic.Code);
+        Assert.Same(first, again);
+        Assert.Equal(posts, registry.CountRequests(r => r.Method == HttpMethod.Post));
+    }
+
+    [Fact]
+    public async Task APushProbeThatMetAnOutageIsAskedAgain()
+    {
+        FakeRegistry registry = new();
+        bool down = true;
+        registry.Intercept(r => Volatile.Read(ref down) && r.Method == HttpMethod.Post ? FakeRegistry.Error(HttpStatusCode.BadRequest, "BLOB_UPLOAD_INVALID") : null);
+        using RegistryClient client = new(registry.Options());
+
+        await client.ProbePushAsync("registry.test", "app", None);
+        Volatile.Write(ref down, false);
+        await client.ProbePushAsync("registry.test", "app", None);
+
+        Assert.Equal(1, registry.CancelledUploads);
+    }
 }

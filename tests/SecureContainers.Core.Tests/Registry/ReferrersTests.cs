@@ -56,6 +56,31 @@ public class ReferrersTests
         Assert.Equal("sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", manifest.RootElement.GetProperty("config").GetProperty("digest").GetString());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ARegistryKnownToLackTheApiHasItsTagReadWhileTheArtifactUploadsAndTheArtifactLayerIsNotAskedFor(bool probed)
+    {
+        (FakeRegistry registry, Descriptor subject) = WithImage();
+        using RegistryClient client = new(registry.Options());
+        if (probed)
+        {
+            await client.ProbeReferrersApiAsync("registry.test", "app", None);
+        }
+
+        registry.Requests.Clear();
+        Descriptor artifact = await client.AttachArtifactAsync(SbomRequest(subject), None);
+
+        string tagPath = "/v2/app/manifests/" + RegistryClient.ReferrersTag(subject.Digest);
+        int firstTagRead = registry.Requests.FindIndex(r => r.Method == HttpMethod.Get && r.Uri.AbsolutePath == tagPath);
+        int artifactPut = registry.Requests.FindIndex(r => r.Method == HttpMethod.Put && r.Uri.AbsolutePath == "/v2/app/manifests/" + artifact.Digest);
+        Assert.Equal(probed, firstTagRead < artifactPut);
+        // Only the shared empty config is asked for with a HEAD: the SBOM is new content and goes straight to its upload.
+        FakeRegistry.RecordedRequest head = Assert.Single(registry.Requests, r => r.Method == HttpMethod.Head);
+        Assert.EndsWith("sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", head.Uri.AbsolutePath, StringComparison.Ordinal);
+        Assert.Equal(artifact.Digest.ToString(), Assert.Single(IndexEntries(registry, subject.Digest)).GetProperty("digest").GetString());
+    }
+
     [Fact]
     public async Task ReattachingTheSameArtifactDoesNotDuplicateItsEntry()
     {

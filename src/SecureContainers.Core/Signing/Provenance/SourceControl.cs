@@ -15,9 +15,10 @@ public static partial class SourceControl
 {
     public static SourceInfo Detect(string directory, string? repositoryUrl, string? commit)
     {
-        string? url = Clean(repositoryUrl) ?? Clean(Git(directory, "remote", "get-url", "origin"));
+        // The two git processes, when both are needed, run at the same time.
+        Task<string?> remote = Clean(repositoryUrl) is { } known ? Task.FromResult<string?>(known) : Task.Run(() => Clean(Git(directory, "remote", "get-url", "origin")));
         string? revision = IsCommit(commit) ? commit : Git(directory, "rev-parse", "HEAD") is { } head && IsCommit(head) ? head : null;
-        return new SourceInfo(url, revision);
+        return new SourceInfo(remote.GetAwaiter().GetResult(), revision);
     }
 
     /// <summary>
