@@ -82,6 +82,10 @@ public abstract class RecordingTask : Microsoft.Build.Utilities.Task
 
 public sealed class CheckSecureContainer : RecordingTask
 {
+    public ITaskItem? App { get; set; }
+
+    public ITaskItem[] RuntimePacks { get; set; } = [];
+
     [Output]
     public string? CheckHandle { get; set; }
 
@@ -97,8 +101,15 @@ public sealed class CheckSecureContainer : RecordingTask
     public override bool Execute()
     {
         CheckHandle = "handle-" + Scope;
-        return Finish(Record());
+        Dictionary<string, object?> record = Record();
+        record["App"] = App?.GetMetadata("SbomFile");
+        return Finish(record);
     }
+}
+
+public sealed class StartSecureContainerCheck : RecordingTask
+{
+    public override bool Execute() => Finish(Record());
 }
 
 public sealed class WriteContainerEvidence : RecordingTask

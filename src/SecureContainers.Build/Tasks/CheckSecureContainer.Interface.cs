@@ -9,6 +9,15 @@ namespace SecureContainers.Build.Tasks;
 /// </summary>
 public sealed partial class CheckSecureContainer
 {
+    /// <summary>
+    /// The app item the evidence step gets (see <see cref="WriteContainerEvidence.App"/>): when given, a passing check
+    /// rehearses the SBOM on the idle core while the SDK pushes.
+    /// </summary>
+    public ITaskItem? App { get; set; }
+
+    /// <summary>The SDK's <c>ResolvedRuntimePack</c> items, as the evidence step gets them.</summary>
+    public ITaskItem[] RuntimePacks { get; set; } = [];
+
     /// <summary>Names the check's result, kept in memory for the evidence step after the push.</summary>
     [Output]
     public string? CheckHandle { get; set; }

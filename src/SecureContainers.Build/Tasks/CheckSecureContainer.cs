@@ -19,6 +19,12 @@ public sealed partial class CheckSecureContainer : ContainerImageTask
             request = request with { KnownAdvisories = outer.Advisories };
         }
 
+        if (BuildEngine4.GetRegisteredTaskObject(StartSecureContainerCheck.WarmupKey(ProjectFile), RegisteredTaskObjectLifetime.Build) is PrePushWarmup warmup)
+        {
+            // Started when the publish began; what it fetched and compiled is what this check would otherwise wait for.
+            await warmup.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         PrePushResult result = await new PrePushCheck(SharedRegistry(), Sink).RunAsync(request, cancellationToken).ConfigureAwait(false);
         foreach (PlatformGateResult platform in result.Platforms.Where(p => p.Contents is not null))
         {
@@ -32,12 +38,21 @@ public sealed partial class CheckSecureContainer : ContainerImageTask
             BuildEngine4.RegisterTaskObject(AllPlatformsKey(ProjectFile), result, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: true);
         }
 
+        if (App is not null && result.Passed && request.Scope != CheckScope.AllPlatforms)
+        {
+            // The SDK now creates and pushes the image; meanwhile the idle core rehearses the SBOM the evidence step writes.
+            BuildEngine4.RegisterTaskObject(RehearsalKey(CheckHandle), EvidenceRehearsal.Start(SharedRegistry(), CreateEvidenceRequest(settings, result, App, RuntimePacks)),
+                RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
+        }
+
         SourceRepositoryUrl = settings.GenerateSourceLabels ? result.Source?.RepositoryUrl : null;
         SourceCommit = settings.GenerateSourceLabels ? result.Source?.Commit : null;
         Sarif = result.SarifFile is { } sarif ? new TaskItem(sarif) : null;
     }
 
     internal static string ResultKey(string handle) => $"SecureContainers.PrePushResult|{handle}";
+
+    internal static string RehearsalKey(string handle) => $"SecureContainers.EvidenceRehearsal|{handle}";
 
     private static string AllPlatformsKey(string? projectFile) => $"SecureContainers.PrePushResult.AllPlatforms|{projectFile}";
 }

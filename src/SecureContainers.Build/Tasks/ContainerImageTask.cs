@@ -1,10 +1,15 @@
+using System.Globalization;
+using System.Reflection;
 using Microsoft.Build.Framework;
 using SecureContainers.Core.Configuration;
 using SecureContainers.Core.Diagnostics;
+using SecureContainers.Core.Layers;
 using SecureContainers.Core.Oci;
 using SecureContainers.Core.Operations;
 using SecureContainers.Core.Registry;
+using SecureContainers.Core.Sbom;
 using SecureContainers.Core.Secrets;
+using SecureContainers.Core.Vulnerabilities;
 
 namespace SecureContainers.Build.Tasks;
 
@@ -16,6 +21,9 @@ namespace SecureContainers.Build.Tasks;
 /// </summary>
 public abstract class ContainerImageTask : SecureContainerTask
 {
+    private static readonly string ToolVersion =
+        typeof(ContainerImageTask).Assembly.GetCustomAttribute<System.Reflection.AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
     /// <summary>One item whose metadata are the <c>SecureContainer*</c> properties by name (<see cref="SettingNames"/>).</summary>
     [Required]
     public ITaskItem Settings { get; set; } = null!;
@@ -115,10 +123,9 @@ public abstract class ContainerImageTask : SecureContainerTask
                     ? RuntimeIdentifiers.Where(r => r.Length > 0).Distinct(StringComparer.Ordinal).ToArray()
                     : Fact("AssetsRuntimeIdentifier") is { } assetsRid ? [assetsRid] : [])
                 : null,
-            VulnerabilitySource = settings.Content.VulnerabilityCheck
-                ? new NuGetAudit.NuGetVulnerabilitySource(Path.GetDirectoryName(ProjectFile) ?? Directory.GetCurrentDirectory(), Fact("RestoreSources")?.Split(';', StringSplitOptions.RemoveEmptyEntries), Fact("RestoreConfigFile"))
-                : null,
+            VulnerabilitySource = settings.Content.VulnerabilityCheck ? SharedVulnerabilitySource() : null,
             SarifFile = Fact("SarifFile"),
+            LayerCache = SharedLayerCache(settings.CacheDirectory ?? LayerScanCache.DefaultDirectory),
             Source = settings.GenerateSourceLabels || settings.Signing.KeyPath is not null
                 ? new SourceRequest(Path.GetDirectoryName(ProjectFile) ?? Directory.GetCurrentDirectory(), Fact("RepositoryUrl"), Fact("SourceRevisionId"))
                 : null,
@@ -138,6 +145,78 @@ public abstract class ContainerImageTask : SecureContainerTask
         // MSBuild disposes registered IDisposable objects when the build ends.
         BuildEngine4.RegisterTaskObject(key, client, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
         return client;
+    }
+
+    /// <summary>
+    /// The evidence request both the evidence step and the check's rehearsal of it build: everything but what only the
+    /// SDK's push tells (digest, configuration, manifest).
+    /// </summary>
+    protected ImageEvidenceRequest CreateEvidenceRequest(SecureContainerSettings settings, PrePushResult checkedResult, ITaskItem? app, ITaskItem[] runtimePacks)
+    {
+        bool index = ParsedScope == CheckScope.AllPlatforms;
+        return new ImageEvidenceRequest
+        {
+            Settings = settings,
+            Scope = index ? EvidenceScope.Index : EvidenceScope.Image,
+            Destination = Destination,
+            Registry = Fact("Registry"),
+            Repository = Fact("Repository") ?? "image",
+            Tags = ImageTags,
+            RuntimeIdentifier = index ? null : Fact("RuntimeIdentifier"),
+            Checked = checkedResult,
+            App = index || app is null ? null : new SbomApp
+            {
+                Name = app.GetMetadata("Name"),
+                Version = NullIfEmpty(app.GetMetadata("Version")) ?? "0.0.0",
+                TargetFramework = app.GetMetadata("TargetFramework"),
+                RepositoryUrl = Fact("RepositoryUrl"),
+                SelfContained = string.Equals(app.GetMetadata("SelfContained"), "true", StringComparison.OrdinalIgnoreCase),
+                RuntimePacks = runtimePacks.Select(p => new SbomRuntimePack(
+                    p.GetMetadata("NuGetPackageId"), p.GetMetadata("NuGetPackageVersion"), p.GetMetadata("FrameworkName"), NullIfEmpty(p.GetMetadata("PackageDirectory")))).ToArray(),
+            },
+            SbomFile = NullIfEmpty(app?.GetMetadata("SbomFile")),
+            Provenance = new ProvenanceRequest
+            {
+                Project = NullIfEmpty(app?.GetMetadata("Project")) ?? Path.GetFileName(ProjectFile ?? "project"),
+                Configuration = NullIfEmpty(app?.GetMetadata("Configuration")),
+                SdkVersion = NullIfEmpty(app?.GetMetadata("SdkVersion")),
+                RuntimeIdentifiers = index ? RuntimeIdentifiers : [Fact("RuntimeIdentifier") ?? ""],
+                StartedOn = DateTimeOffset.TryParse(app?.GetMetadata("StartedOn"), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out DateTimeOffset started) ? started : null,
+            },
+            ToolVersion = ToolVersion,
+        };
+    }
+
+    /// <summary>One layer scan cache per build and folder: each entry is parsed once, whichever step reads it first.</summary>
+    private LayerScanCache SharedLayerCache(string directory)
+    {
+        string key = $"SecureContainers.LayerScanCache|{Path.GetFullPath(directory)}";
+        if (BuildEngine4.GetRegisteredTaskObject(key, RegisteredTaskObjectLifetime.Build) is LayerScanCache shared)
+        {
+            return shared;
+        }
+
+        LayerScanCache cache = new(directory);
+        BuildEngine4.RegisterTaskObject(key, cache, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: true);
+        return cache;
+    }
+
+    /// <summary>
+    /// One advisory download per build for the project's audit sources: the check run ahead of time, the check and the
+    /// evidence step's quiet re-run share it.
+    /// </summary>
+    private MemoizedVulnerabilitySource SharedVulnerabilitySource()
+    {
+        string directory = Path.GetDirectoryName(ProjectFile) ?? Directory.GetCurrentDirectory();
+        string key = $"SecureContainers.Advisories|{directory}|{Fact("RestoreSources")}|{Fact("RestoreConfigFile")}";
+        if (BuildEngine4.GetRegisteredTaskObject(key, RegisteredTaskObjectLifetime.Build) is MemoizedVulnerabilitySource shared)
+        {
+            return shared;
+        }
+
+        MemoizedVulnerabilitySource source = new(new NuGetAudit.NuGetVulnerabilitySource(directory, Fact("RestoreSources")?.Split(';', StringSplitOptions.RemoveEmptyEntries), Fact("RestoreConfigFile")));
+        BuildEngine4.RegisterTaskObject(key, source, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
+        return source;
     }
 
     protected static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;

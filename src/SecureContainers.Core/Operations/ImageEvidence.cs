@@ -99,6 +99,29 @@ public sealed class ImageEvidence(RegistryClient registry, IDiagnosticSink sink)
         return new ImageEvidenceResult { Digest = digest, SbomFile = sbomFile, AttachedSbom = attached, Signed = signed };
     }
 
+    /// <summary>
+    /// Builds the SBOM <paramref name="request"/> would give (for a stand-in digest: the image does not exist yet) and
+    /// drops it. Run while the SDK creates and pushes the image, it compiles and warms what <see cref="RunAsync"/> does
+    /// right after. It writes no file, asks no registry (the check's base contents are at hand) and reports nothing.
+    /// </summary>
+    public async Task RehearseAsync(ImageEvidenceRequest request, CancellationToken ct)
+    {
+        if (request.Scope != EvidenceScope.Image || !request.Settings.Sbom.Enabled || request.App is not { } app)
+        {
+            return;
+        }
+
+        PlatformGateResult? platform = request.RuntimeIdentifier is { } rid ? request.Checked.PlatformFor(rid) : null;
+        if (platform is { Contents: null })
+        {
+            // The base contents would have to be read again; that is the evidence step's own business.
+            return;
+        }
+
+        Digest standIn = Digest.Sha256(Array.Empty<byte>());
+        _ = SbomWriter.Write(SbomBuilder.Build(await SbomInputsAsync(request, app, platform, standIn, ct).ConfigureAwait(false), new DiagnosticBag()));
+    }
+
     /// <summary>Defence in depth: the image the SDK built runs as the user and on the base the check approved.</summary>
     private static void Recheck(ImageEvidenceRequest request, PlatformGateResult? platform, Digest? digest, IDiagnosticSink sink)
     {

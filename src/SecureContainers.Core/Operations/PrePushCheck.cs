@@ -34,6 +34,11 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
         SecureContainerSettings settings = request.Settings;
         bool wholeBuild = request.Scope != CheckScope.Platform;
 
+        // The source labels' repository and commit may take two git processes: found on the thread pool meanwhile.
+        Task<SourceInfo?> source = (settings.GenerateSourceLabels || settings.Signing.KeyPath is not null) && request.Source is { } s
+            ? Task.Run(() => (SourceInfo?)SourceControl.Detect(s.Directory, s.RepositoryUrl, s.Commit), cancellationToken)
+            : Task.FromResult<SourceInfo?>(null);
+
         // Offline first: nothing here needs the network, and all of it is reported whatever the base turns out to be.
         if (wholeBuild)
         {
@@ -76,10 +81,6 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
             advisorySource?.Forget();
         }
 
-        SourceInfo? source = settings.GenerateSourceLabels || settings.Signing.KeyPath is not null
-            ? request.Source is { } s ? SourceControl.Detect(s.Directory, s.RepositoryUrl, s.Commit) : null
-            : null;
-
         return new PrePushResult
         {
             // A malformed setting fails the check even when the front end reported it to another sink.
@@ -87,7 +88,7 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
             Platforms = platforms,
             Closures = closures,
             Advisories = advisories,
-            Source = source,
+            Source = await source.ConfigureAwait(false),
             SarifFile = request.SarifFile is { } sarif && File.Exists(sarif) ? sarif : null,
         };
     }
@@ -211,7 +212,7 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
             NotaryPolicies = notaryPolicies,
             Clock = request.Clock,
         };
-        LayerScanner scanner = new(settings.LayerLimits, new LayerScanCache(settings.CacheDirectory ?? LayerScanCache.DefaultDirectory));
+        LayerScanner scanner = new(settings.LayerLimits, request.LayerCache ?? new LayerScanCache(settings.CacheDirectory ?? LayerScanCache.DefaultDirectory));
         try
         {
             return await new ContainerGate(registry, scanner, sink).RunAsync(gate, ct).ConfigureAwait(false);

@@ -109,6 +109,12 @@ public sealed record PrePushRequest
     /// <summary>Where the project's source lives, for the OCI source labels and provenance; null skips detection.</summary>
     public SourceRequest? Source { get; init; }
 
+    /// <summary>
+    /// The layer scan cache to use, when the front end shares one between steps (its in-memory copies then serve them all);
+    /// null for one of <see cref="Configuration.SecureContainerSettings.CacheDirectory"/> of this check's own.
+    /// </summary>
+    public Layers.LayerScanCache? LayerCache { get; init; }
+
     /// <summary>Now, for the vulnerability database's age; tests pin it to the records' dates.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 

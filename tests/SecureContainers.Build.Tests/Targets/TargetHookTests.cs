@@ -42,6 +42,15 @@ public sealed class TargetHookFixture : IDisposable
         new Scenario("old-vs-disabled", "_PublishSingleContainer", ["_SecureContainerMSBuildRuntimeType=Full", "_SecureContainerMSBuildVersion=17.14.0", "SecureContainerEnabled=false"]),
         new Scenario("new-vs", "_PublishSingleContainer", ["_SecureContainerMSBuildRuntimeType=Full", "_SecureContainerMSBuildVersion=18.0.0", "ContainerRegistry=localhost:5000"]),
         new Scenario("check-fails", "_PublishSingleContainer", ["ContainerRegistry=localhost:5000"], Fail: "CheckSecureContainer"),
+        new Scenario("publish", "ResolvePackageAssets;_PublishSingleContainer",
+            ["_IsPublishing=true", "ContainerRegistry=localhost:5000", "ContainerBaseImage=localhost:5000/base/aspnet:10.0"]),
+        new Scenario("build-then-container", "ResolvePackageAssets;_PublishSingleContainer", ["ContainerRegistry=localhost:5000"]),
+        new Scenario("publish-multi", "ResolvePackageAssets;_PublishMultiArchContainers",
+            ["_IsPublishing=true", "ContainerRegistry=localhost:5000", "RuntimeIdentifiers=\"linux-x64;linux-arm64\""]),
+        new Scenario("publish-inner", "ResolvePackageAssets;_PublishSingleContainer", ["_IsPublishing=true", "ContainerRegistry=localhost:5000", "_ContainerImageTags=1.0"]),
+        new Scenario("publish-disabled", "ResolvePackageAssets;_PublishSingleContainer", ["_IsPublishing=true", "SecureContainerEnabled=false"]),
+        new Scenario("publish-old-vs", "ResolvePackageAssets;_PublishSingleContainer",
+            ["_IsPublishing=true", "_SecureContainerMSBuildRuntimeType=Full", "_SecureContainerMSBuildVersion=17.14.0"]),
         new Scenario("check-fails-multi", "_PublishMultiArchContainers", ["ContainerRegistry=localhost:5000", "RuntimeIdentifiers=\"linux-x64;linux-arm64\""], Fail: "CheckSecureContainer"),
     }.ToDictionary(s => s.Name, StringComparer.Ordinal);
 
@@ -57,6 +66,7 @@ public sealed class TargetHookFixture : IDisposable
             <Project>
               <Import Project="{{Path.Combine(build, "SecureContainers.Build.props")}}" />
               <PropertyGroup>
+                <AssemblyName>app</AssemblyName>
                 <ContainerRepository>team/app</ContainerRepository>
                 <ContainerBaseRegistry>mcr.microsoft.com</ContainerBaseRegistry>
                 <ContainerBaseName>dotnet/aspnet</ContainerBaseName>
@@ -72,6 +82,7 @@ public sealed class TargetHookFixture : IDisposable
                 <SecureContainerTrustedBaseImage Include="myregistry.azurecr.io/dotnet/" />
               </ItemGroup>
               <!-- Stand-ins for the SDK's targets: they only say that they ran. -->
+              <Target Name="ResolvePackageAssets" />
               <Target Name="_PublishSingleContainer">
                 <WriteLinesToFile File="$(SECURECONTAINERS_TASK_LOG)" Lines="{&quot;Task&quot;:&quot;{{SingleSdk}}&quot;}" />
               </Target>
@@ -340,6 +351,53 @@ public sealed class TargetHookTests(TargetHookFixture fixture) : IClassFixture<T
     }
 
     [Fact]
+    public void APublishStartsTheCheckAheadOfTimeFromTheFactsTheProjectStates()
+    {
+        TargetHookFixture.Run run = Run("publish");
+
+        Assert.Equal(["StartSecureContainerCheck:Image", "CheckSecureContainer:Image", TargetHookFixture.SingleSdk, "WriteContainerEvidence:Image"], run.Calls);
+        Assert.Equal("localhost:5000/base/aspnet:10.0", run.Fact("StartSecureContainerCheck", "BaseImage"));
+        Assert.Equal("localhost:5000", run.Fact("StartSecureContainerCheck", "Registry"));
+        Assert.Equal("team/app", run.Fact("StartSecureContainerCheck", "Repository"));
+        Assert.Equal("linux-x64", run.Fact("StartSecureContainerCheck", "RuntimeIdentifier"));
+        // The check gets the app item the evidence step gets, to rehearse its SBOM while the SDK pushes.
+        Assert.EndsWith("team_app-linux-x64.cdx.json", run.Call(Check).GetProperty("App").GetString(), StringComparison.Ordinal);
+        // The same settings item reaches both: the check does not read the properties a second time.
+        Assert.Equal(run.Call("StartSecureContainerCheck").GetProperty("Settings").GetRawText(), run.Call(Check).GetProperty("Settings").GetRawText());
+    }
+
+    [Theory]
+    [InlineData("build-then-container")]
+    [InlineData("publish-inner")]
+    public void OnlyThePublishOfOneImageStartsTheCheckAheadOfTime(string scenario)
+    {
+        TargetHookFixture.Run run = Run(scenario);
+
+        Assert.DoesNotContain(run.Calls, c => c.StartsWith("StartSecureContainerCheck", StringComparison.Ordinal));
+        Assert.Contains(run.Calls, c => c.StartsWith(Check, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AMultiRidPublishChecksEveryPlatformInItsOuterBuildAndStartsNothingAhead()
+    {
+        TargetHookFixture.Run run = Run("publish-multi");
+
+        Assert.Equal(["CheckSecureContainer:AllPlatforms", TargetHookFixture.MultiSdk, "WriteContainerEvidence:AllPlatforms"], run.Calls);
+    }
+
+    [Fact]
+    public void APublishWithTheChecksSwitchedOffStartsNothing() => Assert.Equal([TargetHookFixture.SingleSdk], Run("publish-disabled").Calls);
+
+    [Fact]
+    public void APublishInMSBuildThatCannotHostTheTasksStartsNothingAndIsSC1010()
+    {
+        TargetHookFixture.Run run = Run("publish-old-vs", expectedExit: 1);
+
+        Assert.Empty(run.Calls);
+        Assert.Contains("SC1010", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TheRecordingTasksTakeExactlyTheRealTasksParameters()
     {
         // Otherwise these tests could pass against targets that pass a parameter the real task does not have.
@@ -347,7 +405,7 @@ public sealed class TargetHookTests(TargetHookFixture fixture) : IClassFixture<T
         try
         {
             Assembly recording = context.LoadFromAssemblyPath(TargetHookFixture.TasksAssembly);
-            foreach (Type real in new[] { typeof(SecureContainers.Build.Tasks.CheckSecureContainer), typeof(SecureContainers.Build.Tasks.WriteContainerEvidence) })
+            foreach (Type real in new[] { typeof(SecureContainers.Build.Tasks.StartSecureContainerCheck), typeof(SecureContainers.Build.Tasks.CheckSecureContainer), typeof(SecureContainers.Build.Tasks.WriteContainerEvidence) })
             {
                 Type stand = recording.GetType(real.FullName!, throwOnError: true)!;
                 Assert.Equal(Parameters(real), Parameters(stand));

@@ -1,0 +1,48 @@
+using SecureContainers.Core.Diagnostics;
+using SecureContainers.Core.Registry;
+
+namespace SecureContainers.Core.Operations;
+
+/// <summary>
+/// <see cref="ImageEvidence.RehearseAsync"/> on the thread pool, started when the check passed: while the SDK creates and
+/// pushes the image (network and gzip on its side), the idle core compiles and warms the SBOM path, so the evidence step
+/// after the push costs little more than its requests. The evidence step waits for it; it never fails anything.
+/// </summary>
+public sealed class EvidenceRehearsal : IDisposable
+{
+    private readonly CancellationTokenSource _cancellation = new();
+
+    private EvidenceRehearsal(RegistryClient registry, ImageEvidenceRequest request)
+    {
+        CancellationToken ct = _cancellation.Token;
+        Completion = Task.Run(async () =>
+        {
+            try
+            {
+                await new ImageEvidence(registry, new DiagnosticBag()).RehearseAsync(request, ct).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // The evidence step builds the SBOM again and reports what goes wrong there.
+            }
+        }, CancellationToken.None);
+    }
+
+    /// <summary>Done, whatever its outcome. Never faults.</summary>
+    public Task Completion { get; }
+
+    public static EvidenceRehearsal Start(RegistryClient registry, ImageEvidenceRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(request);
+        return new EvidenceRehearsal(registry, request);
+    }
+
+    /// <summary>Stops a rehearsal nobody waited for (the build ended or failed first).</summary>
+    public void Dispose()
+    {
+        _cancellation.Cancel();
+        Completion.Wait(TimeSpan.FromSeconds(5));
+        _cancellation.Dispose();
+    }
+}

@@ -1,0 +1,71 @@
+using SecureContainers.Core.Diagnostics;
+using SecureContainers.Core.Registry;
+
+namespace SecureContainers.Core.Operations;
+
+/// <summary>
+/// The pre-push check run ahead of time, from the facts known when the build starts, while the SDK still compiles and
+/// publishes on the other core. Its findings are dropped: the check proper reports every finding from the build's final
+/// facts. What it leaves behind is what makes that check quick: compiled code, the registry client's connection, token
+/// and manifests (by digest), the layer scan cache, the push probe's answer and the advisory download (through the
+/// <see cref="Vulnerabilities.MemoizedVulnerabilitySource"/> both share); and for the evidence step, whether the target
+/// registry has the referrers API. It never reads the publish folder (the SDK is writing it),
+/// writes no SARIF and detects no source control: it reads, and writes only the layer cache, like the check.
+/// </summary>
+public sealed class PrePushWarmup : IDisposable
+{
+    private readonly CancellationTokenSource _cancellation = new();
+    private readonly Task _run;
+
+    private PrePushWarmup(RegistryClient registry, PrePushRequest request)
+    {
+        PrePushRequest ahead = request with
+        {
+            Content = request.Content is { } content ? content with { PublishDirectory = null } : null,
+            SarifFile = null,
+            Source = null,
+        };
+        CancellationToken ct = _cancellation.Token;
+        _run = Task.Run(async () =>
+        {
+            try
+            {
+                // The evidence step after the push attaches referrers: whether the registry indexes them itself decides
+                // how it starts, and asking now costs the build nothing.
+                Task api = request.PushTarget is { } target && WritesEvidence(request)
+                    ? registry.ProbeReferrersApiAsync(target.Registry, target.Repository, ct)
+                    : Task.CompletedTask;
+                await new PrePushCheck(registry, new DiagnosticBag()).RunAsync(ahead, ct).ConfigureAwait(false);
+                await api.ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Whatever failed here fails again, and is reported, in the check proper.
+            }
+        }, CancellationToken.None);
+    }
+
+    private static bool WritesEvidence(PrePushRequest request) =>
+        request.Destination == ImageDestination.Registry
+        && ((request.Settings.Sbom.Enabled && request.Settings.Sbom.Attach) || request.Settings.Signing.KeyPath is not null || request.Settings.Signing.Mode == Configuration.SigningMethod.Keyless);
+
+    /// <summary>Starts the check ahead of time; it runs on the thread pool until done or disposed.</summary>
+    public static PrePushWarmup Start(RegistryClient registry, PrePushRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(request);
+        return new PrePushWarmup(registry, request);
+    }
+
+    /// <summary>Done, whatever its outcome: the check proper waits for it so that it finds the caches filled rather than
+    /// racing it for the same reads. Never faults.</summary>
+    public Task Completion => _run;
+
+    /// <summary>Stops the run (the build ended or was cancelled before the check) and waits briefly for it to let go.</summary>
+    public void Dispose()
+    {
+        _cancellation.Cancel();
+        _run.Wait(TimeSpan.FromSeconds(5));
+        _cancellation.Dispose();
+    }
+}
