@@ -132,6 +132,41 @@ public sealed class ImageEvidenceTests : IDisposable
     }
 
     [Fact]
+    public async Task TheRehearsalWhileTheSdkPushesWritesNothingAsksNoRegistryAndReportsNothing()
+    {
+        // What the check hands over before the push: no digest, configuration or manifest yet.
+        ImageEvidenceRequest request = await RequestAsync(Settings()) with { Digest = null, Configuration = null, Manifest = null };
+        int before = _registry.Requests.Count;
+        DiagnosticBag bag = new();
+        using RegistryClient client = new(_registry.Options());
+
+        await new ImageEvidence(client, bag).RehearseAsync(request, CancellationToken.None);
+
+        Assert.Equal(before, _registry.Requests.Count);
+        Assert.False(File.Exists(SbomFile));
+        Assert.Empty(bag.Items);
+    }
+
+    [Fact]
+    public async Task AfterARehearsalTheEvidenceStepWritesTheSameSbomAsWithout()
+    {
+        SecureContainerSettings settings = Settings((SettingNames.SourceDateEpoch, "1767225600"));
+        (ImageEvidenceResult alone, _) = await RunAsync(await RequestAsync(settings));
+        byte[] expected = File.ReadAllBytes(SbomFile);
+        File.Delete(SbomFile);
+
+        ImageEvidenceRequest request = await RequestAsync(settings);
+        using (RegistryClient client = new(_registry.Options()))
+        {
+            await new ImageEvidence(client, new DiagnosticBag()).RehearseAsync(request with { Digest = null, Configuration = null, Manifest = null }, CancellationToken.None);
+        }
+
+        (ImageEvidenceResult result, _) = await RunAsync(request);
+        Assert.Equal(expected, File.ReadAllBytes(SbomFile));
+        Assert.Equal(alone.AttachedSbom!.Digest, result.AttachedSbom!.Digest);
+    }
+
+    [Fact]
     public async Task TheSbomNamesThePushedManifestAsSubjectWithoutReadingItBack()
     {
         string subjectPath = $"/v2/app/manifests/{_app.Digest}";
