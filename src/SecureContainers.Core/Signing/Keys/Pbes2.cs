@@ -123,7 +123,7 @@ internal static class Pbes2
         try
         {
             int passwordLength = Encoding.UTF8.GetBytes(password, passwordBytes);
-            key = Rfc2898DeriveBytes.Pbkdf2(passwordBytes.AsSpan(0, passwordLength), salt, iterations, prf, keyLength);
+            key = Pbkdf2Memo.Derive(passwordBytes.AsSpan(0, passwordLength), salt, iterations, prf, keyLength);
             using Aes aes = Aes.Create();
             aes.Key = key;
             byte[] plain = aes.DecryptCbc(cipherText, iv, PaddingMode.PKCS7);
