@@ -3,6 +3,7 @@ using SecureContainers.Core.Registry;
 using SecureContainers.Core.Signing.Attestations;
 using SecureContainers.Core.Signing.Bundles;
 using SecureContainers.Core.Signing.Cosign;
+using SecureContainers.Core.Signing.Keys;
 using SecureContainers.Core.Signing.Provenance;
 
 namespace SecureContainers.Core.Signing;
@@ -71,7 +72,9 @@ public static class ImageSigning
 {
     public static async Task<SigningResult> SignAsync(RegistryClient client, ImageSigningRequest request, CancellationToken ct)
     {
-        (string registry, string repository, Digest digest, ISigner signer) = (request.Registry, request.Repository, request.Digest, request.Signer);
+        (string registry, string repository, Digest digest) = (request.Registry, request.Repository, request.Digest);
+        // The lanes below sign at the same time; a key object is not promised to be safe for that, so they take turns.
+        ISigner signer = new OneAtATimeSigner(request.Signer);
         List<(string Type, byte[] Predicate)> predicates = new();
         if (request.Sbom is not null)
         {
@@ -83,36 +86,70 @@ public static class ImageSigning
             predicates.Add((ProvenancePredicate.PredicateType, ProvenancePredicate.Create(request.Provenance)));
         }
 
-        CosignSignature? signature = null;
-        List<ImageAttestation> attestations = new();
-        if (request.Format.WritesLegacy())
-        {
-            if (request.Sign)
-            {
-                signature = await CosignSigner.SignImageAsync(client, registry, repository, digest, signer, ct).ConfigureAwait(false);
-            }
+        // Three lanes, each the only writer of its shared document: the .sig tag, the .att tag, the referrers tag. They run
+        // at the same time (each update waits out a settling pause, so in a row they would add up); within a lane the
+        // writes follow each other, in the order the result lists them.
+        Task<CosignSignature?> signing = request.Format.WritesLegacy() && request.Sign
+            ? SignLegacyAsync()
+            : Task.FromResult<CosignSignature?>(null);
+        Task<List<ImageAttestation>> attesting = request.Format.WritesLegacy() ? AttestLegacyAsync() : Task.FromResult(new List<ImageAttestation>());
+        Task<List<ImageBundle>> bundling = request.Format.WritesBundles() ? BundlesAsync() : Task.FromResult(new List<ImageBundle>());
+        await Task.WhenAll(signing, attesting, bundling).ConfigureAwait(false);
+        CosignSignature? signature = await signing.ConfigureAwait(false);
+        List<ImageAttestation> attestations = await attesting.ConfigureAwait(false);
+        List<ImageBundle> bundles = await bundling.ConfigureAwait(false);
 
+        async Task<CosignSignature?> SignLegacyAsync() =>
+            await CosignSigner.SignImageAsync(client, registry, repository, digest, signer, ct).ConfigureAwait(false);
+
+        async Task<List<ImageAttestation>> AttestLegacyAsync()
+        {
+            List<ImageAttestation> written = new();
             foreach ((string type, byte[] predicate) in predicates)
             {
-                attestations.Add(await CosignAttestor.AttestImageAsync(client, registry, repository, digest, type, predicate, signer, ct).ConfigureAwait(false));
+                written.Add(await CosignAttestor.AttestImageAsync(client, registry, repository, digest, type, predicate, signer, ct).ConfigureAwait(false));
             }
+
+            return written;
         }
 
-        List<ImageBundle> bundles = new();
-        if (request.Format.WritesBundles())
+        async Task<List<ImageBundle>> BundlesAsync()
         {
+            List<ImageBundle> written = new();
             IBundleWitness witness = request.Witness ?? new PublicKeyWitness(signer.PublicKey);
             if (request.Sign)
             {
-                bundles.Add(await BundleReferrers.SignImageAsync(client, registry, repository, digest, signer, witness, request.Created, ct).ConfigureAwait(false));
+                written.Add(await BundleReferrers.SignImageAsync(client, registry, repository, digest, signer, witness, request.Created, ct).ConfigureAwait(false));
             }
 
             foreach ((string type, byte[] predicate) in predicates)
             {
-                bundles.Add(await BundleReferrers.AttestImageAsync(client, registry, repository, digest, type, predicate, signer, witness, request.Created, ct).ConfigureAwait(false));
+                written.Add(await BundleReferrers.AttestImageAsync(client, registry, repository, digest, type, predicate, signer, witness, request.Created, ct).ConfigureAwait(false));
             }
+
+            return written;
         }
 
         return new SigningResult(request.Format, signature, attestations, bundles);
+    }
+}
+
+/// <summary>An <see cref="ISigner"/> whose <see cref="Sign"/> calls never overlap (each takes well under a millisecond).</summary>
+internal sealed class OneAtATimeSigner(ISigner inner) : ISigner
+{
+    private readonly object _gate = new();
+
+    public string KeyId => inner.KeyId;
+
+    public string Algorithm => inner.Algorithm;
+
+    public VerificationKey PublicKey => inner.PublicKey;
+
+    public byte[] Sign(ReadOnlySpan<byte> data)
+    {
+        lock (_gate)
+        {
+            return inner.Sign(data);
+        }
     }
 }
