@@ -14,10 +14,11 @@ using SecureContainers.Core.Vulnerabilities;
 namespace SecureContainers.Build.Tasks;
 
 /// <summary>
-/// What both phases read: the settings item (every <c>SecureContainer*</c> property, parsed in the core), the image
-/// item (the SDK's computed container facts) and the lists the SDK keeps as items. Both tasks map them into the same
-/// <see cref="PrePushRequest"/>, so the evidence step can repeat the check when the build host could not hand its result
-/// over in memory.
+/// What every task reads: the settings item (every <c>SecureContainer*</c> property, parsed in the core), the image
+/// item (the SDK's computed container facts, or for the check started ahead of time the project's own) and the lists
+/// the SDK keeps as items. All three map them into the same <see cref="PrePushRequest"/>, so the evidence step can repeat
+/// the check when the build host could not hand its result over in memory; and they share the build's registry client,
+/// layer scan cache and advisory download through MSBuild's registered task objects.
 /// </summary>
 public abstract class ContainerImageTask : SecureContainerTask
 {
