@@ -121,15 +121,13 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
 
     /// <summary>
     /// Evidence (SBOM artifact, signatures) is written after the SDK pushed the image, with the same push credentials; a
-    /// repository that refuses them would leave the image pushed without it. Starting and cancelling an upload asks the
-    /// registry the same question for free, before anything exists. Only a denial is conclusive: any other answer is left
-    /// for the push itself to report.
+    /// repository that refuses them would leave the image pushed without it. Starting an upload asks the registry the same
+    /// question for free, before anything exists; the session becomes the evidence step's first upload.
+    /// Only a denial is conclusive: any other answer is left for the push itself to report.
     /// </summary>
     private async Task ProbePushAsync(PrePushRequest request, IDiagnosticSink sink, CancellationToken ct)
     {
-        SecureContainerSettings settings = request.Settings;
-        bool writesEvidence = (settings.Sbom.Enabled && settings.Sbom.Attach) || settings.Signing.KeyPath is not null;
-        if (request.Destination != ImageDestination.Registry || request.PushTarget is not { } target || !writesEvidence)
+        if (!request.WritesEvidence || request.PushTarget is not { } target)
         {
             return;
         }

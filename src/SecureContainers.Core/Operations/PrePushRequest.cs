@@ -118,6 +118,11 @@ public sealed record PrePushRequest
     /// <summary>Now, for the vulnerability database's age; tests pin it to the records' dates.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
+    /// <summary>Whether the evidence step after the push writes to the registry (an SBOM artifact, signatures) with the push credentials.</summary>
+    internal bool WritesEvidence =>
+        Destination == ImageDestination.Registry
+        && ((Settings.Sbom.Enabled && Settings.Sbom.Attach) || Settings.Signing.KeyPath is not null || Settings.Signing.Mode == Configuration.SigningMethod.Keyless);
+
     public Func<string, string?> GetEnvironmentVariable { get; init; } = System.Environment.GetEnvironmentVariable;
 }
 

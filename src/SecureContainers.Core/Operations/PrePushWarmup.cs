@@ -32,7 +32,7 @@ public sealed class PrePushWarmup : IDisposable
             {
                 // The evidence step after the push attaches referrers: whether the registry indexes them itself decides
                 // how it starts, and asking now costs the build nothing.
-                Task api = request.PushTarget is { } target && WritesEvidence(request)
+                Task api = request.PushTarget is { } target && request.WritesEvidence
                     ? registry.ProbeReferrersApiAsync(target.Registry, target.Repository, ct)
                     : Task.CompletedTask;
                 await new PrePushCheck(registry, new DiagnosticBag()).RunAsync(ahead, ct).ConfigureAwait(false);
@@ -44,10 +44,6 @@ public sealed class PrePushWarmup : IDisposable
             }
         }, CancellationToken.None);
     }
-
-    private static bool WritesEvidence(PrePushRequest request) =>
-        request.Destination == ImageDestination.Registry
-        && ((request.Settings.Sbom.Enabled && request.Settings.Sbom.Attach) || request.Settings.Signing.KeyPath is not null || request.Settings.Signing.Mode == Configuration.SigningMethod.Keyless);
 
     /// <summary>Starts the check ahead of time; it runs on the thread pool until done or disposed.</summary>
     public static PrePushWarmup Start(RegistryClient registry, PrePushRequest request)

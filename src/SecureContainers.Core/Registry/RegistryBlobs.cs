@@ -6,8 +6,8 @@ namespace SecureContainers.Core.Registry;
 
 /// <summary>
 /// Blobs: streamed reads checked against their digest, small reads (configs) size-capped and verified before parsing, and
-/// monolithic uploads (skipped when the registry already has the blob) with the push credentials. Stateless beyond its
-/// collaborators, so safe for concurrent use.
+/// monolithic uploads (skipped when the registry already has the blob) with the push credentials. Its state (the push
+/// probe's answers, upload sessions opened ahead of time) is in concurrent collections, so it is safe for concurrent use.
 /// </summary>
 internal sealed class RegistryBlobs(RegistryTransport transport, RegistryAuthenticator auth, RegistryClientOptions options)
 {
@@ -93,11 +93,15 @@ internal sealed class RegistryBlobs(RegistryTransport transport, RegistryAuthent
 
         // An upload session does not survive every failure of its PUT (a registry restarted behind a load balancer forgets
         // it): a PUT that broke, or found its session gone or the registry failing, starts a new session, within the budget.
+        // The first attempt takes a session opened ahead of time when there is one; any failure of that one is only a
+        // reason to open a fresh session (the registry may have purged it, and no other answer is about this upload).
         for (int session = 0; ; session++)
         {
-            Uri location;
-            using (HttpResponseMessage start = await auth.SendAsync(image, HttpMethod.Post, o => RequestTarget.ApiUri(o, image, "blobs/uploads/"), null, null, true, ct).ConfigureAwait(false))
+            Uri? location = null;
+            bool opened = session == 0 && _sessions.TryTake(registry, repository, out location);
+            if (location is null)
             {
+                using HttpResponseMessage start = await auth.SendAsync(image, HttpMethod.Post, o => RequestTarget.ApiUri(o, image, "blobs/uploads/"), null, null, true, ct).ConfigureAwait(false);
                 if (start.StatusCode != HttpStatusCode.Accepted)
                 {
                     throw await WriteFailedAsync(start, image, what, ct).ConfigureAwait(false);
@@ -113,13 +117,18 @@ internal sealed class RegistryBlobs(RegistryTransport transport, RegistryAuthent
             {
                 done = await auth.SendAsync(image, HttpMethod.Put, _ => put, null, () => RegistryTransport.Body(content, OctetStream), true, ct).ConfigureAwait(false);
             }
-            catch (SecureContainerException ex) when (!lastSession && ex.Diagnostic.Code == RegistryDiagnostics.RegistryUnreachable.Code)
+            catch (SecureContainerException ex) when (opened || (!lastSession && ex.Diagnostic.Code == RegistryDiagnostics.RegistryUnreachable.Code))
             {
                 continue;
             }
 
             using (done)
             {
+                if (opened && !done.IsSuccessStatusCode)
+                {
+                    continue;
+                }
+
                 if (!lastSession && (done.StatusCode == HttpStatusCode.NotFound || (int)done.StatusCode >= 500))
                 {
                     await options.Delay(options.RetryBaseDelay, ct).ConfigureAwait(false);
@@ -142,6 +151,8 @@ internal sealed class RegistryBlobs(RegistryTransport transport, RegistryAuthent
     /// and the check ask once between them. Anything else (an outage, a cancelled ask) is asked again.
     /// </summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Registry, string Repository), Lazy<Task<bool>>> _probes = new();
+
+    private readonly UploadSessions _sessions = new();
 
     /// <inheritdoc cref="RegistryClient.ProbePushAsync"/>
     public async Task ProbePushAsync(string registry, string repository, CancellationToken ct)
@@ -187,17 +198,36 @@ internal sealed class RegistryBlobs(RegistryTransport transport, RegistryAuthent
             return false;
         }
 
-        // Cancel the session so the registry does not keep it until its purge; a registry that cannot is no failure.
-        Uri location = UploadLocation(start, image, "upload probe");
-        try
+        // The evidence step's first upload takes this session (UploadSessions); unused, it is cancelled with the client.
+        _sessions.Keep(registry, repository, UploadLocation(start, image, "upload probe"));
+        return true;
+    }
+
+    /// <summary>
+    /// Cancels the sessions opened ahead of time that no upload took, so the registry does not keep them until its purge;
+    /// a registry that cannot, or does not answer within <paramref name="patience"/>, is no failure.
+    /// </summary>
+    public void CancelUnusedSessions(TimeSpan patience)
+    {
+        List<(string Registry, string Repository, Uri Location)> unused = _sessions.TakeAll();
+        if (unused.Count == 0)
         {
-            using HttpResponseMessage cancelled = await auth.SendAsync(image, HttpMethod.Delete, _ => location, null, null, true, ct).ConfigureAwait(false);
-        }
-        catch (SecureContainerException)
-        {
+            return;
         }
 
-        return true;
+        using CancellationTokenSource timeout = new(patience);
+        Task[] cancelling = unused.Select(async s =>
+        {
+            ImageReference image = ImageReference.FromParts(s.Registry, s.Repository, "probe", null);
+            try
+            {
+                using HttpResponseMessage cancelled = await auth.SendAsync(image, HttpMethod.Delete, _ => s.Location, null, null, true, timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is SecureContainerException or OperationCanceledException)
+            {
+            }
+        }).ToArray();
+        Task.WaitAll(cancelling);
     }
 
     private Task<SecureContainerException> WriteFailedAsync(HttpResponseMessage response, ImageReference image, string what, CancellationToken ct) =>

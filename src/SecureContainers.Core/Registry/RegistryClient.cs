@@ -47,7 +47,13 @@ public sealed class RegistryClient : IDisposable
         _taggedManifests = new TaggedManifestWriter(_manifests, _blobs, sharedTags);
     }
 
-    public void Dispose() => _transport.Dispose();
+    /// <summary>Cancels the upload sessions opened ahead of time that nothing used (a second at most), then closes the connections.</summary>
+    public void Dispose()
+    {
+        _blobs.CancelUnusedSessions(TimeSpan.FromSeconds(1));
+        _transport.Dispose();
+    }
+
 
     /// <summary>
     /// Fetches the manifest <paramref name="image"/> names; for an index or manifest list, picks the entry for
@@ -87,7 +93,8 @@ public sealed class RegistryClient : IDisposable
             : null;
 
     /// <summary>
-    /// Asks whether the push credentials may push to <paramref name="repository"/>: starts a blob upload and cancels it.
+    /// Asks whether the push credentials may push to <paramref name="repository"/>: starts a blob upload, which the next
+    /// upload to that repository takes over (within ten minutes; <see cref="Dispose"/> cancels it otherwise).
     /// A refusal throws SC3112; any other answer returns (only a denial is conclusive).
     /// </summary>
     public Task ProbePushAsync(string registry, string repository, CancellationToken ct) => _blobs.ProbePushAsync(registry, repository, ct);

@@ -260,17 +260,29 @@ public sealed class PrePushCheckTests : IDisposable
     }
 
     [Fact]
-    public async Task ThePushProbeCancelsTheUploadItStartedAndPushesNothing()
+    public async Task ThePushProbePushesNothingAndItsUnusedUploadIsCancelled()
     {
         _registry.AddImage("base/aspnet", "10.0", new Platform("linux", "amd64"));
         DiagnosticBag bag = new();
 
+        // RunAsync disposes its client, as a build's end does: nothing took over the probe's session.
         PrePushResult result = await RunAsync(Request(Settings(bag), $"{_registry.Host}/base/aspnet:10.0") with { PushTarget = (_registry.Host, "app") }, bag);
 
         Assert.True(result.Passed, string.Join("\n", bag.Items));
         Assert.Equal(1, _registry.CountRequests(r => r.Method == HttpMethod.Post));
-        Assert.Equal(1, _registry.CancelledUploads);
+        Assert.Equal((1, 0), (_registry.CancelledUploads, _registry.OpenUploads));
         Assert.Equal(0, _registry.CountRequests(r => r.Method == HttpMethod.Put));
+    }
+
+    [Fact]
+    public async Task AKeylessSigningBuildIsProbedLikeOneWithAKey()
+    {
+        _registry.AddImage("base/aspnet", "10.0", new Platform("linux", "amd64"));
+        DiagnosticBag bag = new();
+
+        await RunAsync(Request(Settings(bag, (SettingNames.SbomAttach, "false"), (SettingNames.SigningMode, "keyless")), $"{_registry.Host}/base/aspnet:10.0") with { PushTarget = (_registry.Host, "app") }, bag);
+
+        Assert.Equal(1, _registry.CountRequests(r => r.Method == HttpMethod.Post));
     }
 
     [Fact]

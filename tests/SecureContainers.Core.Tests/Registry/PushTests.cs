@@ -187,13 +187,61 @@ public class PushTests
     public async Task ThePushProbeIsAskedOncePerRepository()
     {
         FakeRegistry registry = new();
-        using RegistryClient client = new(registry.Options());
+        RegistryClient client = new(registry.Options());
 
         await client.ProbePushAsync("registry.test", "app", None);
         await client.ProbePushAsync("registry.test", "app", None);
         await client.ProbePushAsync("registry.test", "other", None);
 
-        Assert.Equal(2, registry.CancelledUploads);
+        Assert.Equal(2, registry.CountRequests(r => r.Method == HttpMethod.Post));
+        client.Dispose();
+        Assert.Equal((2, 0), (registry.CancelledUploads, registry.OpenUploads));
+    }
+
+    [Fact]
+    public async Task TheProbesUploadSessionCarriesTheNextUploadToThatRepository()
+    {
+        FakeRegistry registry = new();
+        RegistryClient client = new(registry.Options());
+        await client.ProbePushAsync("registry.test", "app", None);
+
+        Descriptor pushed = await client.PushBlobAsync("registry.test", "app", "sbom"u8.ToArray(), "text/plain", None);
+        await client.PushBlobAsync("registry.test", "app", "second"u8.ToArray(), "text/plain", None);
+        client.Dispose();
+
+        Assert.True(registry.HasBlob(pushed.Digest));
+        // The probe's POST and the second upload's own: the first upload was one PUT.
+        Assert.Equal(2, registry.CountRequests(r => r.Method == HttpMethod.Post));
+        Assert.Equal((0, 0), (registry.CancelledUploads, registry.OpenUploads));
+    }
+
+    [Fact]
+    public async Task AnUploadWhoseEarlySessionTheRegistryForgotOpensAFreshOne()
+    {
+        FakeRegistry registry = new();
+        using RegistryClient client = new(registry.Options());
+        await client.ProbePushAsync("registry.test", "app", None);
+        registry.PurgeUploadSessions();
+
+        Descriptor pushed = await client.PushBlobAsync("registry.test", "app", "sbom"u8.ToArray(), "text/plain", None);
+
+        Assert.True(registry.HasBlob(pushed.Digest));
+        Assert.Equal(2, registry.CountRequests(r => r.Method == HttpMethod.Post));
+        Assert.Equal(2, registry.CountRequests(r => r.Method == HttpMethod.Put));
+    }
+
+    [Fact]
+    public async Task AnEarlySessionIsOnlyUsedForItsOwnRepository()
+    {
+        FakeRegistry registry = new();
+        RegistryClient client = new(registry.Options());
+        await client.ProbePushAsync("registry.test", "app", None);
+
+        await client.PushBlobAsync("registry.test", "other", "sbom"u8.ToArray(), "text/plain", None);
+        client.Dispose();
+
+        Assert.Equal(2, registry.CountRequests(r => r.Method == HttpMethod.Post));
+        Assert.Equal((1, 0), (registry.CancelledUploads, registry.OpenUploads));
     }
 
     [Fact]
@@ -227,6 +275,7 @@ public class PushTests
         Volatile.Write(ref down, false);
         await client.ProbePushAsync("registry.test", "app", None);
 
-        Assert.Equal(1, registry.CancelledUploads);
+        Assert.Equal(2, registry.CountRequests(r => r.Method == HttpMethod.Post));
+        Assert.Equal(1, registry.OpenUploads);
     }
 }

@@ -22,6 +22,7 @@ public sealed class FakeRegistry : HttpMessageHandler
     private readonly HashSet<string> _validTokens = new(StringComparer.Ordinal);
     private readonly HashSet<string> _pushTokens = new(StringComparer.Ordinal);
     private int _uploadSessions;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, bool> _openSessions = new();
     private readonly object _gate = new();
 
     public FakeRegistry(string host = "registry.test") => Host = host;
@@ -73,8 +74,14 @@ public sealed class FakeRegistry : HttpMessageHandler
     /// <summary>With a bearer token service: only these credentials get a token that may push.</summary>
     public (string User, string Password)? PushCredentials { get; set; }
 
-    /// <summary>Upload sessions cancelled with DELETE (the pre-push probe's).</summary>
+    /// <summary>Upload sessions cancelled with DELETE (the pre-push probe's, when nothing took it over).</summary>
     public int CancelledUploads { get; private set; }
+
+    /// <summary>Upload sessions started and neither completed nor cancelled.</summary>
+    public int OpenUploads => _openSessions.Count;
+
+    /// <summary>Forgets every open upload session, as a registry's purge (or a restarted replica) does: their PUTs get 404.</summary>
+    public void PurgeUploadSessions() => _openSessions.Clear();
 
     /// <summary>Called after a manifest PUT is stored (repository, reference): lets a test play a concurrent writer.</summary>
     public Action<string, string>? AfterManifestPut { get; set; }
@@ -368,6 +375,9 @@ public sealed class FakeRegistry : HttpMessageHandler
         return Error(HttpStatusCode.NotFound, "NAME_UNKNOWN");
     }
 
+    private static int SessionId(string path) =>
+        int.TryParse(path[(path.LastIndexOf("/session-", StringComparison.Ordinal) + "/session-".Length)..], out int id) ? id : -1;
+
     private HttpResponseMessage? AnswerWriteOrReferrers(HttpRequestMessage request, Uri uri, string path)
     {
         int uploads = path.IndexOf("/blobs/uploads/", StringComparison.Ordinal);
@@ -377,6 +387,7 @@ public sealed class FakeRegistry : HttpMessageHandler
         {
             string repo = path[4..uploads];
             int id = Interlocked.Increment(ref _uploadSessions);
+            _openSessions[id] = true;
             HttpResponseMessage accepted = new(HttpStatusCode.Accepted);
             string relative = $"/v2/{repo}/blobs/uploads/session-{id}";
             accepted.Headers.Location = UploadLocationStyle switch
@@ -390,12 +401,22 @@ public sealed class FakeRegistry : HttpMessageHandler
 
         if (request.Method == HttpMethod.Delete && uploads > 0)
         {
+            if (!_openSessions.TryRemove(SessionId(path), out _))
+            {
+                return Error(HttpStatusCode.NotFound, "BLOB_UPLOAD_UNKNOWN");
+            }
+
             CancelledUploads++;
             return new HttpResponseMessage(HttpStatusCode.NoContent);
         }
 
         if (request.Method == HttpMethod.Put && uploads > 0)
         {
+            if (!_openSessions.TryRemove(SessionId(path), out _))
+            {
+                return Error(HttpStatusCode.NotFound, "BLOB_UPLOAD_UNKNOWN");
+            }
+
             string query = uri.Query;
             byte[] body = request.Content!.ReadAsByteArrayAsync().GetAwaiter().GetResult();
             string? digestText = System.Web.HttpUtility.ParseQueryString(query)["digest"];
