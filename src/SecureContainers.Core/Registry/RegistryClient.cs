@@ -54,7 +54,6 @@ public sealed class RegistryClient : IDisposable
         _transport.Dispose();
     }
 
-
     /// <summary>
     /// Fetches the manifest <paramref name="image"/> names; for an index or manifest list, picks the entry for
     /// <paramref name="platform"/>; fetches the config; verifies all of them. Errors: SC3101–SC3111, SC3003–SC3005.
@@ -142,8 +141,17 @@ public sealed class RegistryClient : IDisposable
     /// manifest to the referrers tag index, keeping every entry already there. Attaching the same artifact again adds
     /// nothing. Returns the artifact manifest's descriptor.
     /// </summary>
-    public Task<Descriptor> AttachArtifactAsync(ArtifactRequest request, CancellationToken ct) =>
-        _referrers.AttachAsync(request, ct);
+    public async Task<Descriptor> AttachArtifactAsync(ArtifactRequest request, CancellationToken ct) =>
+        (await _referrers.AttachAsync([request], ct).ConfigureAwait(false))[0];
+
+    /// <summary>
+    /// <see cref="AttachArtifactAsync"/> for several artifacts of one subject at once: every blob and manifest pushed at the
+    /// same time, then one update of the referrers tag for all of them (one settling pause instead of one each). Returns the
+    /// artifact manifests' descriptors in the order of <paramref name="requests"/>, which must share registry, repository
+    /// and subject.
+    /// </summary>
+    public Task<IReadOnlyList<Descriptor>> AttachArtifactsAsync(IReadOnlyList<ArtifactRequest> requests, CancellationToken ct) =>
+        _referrers.AttachAsync(requests, ct);
 
     /// <summary>
     /// Adds <paramref name="layers"/> to the image manifest at <paramref name="tag"/> (creating an OCI manifest when the

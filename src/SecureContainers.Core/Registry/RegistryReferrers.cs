@@ -68,24 +68,55 @@ internal sealed class RegistryReferrers(RegistryTransport transport, RegistryAut
         return artifactType is null ? listed : listed.Where(d => d.ArtifactType == artifactType).ToList();
     }
 
-    /// <inheritdoc cref="RegistryClient.AttachArtifactAsync"/>
-    public async Task<Descriptor> AttachAsync(ArtifactRequest request, CancellationToken ct)
+    /// <inheritdoc cref="RegistryClient.AttachArtifactsAsync"/>
+    public async Task<IReadOnlyList<Descriptor>> AttachAsync(IReadOnlyList<ArtifactRequest> requests, CancellationToken ct)
     {
-        (string registry, string repository) = (request.Registry, request.Repository);
+        if (requests.Count == 0)
+        {
+            return [];
+        }
+
+        ArtifactRequest first = requests[0];
+        (string registry, string repository, Digest subject) = (first.Registry, first.Repository, first.Subject.Digest);
+        if (requests.Any(r => r.Registry != registry || r.Repository != repository || r.Subject.Digest != subject))
+        {
+            throw new ArgumentException("Artifacts attached together share their registry, repository and subject.", nameof(requests));
+        }
+
         // The blobs are independent uploads: at once, so a remote registry costs the round trips of one, not of all. The
-        // shared empty config is asked for first (it is almost always there); the artifact's own layers are new content
+        // shared empty config is asked for first (it is almost always there); the artifacts' own layers are new content
         // and go straight to the upload. The referrers tag's first read does not depend on them either: when this
-        // registry is known to lack the referrers API (ProbeApiAsync), it starts now too. The manifest goes only after
-        // every blob is in.
+        // registry is known to lack the referrers API (ProbeApiAsync), it starts now too. Each manifest goes once its
+        // blobs are in, all at the same time; the tag is then updated once for all of them (one settling pause, not one each).
         Task<Descriptor> pushingConfig = blobs.PushAsync(registry, repository, RegistryDocuments.EmptyJson, MediaTypes.OciEmptyJson, ct);
-        Task<Descriptor>[] pushingLayers = request.Layers.Select(layer => blobs.PushAsync(registry, repository, layer.Content, layer.MediaType, ct, askFirst: false)).ToArray();
-        Task<TagRead>? tagRead = _referrersApi.TryGetValue(registry, out bool hasApi) && !hasApi ? update.ReadFirstAsync(registry, repository, Tag(request.Subject.Digest), ct) : null;
+        Task<Descriptor>[][] pushingLayers = requests
+            .Select(r => r.Layers.Select(layer => blobs.PushAsync(registry, repository, layer.Content, layer.MediaType, ct, askFirst: false)).ToArray())
+            .ToArray();
+        Task<TagRead>? tagRead = _referrersApi.TryGetValue(registry, out bool hasApi) && !hasApi ? update.ReadFirstAsync(registry, repository, Tag(subject), ct) : null;
         // When an upload fails, or the registry turns out to index referrers itself, nobody awaits the read: its failure is observed here.
         _ = tagRead?.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-        await Task.WhenAll([pushingConfig, .. pushingLayers]).ConfigureAwait(false);
+        await Task.WhenAll([pushingConfig, .. pushingLayers.SelectMany(p => p)]).ConfigureAwait(false);
 
         Descriptor config = await pushingConfig.ConfigureAwait(false);
-        List<Descriptor> layers = request.Layers.Zip(pushingLayers, (layer, pushed) => pushed.Result with { Annotations = layer.Annotations is { Count: > 0 } a ? a : null }).ToList();
+        (Descriptor Artifact, bool Indexed)[] pushed = await Task.WhenAll(requests.Select((r, i) => PushManifestAsync(r, config, pushingLayers[i], ct))).ConfigureAwait(false);
+        if (pushed.Any(p => p.Indexed))
+        {
+            _referrersApi[registry] = true;
+        }
+
+        Descriptor[] unindexed = pushed.Where(p => !p.Indexed).Select(p => p.Artifact).ToArray();
+        if (unindexed.Length > 0)
+        {
+            await AddToReferrersTagAsync(registry, repository, subject, unindexed, ct, tagRead).ConfigureAwait(false);
+        }
+
+        return pushed.Select(p => p.Artifact).ToArray();
+    }
+
+    /// <summary>The artifact manifest of <paramref name="request"/> (by digest), and whether the registry says it indexed it.</summary>
+    private async Task<(Descriptor Artifact, bool Indexed)> PushManifestAsync(ArtifactRequest request, Descriptor config, Task<Descriptor>[] pushedLayers, CancellationToken ct)
+    {
+        List<Descriptor> layers = request.Layers.Zip(pushedLayers, (layer, pushed) => pushed.Result with { Annotations = layer.Annotations is { Count: > 0 } a ? a : null }).ToList();
 
         // The image spec asks for the empty descriptor as the one layer of an artifact that has no content of its own.
         if (layers.Count == 0)
@@ -96,7 +127,7 @@ internal sealed class RegistryReferrers(RegistryTransport transport, RegistryAut
         Descriptor configEntry = request.ArtifactTypeOnConfig ? config with { ArtifactType = request.ArtifactType } : config;
         byte[] manifest = RegistryDocuments.ArtifactManifest(request.ArtifactType, configEntry, layers, request.Subject, request.Annotations);
         Digest digest = Digest.Sha256(manifest);
-        (_, string? indexedSubject) = await manifests.PushAsync(registry, repository, digest.ToString(), manifest, MediaTypes.OciManifestV1, ct).ConfigureAwait(false);
+        (_, string? indexedSubject) = await manifests.PushAsync(request.Registry, request.Repository, digest.ToString(), manifest, MediaTypes.OciManifestV1, ct).ConfigureAwait(false);
         Descriptor result = new(MediaTypes.OciManifestV1, digest, manifest.Length)
         {
             ArtifactType = request.ArtifactType,
@@ -105,24 +136,17 @@ internal sealed class RegistryReferrers(RegistryTransport transport, RegistryAut
 
         // The spec's OCI-Subject carries the subject digest; a header naming another one is not a confirmation for ours,
         // and the tag fallback is the safe side (a registry that gains the API lists what the tag holds).
-        if (Digest.TryParse(indexedSubject, out Digest confirmed) && confirmed == request.Subject.Digest)
-        {
-            _referrersApi[registry] = true;
-            return result;
-        }
-
-        await AddToReferrersTagAsync(registry, repository, request.Subject.Digest, result, ct, tagRead).ConfigureAwait(false);
-        return result;
+        return (result, Digest.TryParse(indexedSubject, out Digest confirmed) && confirmed == request.Subject.Digest);
     }
 
-    /// <summary>Adds <paramref name="entry"/> to the referrers tag, converging with concurrent writers (<see cref="SharedTagUpdate"/>).</summary>
-    private async Task AddToReferrersTagAsync(string registry, string repository, Digest subject, Descriptor entry, CancellationToken ct, Task<TagRead>? firstRead = null)
+    /// <summary>Adds <paramref name="added"/> to the referrers tag, converging with concurrent writers (<see cref="SharedTagUpdate"/>).</summary>
+    private async Task AddToReferrersTagAsync(string registry, string repository, Digest subject, IReadOnlyList<Descriptor> added, CancellationToken ct, Task<TagRead>? firstRead)
     {
         string tag = Tag(subject);
 
         // One index may list a manifest once: the union is keyed by descriptor digest.
         await update.ConvergeAsync(registry, repository, tag, ReferrersIndex,
-            index => index.Entries.Any(e => e.Parsed.Digest == entry.Digest) ? [] : [entry],
+            index => added.Where(a => !index.Entries.Any(e => e.Parsed.Digest == a.Digest)),
             (a, b) => a.Digest == b.Digest,
             async (_, index, entries) =>
             {

@@ -21,10 +21,11 @@ internal sealed class TaggedManifestWriter(RegistryManifests manifests, Registry
 
         isDuplicate ??= SameDigestAndAnnotations;
         List<Descriptor> wanted = new();
-        foreach (ArtifactLayer layer in layers)
+        // Independent uploads, at once; the layers keep the caller's order.
+        Descriptor[] uploaded = await Task.WhenAll(layers.Select(layer => blobs.PushAsync(registry, repository, layer.Content, layer.MediaType, ct))).ConfigureAwait(false);
+        foreach ((ArtifactLayer layer, Descriptor blob) in layers.Zip(uploaded))
         {
-            Descriptor pushed = await blobs.PushAsync(registry, repository, layer.Content, layer.MediaType, ct).ConfigureAwait(false);
-            pushed = pushed with { Annotations = layer.Annotations is { Count: > 0 } a ? a : null };
+            Descriptor pushed = blob with { Annotations = layer.Annotations is { Count: > 0 } a ? a : null };
             if (!wanted.Any(w => isDuplicate(w, pushed)))
             {
                 wanted.Add(pushed);

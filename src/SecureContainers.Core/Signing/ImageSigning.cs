@@ -87,8 +87,8 @@ public static class ImageSigning
         }
 
         // Three lanes, each the only writer of its shared document: the .sig tag, the .att tag, the referrers tag. They run
-        // at the same time (each update waits out a settling pause, so in a row they would add up); within a lane the
-        // writes follow each other, in the order the result lists them.
+        // at the same time, and each lane writes all of its entries in one update of its document: every update waits out a
+        // settling pause, so updates in a row would add up.
         Task<CosignSignature?> signing = request.Format.WritesLegacy() && request.Sign
             ? SignLegacyAsync()
             : Task.FromResult<CosignSignature?>(null);
@@ -102,32 +102,21 @@ public static class ImageSigning
         async Task<CosignSignature?> SignLegacyAsync() =>
             await CosignSigner.SignImageAsync(client, registry, repository, digest, signer, ct).ConfigureAwait(false);
 
-        async Task<List<ImageAttestation>> AttestLegacyAsync()
-        {
-            List<ImageAttestation> written = new();
-            foreach ((string type, byte[] predicate) in predicates)
-            {
-                written.Add(await CosignAttestor.AttestImageAsync(client, registry, repository, digest, type, predicate, signer, ct).ConfigureAwait(false));
-            }
-
-            return written;
-        }
+        async Task<List<ImageAttestation>> AttestLegacyAsync() => predicates.Count == 0 ? new()
+            : [.. await CosignAttestor.AttestImageAsync(client, registry, repository, digest, predicates.Select(p => (p.Type, (ReadOnlyMemory<byte>)p.Predicate)).ToArray(), signer, ct).ConfigureAwait(false)];
 
         async Task<List<ImageBundle>> BundlesAsync()
         {
-            List<ImageBundle> written = new();
-            IBundleWitness witness = request.Witness ?? new PublicKeyWitness(signer.PublicKey);
+            List<(string, byte[])> statements = new();
             if (request.Sign)
             {
-                written.Add(await BundleReferrers.SignImageAsync(client, registry, repository, digest, signer, witness, request.Created, ct).ConfigureAwait(false));
+                statements.Add(BundleReferrers.SignStatement(digest));
             }
 
-            foreach ((string type, byte[] predicate) in predicates)
-            {
-                written.Add(await BundleReferrers.AttestImageAsync(client, registry, repository, digest, type, predicate, signer, witness, request.Created, ct).ConfigureAwait(false));
-            }
-
-            return written;
+            statements.AddRange(predicates.Select(p => BundleReferrers.AttestStatement(registry, repository, digest, p.Type, p.Predicate)));
+            IBundleWitness witness = request.Witness ?? new PublicKeyWitness(signer.PublicKey);
+            return statements.Count == 0 ? new()
+                : [.. await BundleReferrers.PublishAsync(client, registry, repository, digest, statements, signer, witness, request.Created, ct).ConfigureAwait(false)];
         }
 
         return new SigningResult(request.Format, signature, attestations, bundles);

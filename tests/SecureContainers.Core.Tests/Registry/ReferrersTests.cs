@@ -82,6 +82,47 @@ public class ReferrersTests
     }
 
     [Fact]
+    public async Task ArtifactsAttachedTogetherUpdateTheReferrersTagOnceInTheirOrder()
+    {
+        (FakeRegistry registry, Descriptor subject) = WithImage();
+        using RegistryClient client = new(registry.Options());
+        ArtifactRequest[] requests = new[] { """{"n":1}""", """{"n":2}""", """{"n":3}""" }.Select(c => SbomRequest(subject, c)).ToArray();
+
+        IReadOnlyList<Descriptor> artifacts = await client.AttachArtifactsAsync(requests, None);
+
+        string tagPath = "/v2/app/manifests/" + RegistryClient.ReferrersTag(subject.Digest);
+        Assert.Equal(1, registry.CountRequests(r => r.Method == HttpMethod.Put && r.Uri.AbsolutePath == tagPath));
+        Assert.Equal(artifacts.Select(a => a.Digest.ToString()), IndexEntries(registry, subject.Digest).Select(e => e.GetProperty("digest").GetString()));
+        Assert.Equal(3, artifacts.Select(a => a.Digest).Distinct().Count());
+        Assert.All(artifacts, a => Assert.NotNull(registry.ManifestAt("app", a.Digest.ToString())));
+    }
+
+    [Fact]
+    public async Task ArtifactsAttachedTogetherKeepWhatTheTagHeldAndAddOnlyWhatIsNew()
+    {
+        (FakeRegistry registry, Descriptor subject) = WithImage();
+        using RegistryClient client = new(registry.Options());
+        Descriptor earlier = await client.AttachArtifactAsync(SbomRequest(subject, """{"n":1}"""), None);
+
+        IReadOnlyList<Descriptor> artifacts = await client.AttachArtifactsAsync([SbomRequest(subject, """{"n":1}"""), SbomRequest(subject, """{"n":2}""")], None);
+
+        Assert.Equal(earlier.Digest, artifacts[0].Digest);
+        Assert.Equal([earlier.Digest.ToString(), artifacts[1].Digest.ToString()], IndexEntries(registry, subject.Digest).Select(e => e.GetProperty("digest").GetString()));
+    }
+
+    [Fact]
+    public async Task ArtifactsOfDifferentSubjectsAreNotAttachedTogether()
+    {
+        (FakeRegistry registry, Descriptor subject) = WithImage();
+        using RegistryClient client = new(registry.Options());
+        Descriptor other = subject with { Digest = Digest.Sha256("other"u8) };
+
+        await Assert.ThrowsAsync<ArgumentException>(() => client.AttachArtifactsAsync([SbomRequest(subject), SbomRequest(other)], None));
+
+        Assert.Equal(0, registry.CountRequests(r => r.Method != HttpMethod.Get));
+    }
+
+    [Fact]
     public async Task ReattachingTheSameArtifactDoesNotDuplicateItsEntry()
     {
         (FakeRegistry registry, Descriptor subject) = WithImage();

@@ -218,6 +218,26 @@ public sealed class BundleReferrersTests : IDisposable
     }
 
     [Fact]
+    public async Task EachLaneWritesItsSharedDocumentOnceForAllItsStatements()
+    {
+        (_, EcdsaFileSigner signer) = _fixture.NewKey();
+        using (signer)
+        {
+            SigningResult result = await ImageSigning.SignAsync(_fixture.Client, Request(signer, SignatureFormat.Both, attest: true), None);
+
+            int Writes(string tag) => _fixture.Registry.CountRequests(r => r.Method == HttpMethod.Put && r.Uri.AbsolutePath == $"/v2/app/manifests/{tag}");
+            // Every update waits out a settling pause: the signature bundle and both attestation bundles share one, and
+            // the two legacy attestations another (at the same time as the .sig tag's).
+            Assert.Equal(1, Writes(RegistryClient.ReferrersTag(_fixture.Digest)));
+            Assert.Equal(1, Writes(CosignNames.AttestationTag(_fixture.Digest)));
+            Assert.Equal(1, Writes(CosignNames.SignatureTag(_fixture.Digest)));
+            Assert.Equal(3, FallbackEntries().Length);
+            Assert.Single(result.Attestations.Select(a => a.AttestationManifest).Distinct());
+            Assert.Equal(2, ImageManifest.Parse(_fixture.Registry.ManifestAt("app", CosignNames.AttestationTag(_fixture.Digest))!, MediaTypes.OciManifestV1).Layers.Count);
+        }
+    }
+
+    [Fact]
     public async Task AnImageMissingFromTheRegistryIsSC6040AndNothingIsPushed()
     {
         (_, EcdsaFileSigner signer) = _fixture.NewKey();

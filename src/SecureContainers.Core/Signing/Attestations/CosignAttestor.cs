@@ -23,41 +23,60 @@ public static class CosignAttestor
 {
     /// <param name="predicateJson">The predicate: a JSON object (the CycloneDX SBOM itself, or a SLSA provenance predicate). SC6011 otherwise.</param>
     public static async Task<ImageAttestation> AttestImageAsync(RegistryClient client, string registry, string repository, Digest manifestDigest,
-        string predicateType, ReadOnlyMemory<byte> predicateJson, ISigner signer, CancellationToken ct)
+        string predicateType, ReadOnlyMemory<byte> predicateJson, ISigner signer, CancellationToken ct) =>
+        (await AttestImageAsync(client, registry, repository, manifestDigest, [(predicateType, predicateJson)], signer, ct).ConfigureAwait(false))[0];
+
+    /// <summary>
+    /// Attests several predicates at once: the tag is read once to find those this key already attested, and the new
+    /// envelopes are appended in one update (one settling pause instead of one each). The result follows the order of
+    /// <paramref name="predicates"/>.
+    /// </summary>
+    public static async Task<IReadOnlyList<ImageAttestation>> AttestImageAsync(RegistryClient client, string registry, string repository, Digest manifestDigest,
+        IReadOnlyList<(string PredicateType, ReadOnlyMemory<byte> PredicateJson)> predicates, ISigner signer, CancellationToken ct)
     {
-        byte[] statement;
-        using (JsonDocument? predicate = SigningJson.TryParse(predicateJson, out string problem))
+        List<(string PredicateType, byte[] Statement)> statements = new();
+        foreach ((string predicateType, ReadOnlyMemory<byte> predicateJson) in predicates)
         {
+            using JsonDocument? predicate = SigningJson.TryParse(predicateJson, out string problem);
             if (predicate is null)
             {
                 throw new SecureContainerException(SigningDiagnostics.PredicateMalformed.Create(predicateType, problem));
             }
 
-            statement = InTotoStatement.Create(CosignNames.RepositoryName(registry, repository), manifestDigest, predicateType, predicate.RootElement);
+            statements.Add((predicateType, InTotoStatement.Create(CosignNames.RepositoryName(registry, repository), manifestDigest, predicateType, predicate.RootElement)));
         }
 
         string tag = CosignNames.AttestationTag(manifestDigest);
         string reference = $"{registry}/{repository}:{tag}";
-        if (await FindExistingAsync(client, registry, repository, tag, predicateType, statement, signer, ct).ConfigureAwait(false) is Digest existing)
+        (Digest Digest, string MediaType, byte[] Bytes)? current = await client.TryGetManifestAsync(registry, repository, tag, ct).ConfigureAwait(false);
+        Digest?[] existing = new Digest?[statements.Count];
+        List<ArtifactLayer> layers = new();
+        for (int i = 0; i < statements.Count; i++)
         {
-            return new ImageAttestation(reference, existing, statement, false);
+            (string predicateType, byte[] statement) = statements[i];
+            existing[i] = await FindExistingAsync(client, registry, repository, current, predicateType, statement, signer, ct).ConfigureAwait(false);
+            if (existing[i] is null)
+            {
+                DsseEnvelope envelope = DsseEnvelope.Sign(DsseEnvelope.InTotoPayloadType, statement, signer);
+                layers.Add(new ArtifactLayer(envelope.ToJson(), CosignNames.DsseEnvelopeMediaType,
+                    new Dictionary<string, string> { [CosignNames.PredicateTypeAnnotation] = predicateType }));
+            }
         }
 
-        DsseEnvelope envelope = DsseEnvelope.Sign(DsseEnvelope.InTotoPayloadType, statement, signer);
-        ArtifactLayer layer = new(envelope.ToJson(), CosignNames.DsseEnvelopeMediaType,
-            new Dictionary<string, string> { [CosignNames.PredicateTypeAnnotation] = predicateType });
-        Digest stored = await client.AppendLayersToTaggedManifestAsync(registry, repository, tag, [layer], null, ct).ConfigureAwait(false);
-        return new ImageAttestation(reference, stored, statement, true);
+        Digest? stored = layers.Count == 0 ? null : await client.AppendLayersToTaggedManifestAsync(registry, repository, tag, layers, null, ct).ConfigureAwait(false);
+        return statements.Select((s, i) => existing[i] is Digest found
+                ? new ImageAttestation(reference, found, s.Statement, false)
+                : new ImageAttestation(reference, stored!.Value, s.Statement, true))
+            .ToArray();
     }
 
     /// <summary>
     /// ECDSA signatures differ on every run, so a repeated attestation would add a new layer each time; like cosign's
     /// duplicate detection, an envelope with the same statement that this key already signed counts as present.
     /// </summary>
-    private static async Task<Digest?> FindExistingAsync(RegistryClient client, string registry, string repository, string tag, string predicateType,
-        byte[] statement, ISigner signer, CancellationToken ct)
+    private static async Task<Digest?> FindExistingAsync(RegistryClient client, string registry, string repository,
+        (Digest Digest, string MediaType, byte[] Bytes)? current, string predicateType, byte[] statement, ISigner signer, CancellationToken ct)
     {
-        (Digest Digest, string MediaType, byte[] Bytes)? current = await client.TryGetManifestAsync(registry, repository, tag, ct).ConfigureAwait(false);
         if (current is null)
         {
             return null;

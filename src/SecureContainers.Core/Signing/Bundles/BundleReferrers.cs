@@ -36,34 +36,41 @@ public static class BundleReferrers
     public const int MaxBundlesRead = 100;
 
     /// <summary>Signs <paramref name="digest"/> as bundle-format <c>cosign sign</c> does (<see cref="CosignSignStatement"/>).</summary>
-    public static Task<ImageBundle> SignImageAsync(RegistryClient client, string registry, string repository, Digest digest,
+    public static async Task<ImageBundle> SignImageAsync(RegistryClient client, string registry, string repository, Digest digest,
         ISigner signer, IBundleWitness witness, DateTimeOffset created, CancellationToken ct) =>
-        PublishAsync(client, registry, repository, digest, CosignSignStatement.PredicateType, CosignSignStatement.Create(digest), signer, witness, created, ct);
+        (await PublishAsync(client, registry, repository, digest, [SignStatement(digest)], signer, witness, created, ct).ConfigureAwait(false))[0];
 
     /// <summary>
     /// Attests <paramref name="digest"/> as bundle-format <c>cosign attest</c> does: the same in-toto statement as the
     /// legacy <c>.att</c> path (subject named after the repository), signed into a bundle instead of a tagged layer.
     /// </summary>
     /// <param name="predicateJson">A JSON object (the CycloneDX SBOM, or a SLSA provenance predicate). SC6011 otherwise.</param>
-    public static Task<ImageBundle> AttestImageAsync(RegistryClient client, string registry, string repository, Digest digest,
-        string predicateType, ReadOnlyMemory<byte> predicateJson, ISigner signer, IBundleWitness witness, DateTimeOffset created, CancellationToken ct)
-    {
-        byte[] statement;
-        using (JsonDocument? predicate = SigningJson.TryParse(predicateJson, out string problem))
-        {
-            if (predicate is null)
-            {
-                throw new SecureContainerException(SigningDiagnostics.PredicateMalformed.Create(predicateType, problem));
-            }
+    public static async Task<ImageBundle> AttestImageAsync(RegistryClient client, string registry, string repository, Digest digest,
+        string predicateType, ReadOnlyMemory<byte> predicateJson, ISigner signer, IBundleWitness witness, DateTimeOffset created, CancellationToken ct) =>
+        (await PublishAsync(client, registry, repository, digest, [AttestStatement(registry, repository, digest, predicateType, predicateJson)], signer, witness, created, ct).ConfigureAwait(false))[0];
 
-            statement = InTotoStatement.Create(CosignNames.RepositoryName(registry, repository), digest, predicateType, predicate.RootElement);
+    /// <summary>The statement bundle-format <c>cosign sign</c> signs for <paramref name="digest"/>.</summary>
+    public static (string PredicateType, byte[] Statement) SignStatement(Digest digest) => (CosignSignStatement.PredicateType, CosignSignStatement.Create(digest));
+
+    /// <summary>The in-toto statement bundle-format <c>cosign attest</c> signs: SC6011 when the predicate is not a JSON object.</summary>
+    public static (string PredicateType, byte[] Statement) AttestStatement(string registry, string repository, Digest digest, string predicateType, ReadOnlyMemory<byte> predicateJson)
+    {
+        using JsonDocument? predicate = SigningJson.TryParse(predicateJson, out string problem);
+        if (predicate is null)
+        {
+            throw new SecureContainerException(SigningDiagnostics.PredicateMalformed.Create(predicateType, problem));
         }
 
-        return PublishAsync(client, registry, repository, digest, predicateType, statement, signer, witness, created, ct);
+        return (predicateType, InTotoStatement.Create(CosignNames.RepositoryName(registry, repository), digest, predicateType, predicate.RootElement));
     }
 
-    private static async Task<ImageBundle> PublishAsync(RegistryClient client, string registry, string repository, Digest digest,
-        string predicateType, byte[] statement, ISigner signer, IBundleWitness witness, DateTimeOffset created, CancellationToken ct)
+    /// <summary>
+    /// Signs each statement into a bundle and attaches the new ones to <paramref name="digest"/> together: one look at the
+    /// subject and at its referrers for all of them, and one update of the referrers tag on registries without the API.
+    /// A statement this key already signed there is not signed again. The result follows the order of <paramref name="statements"/>.
+    /// </summary>
+    public static async Task<IReadOnlyList<ImageBundle>> PublishAsync(RegistryClient client, string registry, string repository, Digest digest,
+        IReadOnlyList<(string PredicateType, byte[] Statement)> statements, ISigner signer, IBundleWitness witness, DateTimeOffset created, CancellationToken ct)
     {
         // The subject descriptor must carry the media type and size the registry holds (an index or a manifest).
         if (await client.TryGetManifestAsync(registry, repository, digest.ToString(), ct).ConfigureAwait(false) is not (Digest subjectDigest, string mediaType, byte[] bytes))
@@ -71,28 +78,43 @@ public static class BundleReferrers
             throw new SecureContainerException(BundleDiagnostics.SubjectNotInRegistry.Create($"{registry}/{repository}", digest));
         }
 
-        if (await FindExistingAsync(client, registry, repository, digest, predicateType, statement, signer, ct).ConfigureAwait(false) is Digest existing)
+        IReadOnlyList<Descriptor> referrers = await client.GetReferrersAsync(registry, repository, digest, SigstoreBundle.MediaTypeV03, ct).ConfigureAwait(false);
+        ImageBundle?[] results = new ImageBundle?[statements.Count];
+        List<(int Index, ArtifactRequest Request)> fresh = new();
+        for (int i = 0; i < statements.Count; i++)
         {
-            return new ImageBundle(predicateType, $"{registry}/{repository}@{existing}", existing, statement, false);
+            (string predicateType, byte[] statement) = statements[i];
+            if (await FindExistingAsync(client, registry, repository, referrers, predicateType, statement, signer, ct).ConfigureAwait(false) is Digest existing)
+            {
+                results[i] = new ImageBundle(predicateType, $"{registry}/{repository}@{existing}", existing, statement, false);
+                continue;
+            }
+
+            DsseEnvelope envelope = DsseEnvelope.Sign(DsseEnvelope.InTotoPayloadType, statement, signer);
+            VerificationMaterial material = await witness.WitnessAsync(envelope, null, ct).ConfigureAwait(false);
+            SigstoreBundle bundle = new(material, envelope, null);
+            fresh.Add((i, new ArtifactRequest(registry, repository, new Descriptor(mediaType, subjectDigest, bytes.Length), SigstoreBundle.MediaTypeV03,
+                [new ArtifactLayer(bundle.ToJson(), SigstoreBundle.MediaTypeV03)])
+            {
+                Annotations = new Dictionary<string, string>
+                {
+                    [ContentAnnotation] = bundle.Content,
+                    [PredicateTypeAnnotation] = predicateType,
+                    // cosign writes time.RFC3339 in UTC: whole seconds, 'Z'.
+                    [CreatedAnnotation] = created.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+                },
+                ArtifactTypeOnConfig = true,
+            }));
         }
 
-        DsseEnvelope envelope = DsseEnvelope.Sign(DsseEnvelope.InTotoPayloadType, statement, signer);
-        VerificationMaterial material = await witness.WitnessAsync(envelope, null, ct).ConfigureAwait(false);
-        SigstoreBundle bundle = new(material, envelope, null);
-        ArtifactRequest request = new(registry, repository, new Descriptor(mediaType, subjectDigest, bytes.Length), SigstoreBundle.MediaTypeV03,
-            [new ArtifactLayer(bundle.ToJson(), SigstoreBundle.MediaTypeV03)])
+        IReadOnlyList<Descriptor> pushed = await client.AttachArtifactsAsync(fresh.Select(f => f.Request).ToArray(), ct).ConfigureAwait(false);
+        for (int j = 0; j < fresh.Count; j++)
         {
-            Annotations = new Dictionary<string, string>
-            {
-                [ContentAnnotation] = bundle.Content,
-                [PredicateTypeAnnotation] = predicateType,
-                // cosign writes time.RFC3339 in UTC: whole seconds, 'Z'.
-                [CreatedAnnotation] = created.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
-            },
-            ArtifactTypeOnConfig = true,
-        };
-        Descriptor pushed = await client.AttachArtifactAsync(request, ct).ConfigureAwait(false);
-        return new ImageBundle(predicateType, $"{registry}/{repository}@{pushed.Digest}", pushed.Digest, statement, true);
+            (string predicateType, byte[] statement) = statements[fresh[j].Index];
+            results[fresh[j].Index] = new ImageBundle(predicateType, $"{registry}/{repository}@{pushed[j].Digest}", pushed[j].Digest, statement, true);
+        }
+
+        return results.Select(r => r!).ToArray();
     }
 
     /// <summary>
@@ -100,10 +122,9 @@ public static class BundleReferrers
     /// path's duplicate detection, a bundle whose envelope carries the same statement signed by this key counts as present.
     /// Entries another tool wrote, or that cannot be read, are skipped, never removed.
     /// </summary>
-    private static async Task<Digest?> FindExistingAsync(RegistryClient client, string registry, string repository, Digest digest,
+    private static async Task<Digest?> FindExistingAsync(RegistryClient client, string registry, string repository, IReadOnlyList<Descriptor> referrers,
         string predicateType, byte[] statement, ISigner signer, CancellationToken ct)
     {
-        IReadOnlyList<Descriptor> referrers = await client.GetReferrersAsync(registry, repository, digest, SigstoreBundle.MediaTypeV03, ct).ConfigureAwait(false);
         IEnumerable<Descriptor> candidates = referrers
             .Where(d => d.Annotations?.GetValueOrDefault(PredicateTypeAnnotation) is null || d.Annotations[PredicateTypeAnnotation] == predicateType)
             .Take(MaxBundlesRead);
