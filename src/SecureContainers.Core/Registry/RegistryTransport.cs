@@ -19,7 +19,9 @@ internal sealed class RegistryTransport : IDisposable
     private const int MaxRedirects = 5;
 
     private readonly RegistryClientOptions _options;
-    private readonly HttpClient _http;
+    // Made on the first request: a build creates its client on MSBuild's own thread, and the first request is sent from the
+    // thread pool (the check started ahead of time), where loading the HTTP stack costs the build nothing.
+    private readonly Lazy<HttpClient> _http;
 
     // Insecure registries that failed the TLS handshake: they are spoken to over HTTP from then on, as the SDK does.
     private readonly ConcurrentDictionary<string, bool> _httpFallback = new(StringComparer.OrdinalIgnoreCase);
@@ -30,12 +32,21 @@ internal sealed class RegistryTransport : IDisposable
     public RegistryTransport(RegistryClientOptions options)
     {
         _options = options;
-        HttpMessageHandler handler = options.Handler ?? CreateHandler();
-        _http = new HttpClient(handler, disposeHandler: options.Handler is null) { Timeout = Timeout.InfiniteTimeSpan };
-        _http.DefaultRequestHeaders.UserAgent.ParseAdd(options.UserAgent);
+        _http = new Lazy<HttpClient>(() =>
+        {
+            HttpClient http = new(options.Handler ?? CreateHandler(), disposeHandler: options.Handler is null) { Timeout = Timeout.InfiniteTimeSpan };
+            http.DefaultRequestHeaders.UserAgent.ParseAdd(options.UserAgent);
+            return http;
+        });
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        if (_http.IsValueCreated)
+        {
+            _http.Value.Dispose();
+        }
+    }
 
     /// <summary>Docker Hub's API is not served at docker.io itself.</summary>
     public static string ApiHost(string registry) => registry == ImageReference.DockerHub ? "registry-1.docker.io" : registry;
@@ -313,7 +324,7 @@ internal sealed class RegistryTransport : IDisposable
                 timeout.CancelAfter(_options.Timeout);
                 try
                 {
-                    response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+                    response = await _http.Value.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                 {
