@@ -20,4 +20,13 @@ public sealed class DiagnosticBag : IDiagnosticSink
     {
         lock (_gate) { _items.Add(diagnostic); }
     }
+
+    /// <summary>Reports what was gathered here to <paramref name="sink"/>, in order: work done at the same time reports as if one after the other.</summary>
+    public void ReplayTo(IDiagnosticSink sink)
+    {
+        foreach (Diagnostic d in Items)
+        {
+            sink.Report(d);
+        }
+    }
 }

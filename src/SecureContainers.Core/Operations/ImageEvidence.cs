@@ -62,20 +62,27 @@ public sealed class ImageEvidence(RegistryClient registry, IDiagnosticSink sink)
 
         SigningResult? signed = null;
         byte[]? attestedSbom = request.Scope == EvidenceScope.Image && settings.Signing.AttestSbom ? sbom : null;
+        // The SBOM artifact and the signatures are independent writes, at the same time: each update of a shared tag waits out
+        // a settling pause, and in a row they would add up. The one tag they share (the referrers tag, for the bundles) takes
+        // them in turns. Their findings are reported in the order of a sequential run: the attachment's, then the signing's.
+        DiagnosticBag attachFindings = new();
+        DiagnosticBag signFindings = new();
+        Task<Descriptor?> attaching = toRegistry && sbom is not null && settings.Sbom.Attach && digest is { } d
+            ? AttachAsync(request, d, sbom, attachFindings, ct)
+            : Task.FromResult<Descriptor?>(null);
+        Task<SigningResult?> signing = toRegistry && signs && digest is { } signedDigest
+            ? SignAsync(request, signedDigest, attestedSbom, attaching, signFindings, ct)
+            : Task.FromResult<SigningResult?>(null);
         try
         {
-            if (toRegistry && sbom is not null && settings.Sbom.Attach && digest is { } d)
-            {
-                attached = await AttachAsync(request, d, sbom, errors, ct).ConfigureAwait(false);
-            }
-
-            if (toRegistry && signs && digest is { } signedDigest)
-            {
-                signed = await SignAsync(request, signedDigest, attestedSbom, attached is not null, errors, ct).ConfigureAwait(false);
-            }
+            await Task.WhenAll(attaching, signing).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested && toRegistry && digest is { } pushed)
         {
+            attached = attaching.IsCompletedSuccessfully ? attaching.Result : null;
+            signed = signing.IsCompletedSuccessfully ? signing.Result : null;
+            attachFindings.ReplayTo(errors);
+            signFindings.ReplayTo(errors);
             // Ctrl+C after the SDK pushed: the image exists; say what it has and what completes it, then stop.
             bool attachPending = sbom is not null && settings.Sbom.Attach && attached is null;
             List<string> commands = new();
@@ -95,7 +102,17 @@ public sealed class ImageEvidence(RegistryClient registry, IDiagnosticSink sink)
                 commands.Count == 0 ? "nothing is missing" : string.Join(" && ", commands)));
             throw;
         }
+        catch
+        {
+            attachFindings.ReplayTo(errors);
+            signFindings.ReplayTo(errors);
+            throw;
+        }
 
+        attached = await attaching.ConfigureAwait(false);
+        signed = await signing.ConfigureAwait(false);
+        attachFindings.ReplayTo(errors);
+        signFindings.ReplayTo(errors);
         return new ImageEvidenceResult { Digest = digest, SbomFile = sbomFile, AttachedSbom = attached, Signed = signed };
     }
 
@@ -207,7 +224,8 @@ public sealed class ImageEvidence(RegistryClient registry, IDiagnosticSink sink)
         }
     }
 
-    private async Task<SigningResult?> SignAsync(ImageEvidenceRequest request, Digest digest, byte[]? sbom, bool sbomAttached, IDiagnosticSink sink, CancellationToken ct)
+    /// <param name="attaching">The SBOM's attachment, under way at the same time: what a failure says exists depends on it.</param>
+    private async Task<SigningResult?> SignAsync(ImageEvidenceRequest request, Digest digest, byte[]? sbom, Task<Descriptor?> attaching, IDiagnosticSink sink, CancellationToken ct)
     {
         SigningSettings signing = request.Settings.Signing;
         bool keyless = signing.Mode == SigningMethod.Keyless;
@@ -233,6 +251,7 @@ public sealed class ImageEvidence(RegistryClient registry, IDiagnosticSink sink)
         catch (SecureContainerException e)
         {
             // The SDK has pushed the image; say exactly what exists and the one command that completes it, in the same format.
+            bool sbomAttached = await attaching.ConfigureAwait(false) is not null;
             sink.Report(e.Diagnostic);
             sink.Report(OperationDiagnostics.EvidenceIncomplete.Create($"{request.ImageName}@{digest}",
                 request.Scope == EvidenceScope.Index || request.SbomFile is null ? "not applicable" : sbomAttached ? "attached" : "not attached",

@@ -65,15 +65,15 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
         finally
         {
             await probe.ConfigureAwait(false);
-            Replay(probeFindings, errors);
-            Replay(baseFindings, errors);
+            probeFindings.ReplayTo(errors);
+            baseFindings.ReplayTo(errors);
         }
 
         VulnerabilityReport? advisories;
         try
         {
             OsvDatabase? osv = await database.ConfigureAwait(false);
-            Replay(databaseFindings, errors);
+            databaseFindings.ReplayTo(errors);
             advisories = await CheckContentAsync(request with { VulnerabilitySource = advisorySource ?? request.VulnerabilitySource }, platforms, libraries, notShipped, osv, errors, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -288,14 +288,6 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
 
             return database;
         }, ct);
-    }
-
-    private static void Replay(DiagnosticBag findings, IDiagnosticSink sink)
-    {
-        foreach (Diagnostic d in findings.Items)
-        {
-            sink.Report(d);
-        }
     }
 
     private static async Task<VulnerabilityReport?> CheckContentAsync(

@@ -33,6 +33,14 @@ internal sealed class RegistryReferrers(RegistryTransport transport, RegistryAut
 
     private readonly ConcurrentDictionary<string, bool> _referrersApi = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _probes = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<(string Registry, string Repository, string Tag), TagTurns> _turns = new();
+
+    /// <summary>One referrers tag's updates from this client: one at a time, counted so a read can tell whether one ended since.</summary>
+    private sealed class TagTurns
+    {
+        public readonly SemaphoreSlim Gate = new(1, 1);
+        public int Updates;
+    }
 
     /// <inheritdoc cref="RegistryClient.ReferrersTag"/>
     public static string Tag(Digest subject)
@@ -92,6 +100,8 @@ internal sealed class RegistryReferrers(RegistryTransport transport, RegistryAut
         Task<Descriptor>[][] pushingLayers = requests
             .Select(r => r.Layers.Select(layer => blobs.PushAsync(registry, repository, layer.Content, layer.MediaType, ct, askFirst: false)).ToArray())
             .ToArray();
+        TagTurns turn = _turns.GetOrAdd((registry, repository, Tag(subject)), _ => new TagTurns());
+        int updatesBefore = Volatile.Read(ref turn.Updates);
         Task<TagRead>? tagRead = _referrersApi.TryGetValue(registry, out bool hasApi) && !hasApi ? update.ReadFirstAsync(registry, repository, Tag(subject), ct) : null;
         // When an upload fails, or the registry turns out to index referrers itself, nobody awaits the read: its failure is observed here.
         _ = tagRead?.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
@@ -107,7 +117,19 @@ internal sealed class RegistryReferrers(RegistryTransport transport, RegistryAut
         Descriptor[] unindexed = pushed.Where(p => !p.Indexed).Select(p => p.Artifact).ToArray();
         if (unindexed.Length > 0)
         {
-            await AddToReferrersTagAsync(registry, repository, subject, unindexed, ct, tagRead).ConfigureAwait(false);
+            // Attaches to one subject from this client (the SBOM and the signature bundles of a build) take turns at its tag
+            // rather than race for it: racing writers each wait out a settling pause and write again. A read taken before
+            // another turn's update ended may miss that update's entries, so it is taken again.
+            await turn.Gate.WaitAsync(ct).ConfigureAwait(false);
+            try
+            {
+                await AddToReferrersTagAsync(registry, repository, subject, unindexed, ct, Volatile.Read(ref turn.Updates) == updatesBefore ? tagRead : null).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Increment(ref turn.Updates);
+                turn.Gate.Release();
+            }
         }
 
         return pushed.Select(p => p.Artifact).ToArray();

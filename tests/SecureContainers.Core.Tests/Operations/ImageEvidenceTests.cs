@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using SecureContainers.Core.Configuration;
 using SecureContainers.Core.Diagnostics;
 using SecureContainers.Core.Oci;
@@ -360,6 +361,24 @@ public sealed class ImageEvidenceTests : IDisposable
         Diagnostic signed = Assert.Single(bag.Items, d => d.Code == "SC0004");
         Assert.Contains("format bundle", signed.Message, StringComparison.Ordinal);
         Assert.Contains(result.Signed.Bundles[0].Manifest.ToString(), signed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheSbomAndTheBundlesAreWrittenAtTheSameTimeAndTakeTurnsAtTheReferrersTag()
+    {
+        string key = WriteKey();
+        (ImageEvidenceResult result, DiagnosticBag bag) = await RunAsync(await RequestAsync(Settings((SettingNames.SigningKey, key), (SettingNames.SignatureFormat, "bundle"))));
+
+        string tag = "/v2/app/manifests/" + RegistryClient.ReferrersTag(_app.Digest);
+        // One update for the SBOM, one for the three bundles: neither had to write again over the other.
+        Assert.Equal(2, _registry.CountRequests(r => r.Method == HttpMethod.Put && r.Uri.AbsolutePath == tag));
+        using JsonDocument index = JsonDocument.Parse(_registry.ManifestAt("app", RegistryClient.ReferrersTag(_app.Digest))!);
+        Assert.Equal(
+            new[] { result.AttachedSbom!.Digest.ToString() }.Concat(result.Signed!.Bundles.Select(b => b.Manifest.ToString())).Order(StringComparer.Ordinal),
+            index.RootElement.GetProperty("manifests").EnumerateArray().Select(e => e.GetProperty("digest").GetString()!).Order(StringComparer.Ordinal));
+        // Reported as a sequential run would: the attachment, then the signature.
+        string[] codes = bag.Items.Select(d => d.Code).Where(c => c is "SC0003" or "SC0004").ToArray();
+        Assert.Equal(["SC0003", "SC0004"], codes);
     }
 
     [Fact]

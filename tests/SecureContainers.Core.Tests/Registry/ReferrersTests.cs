@@ -111,6 +111,34 @@ public class ReferrersTests
     }
 
     [Fact]
+    public async Task AttachesToOneSubjectFromOneClientTakeTurnsAtItsTagAndNeitherWritesTwice()
+    {
+        (FakeRegistry registry, Descriptor subject) = WithImage();
+        using RegistryClient client = new(registry.Options());
+        await client.ProbeReferrersApiAsync("registry.test", "app", None);
+        string tagPath = "/v2/app/manifests/" + RegistryClient.ReferrersTag(subject.Digest);
+        // Both first reads of the tag are answered only once both have been asked: each starts from the empty tag.
+        using CountdownEvent bothRead = new(2);
+        registry.Intercept(r =>
+        {
+            if (r.Method == HttpMethod.Get && r.RequestUri!.AbsolutePath == tagPath && bothRead.CurrentCount > 0 && bothRead.Signal() is var _)
+            {
+                Assert.True(bothRead.Wait(TimeSpan.FromSeconds(10)));
+            }
+
+            return null;
+        });
+
+        Descriptor[] artifacts = await Task.WhenAll(
+            Task.Run(() => client.AttachArtifactAsync(SbomRequest(subject, """{"n":1}"""), None)),
+            Task.Run(() => client.AttachArtifactAsync(SbomRequest(subject, """{"n":2}"""), None)));
+
+        Assert.Equal(2, registry.CountRequests(r => r.Method == HttpMethod.Put && r.Uri.AbsolutePath == tagPath));
+        Assert.Equal(artifacts.Select(a => a.Digest.ToString()).Order(StringComparer.Ordinal),
+            IndexEntries(registry, subject.Digest).Select(e => e.GetProperty("digest").GetString()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task ArtifactsOfDifferentSubjectsAreNotAttachedTogether()
     {
         (FakeRegistry registry, Descriptor subject) = WithImage();
