@@ -7,8 +7,10 @@ back beyond its own arrival time + DELAY, and throughput is not limited. New con
 upstream connect waits for the first delayed bytes; SYN/ACK of a real network would add one more round trip, which
 loopback TCP cannot simulate, so the figures err on the kind side for connection set-up).
 
-Each HTTP request seen going to the registry is appended to LOG as "METHOD TARGET" (the request heads are parsed
-from the byte stream: Content-Length and chunked bodies are skipped), so a bench can count requests per run.
+Each HTTP request seen going to the registry is appended to LOG as "SECONDS METHOD TARGET", SECONDS being the
+system's monotonic clock (CLOCK_MONOTONIC, shared by every process) when the request head arrived (the heads are parsed
+from the byte stream: Content-Length and chunked bodies are skipped), so a bench can count requests per run and place
+them on its own timeline.
 
 Usage: delay-proxy.py UPSTREAM_PORT DELAY_MS LOG PORTFILE    (listens on localhost, a free port written to PORTFILE)
 """
@@ -57,7 +59,7 @@ class RequestCounter:
             head, self.buffer = self.buffer[:head_end].decode("latin-1"), self.buffer[head_end + 4:]
             lines = head.split("\r\n")
             parts = lines[0].split(" ")
-            log.write(f"{parts[0]} {parts[1] if len(parts) > 1 else ''}\n")
+            log.write(f"{time.monotonic():.3f} {parts[0]} {parts[1] if len(parts) > 1 else ''}\n")
             for line in lines[1:]:
                 name, _, value = line.partition(":")
                 if name.strip().lower() == "content-length":

@@ -10,8 +10,9 @@
 # "remote" (the same registry behind bench/delay-proxy.py, a delay line adding BENCH_DELAY_MS each way) and "cold"
 # (loopback, with the layer scan cache emptied before every secure run: the first publish on a new machine or base,
 # restore done, base layers downloaded and scanned; issue 14's budget is plain + 1.0 s).
-# The proxy also logs every request, so the remote case prints the request count per mode and what the secure mode
-# asks for beyond the plain one.
+# The proxy also logs every request with its time, so the remote case prints the request count per mode and what the
+# secure mode asks for beyond the plain one, and KEEP=1 keeps each mode's last run as a timeline (ms since the command
+# started, then the request): where the secure mode's extra time falls, before, during or after the SDK's push.
 #
 # Usage: bench/publish-bench.sh [RUNS]         (default 10 runs per mode; needs the test bed: eng/testbed/build-fixtures.sh)
 # Env:   BENCH_APPS="realistic"          apps to time: realistic, sample (space-separated)
@@ -146,18 +147,20 @@ def once(cmd):
         subprocess.run(before, shell=True, check=True)
     seen = len(lines())
     c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t0 = time.perf_counter()
+    t0, m0 = time.perf_counter(), time.monotonic()
     subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-    t1 = time.perf_counter()
+    t1, m1 = time.perf_counter(), time.monotonic()
     c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     time.sleep(0.2)  # the proxy logs a request when its head arrives; let the last ones land
-    return t1 - t0, (c1.ru_utime - c0.ru_utime) + (c1.ru_stime - c0.ru_stime), lines()[seen:]
+    # Each request as (ms since the command started, "METHOD TARGET"): the proxy stamps them with the same monotonic clock.
+    reqs = [(1000 * (float(at) - m0), req) for at, req in (l.split(" ", 1) for l in lines()[seen:])]
+    return t1 - t0, (c1.ru_utime - c0.ru_utime) + (c1.ru_stime - c0.ru_stime), reqs + [(1000 * (m1 - m0), "(the command ended)")]
 for _ in range(2):
     for m in cmds: once(cmds[m])
 wall, cpu, reqs, last = ({m: [] for m in cmds} for _ in range(4))
 for _ in range(runs):
     for m in cmds:
-        w, c, r = once(cmds[m]); wall[m].append(w); cpu[m].append(c); reqs[m].append(len(r)); last[m] = r
+        w, c, r = once(cmds[m]); wall[m].append(w); cpu[m].append(c); reqs[m].append(len(r) - 1); last[m] = r
 for m in cmds:
     q = st.quantiles(wall[m], n=4) if len(wall[m]) > 1 else [wall[m][0]] * 3
     print(f"{m:6} wall median {st.median(wall[m]):.2f} s (quartiles {q[0]:.2f}-{q[2]:.2f}, min {min(wall[m]):.2f}); CPU median {st.median(cpu[m]):.2f} s"
@@ -171,10 +174,10 @@ print(f"secure - plain: wall {st.median(wall['secure']) - st.median(wall['plain'
 if max(reqs["secure"]):
     # What the secure mode asks for beyond the plain one, by method and kind of path (digests and uuids folded).
     kind = lambda r: re.sub(r"sha256[:-][0-9a-f]{64}", "<digest>", re.sub(r"/uploads/[^/?]+", "/uploads/<id>", r.split("?")[0]))
-    extra = collections.Counter(map(kind, last["secure"])) - collections.Counter(map(kind, last["plain"]))
+    extra = collections.Counter(kind(r) for _, r in last["secure"][:-1]) - collections.Counter(kind(r) for _, r in last["plain"][:-1])
     print("requests of the secure mode beyond the plain one (last run): " + ", ".join(f"{n}x {k}" for k, n in sorted(extra.items())))
     for m in cmds:
-        with open(f"{trace}-{m}.txt", "w") as f: f.write("\n".join(last[m]) + "\n")
+        with open(f"{trace}-{m}.txt", "w") as f: f.write("".join(f"{at:7.0f} ms  {r}\n" for at, r in last[m]))
 EOF
   done
 done
