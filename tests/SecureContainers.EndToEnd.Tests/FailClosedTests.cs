@@ -129,6 +129,8 @@ public class FailClosedTests
         }
 
         Assert.False(await RegistryProbe.RepositoryExistsAsync("e2e/all-findings"));
+        // The check asked whether the repository takes pushes by opening an upload; the refused build cancelled it.
+        Assert.Empty(RegistryProbe.OpenUploadSessions("e2e/all-findings"));
         sample.Succeeded();
     }
 }

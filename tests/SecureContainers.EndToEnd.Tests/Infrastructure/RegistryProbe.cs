@@ -63,6 +63,19 @@ public static class RegistryProbe
         return (await TagsAsync(repository)).Count > 0;
     }
 
+    /// <summary>
+    /// Upload sessions still open in the repository, read from the registry's own storage (SC_TEST_REGISTRY_STORAGE,
+    /// exported by eng/testbed/registry.sh): a session keeps its <c>startedat</c> until it is completed or cancelled.
+    /// </summary>
+    public static string[] OpenUploadSessions(string repository)
+    {
+        string storage = Environment.GetEnvironmentVariable("SC_TEST_REGISTRY_STORAGE") is { Length: > 0 } s
+            ? s
+            : throw new InvalidOperationException("SC_TEST_REGISTRY_STORAGE is not set; start the test registry with eng/testbed/registry.sh and source its env file.");
+        string uploads = Path.Combine(storage, "docker", "registry", "v2", "repositories", repository, "_uploads");
+        return Directory.Exists(uploads) ? Directory.GetDirectories(uploads).Where(d => File.Exists(Path.Combine(d, "startedat"))).ToArray() : [];
+    }
+
     /// <summary>The manifest (or index) a tag or digest names, with its computed digest and media type; null when absent.</summary>
     public static async Task<(string Digest, string MediaType, JsonDocument Json)?> ManifestAsync(string repository, string reference)
     {
