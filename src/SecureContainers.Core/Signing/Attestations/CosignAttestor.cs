@@ -1,4 +1,3 @@
-using System.Text.Json;
 using SecureContainers.Core.Diagnostics;
 using SecureContainers.Core.Oci;
 using SecureContainers.Core.Registry;
@@ -34,17 +33,9 @@ public static class CosignAttestor
     public static async Task<IReadOnlyList<ImageAttestation>> AttestImageAsync(RegistryClient client, string registry, string repository, Digest manifestDigest,
         IReadOnlyList<(string PredicateType, ReadOnlyMemory<byte> PredicateJson)> predicates, ISigner signer, CancellationToken ct)
     {
-        List<(string PredicateType, byte[] Statement)> statements = new();
-        foreach ((string predicateType, ReadOnlyMemory<byte> predicateJson) in predicates)
-        {
-            using JsonDocument? predicate = SigningJson.TryParse(predicateJson, out string problem);
-            if (predicate is null)
-            {
-                throw new SecureContainerException(SigningDiagnostics.PredicateMalformed.Create(predicateType, problem));
-            }
-
-            statements.Add((predicateType, InTotoStatement.Create(CosignNames.RepositoryName(registry, repository), manifestDigest, predicateType, predicate.RootElement)));
-        }
+        List<(string PredicateType, byte[] Statement)> statements = predicates
+            .Select(p => (p.PredicateType, InTotoStatement.ForImage(registry, repository, manifestDigest, p.PredicateType, p.PredicateJson)))
+            .ToList();
 
         string tag = CosignNames.AttestationTag(manifestDigest);
         string reference = $"{registry}/{repository}:{tag}";

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SecureContainers.Core.Diagnostics;
 using SecureContainers.Core.Oci;
 
 namespace SecureContainers.Core.Signing.Attestations;
@@ -45,6 +46,22 @@ public static class InTotoStatement
             predicate.WriteTo(w);
             w.WriteEndObject();
         });
+    }
+
+    /// <summary>
+    /// The statement <c>cosign attest</c> makes about an image pushed to <paramref name="registry"/>/<paramref name="repository"/>
+    /// (the subject named after the repository), in both formats: the legacy <c>.att</c> layer and the bundle.
+    /// SC6011 when <paramref name="predicateJson"/> is not a JSON object.
+    /// </summary>
+    public static byte[] ForImage(string registry, string repository, Digest digest, string predicateType, ReadOnlyMemory<byte> predicateJson)
+    {
+        using JsonDocument? predicate = SigningJson.TryParse(predicateJson, out string problem);
+        if (predicate is null)
+        {
+            throw new SecureContainerException(SigningDiagnostics.PredicateMalformed.Create(predicateType, problem));
+        }
+
+        return Create(Cosign.CosignNames.RepositoryName(registry, repository), digest, predicateType, predicate.RootElement);
     }
 
     /// <summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using SecureContainers.Core.Diagnostics;
 using SecureContainers.Core.Oci;
 using SecureContainers.Core.Registry;
@@ -53,16 +52,8 @@ public static class BundleReferrers
     public static (string PredicateType, byte[] Statement) SignStatement(Digest digest) => (CosignSignStatement.PredicateType, CosignSignStatement.Create(digest));
 
     /// <summary>The in-toto statement bundle-format <c>cosign attest</c> signs: SC6011 when the predicate is not a JSON object.</summary>
-    public static (string PredicateType, byte[] Statement) AttestStatement(string registry, string repository, Digest digest, string predicateType, ReadOnlyMemory<byte> predicateJson)
-    {
-        using JsonDocument? predicate = SigningJson.TryParse(predicateJson, out string problem);
-        if (predicate is null)
-        {
-            throw new SecureContainerException(SigningDiagnostics.PredicateMalformed.Create(predicateType, problem));
-        }
-
-        return (predicateType, InTotoStatement.Create(CosignNames.RepositoryName(registry, repository), digest, predicateType, predicate.RootElement));
-    }
+    public static (string PredicateType, byte[] Statement) AttestStatement(string registry, string repository, Digest digest, string predicateType, ReadOnlyMemory<byte> predicateJson) =>
+        (predicateType, InTotoStatement.ForImage(registry, repository, digest, predicateType, predicateJson));
 
     /// <summary>
     /// Signs each statement into a bundle and attaches the new ones to <paramref name="digest"/> together: one look at the
