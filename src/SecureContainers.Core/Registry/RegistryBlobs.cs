@@ -1,6 +1,7 @@
 using System.Net;
 using SecureContainers.Core.Diagnostics;
 using SecureContainers.Core.Oci;
+using SecureContainers.Core.Threading;
 
 namespace SecureContainers.Core.Registry;
 
@@ -150,38 +151,16 @@ internal sealed class RegistryBlobs(RegistryTransport transport, RegistryAuthent
     /// Conclusive answers of the push probe (may push, or denied), per registry and repository: the check run ahead of time
     /// and the check ask once between them. Anything else (an outage, a cancelled ask) is asked again.
     /// </summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Registry, string Repository), Lazy<Task<bool>>> _probes = new();
+    private readonly SharedAnswers<(string Registry, string Repository), bool> _probes = new();
 
     private readonly UploadSessions _sessions = new();
 
     /// <inheritdoc cref="RegistryClient.ProbePushAsync"/>
-    public async Task ProbePushAsync(string registry, string repository, CancellationToken ct)
-    {
-        (string, string) key = (registry, repository);
-        Lazy<Task<bool>> probe = _probes.GetOrAdd(key, _ => new Lazy<Task<bool>>(() => ProbeOnceAsync(registry, repository, ct)));
-        bool conclusive;
-        try
-        {
-            conclusive = await probe.Value.WaitAsync(ct).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            // The step that asked first gave up; this one still wants the answer.
-            _probes.TryRemove(new KeyValuePair<(string, string), Lazy<Task<bool>>>(key, probe));
-            await ProbePushAsync(registry, repository, ct).ConfigureAwait(false);
-            return;
-        }
-        catch (Exception e) when (!(e is SecureContainerException s && s.Diagnostic.Code == RegistryDiagnostics.PushDenied.Code))
-        {
-            _probes.TryRemove(new KeyValuePair<(string, string), Lazy<Task<bool>>>(key, probe));
-            throw;
-        }
-
-        if (!conclusive)
-        {
-            _probes.TryRemove(new KeyValuePair<(string, string), Lazy<Task<bool>>>(key, probe));
-        }
-    }
+    public Task ProbePushAsync(string registry, string repository, CancellationToken ct) =>
+        _probes.GetAsync((registry, repository), token => ProbeOnceAsync(registry, repository, token),
+            keep: conclusive => conclusive,
+            keepFailure: e => e is SecureContainerException s && s.Diagnostic.Code == RegistryDiagnostics.PushDenied.Code,
+            ct);
 
     /// <summary>True when the registry answered the question (an upload session started); a denial throws SC3112.</summary>
     private async Task<bool> ProbeOnceAsync(string registry, string repository, CancellationToken ct)
