@@ -23,7 +23,7 @@ namespace SecureContainers.Build.Tasks;
 public abstract class ContainerImageTask : SecureContainerTask
 {
     private static readonly string ToolVersion =
-        typeof(ContainerImageTask).Assembly.GetCustomAttribute<System.Reflection.AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+        typeof(ContainerImageTask).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
     /// <summary>One item whose metadata are the <c>SecureContainer*</c> properties by name (<see cref="SettingNames"/>).</summary>
     [Required]
@@ -134,18 +134,27 @@ public abstract class ContainerImageTask : SecureContainerTask
     }
 
     /// <summary>One registry client for the whole build: one authentication, one manifest cache, shared by every task.</summary>
-    protected RegistryClient SharedRegistry()
+    protected RegistryClient SharedRegistry() =>
+        PerBuild($"SecureContainers.RegistryClient|{Fact("Registry")}",
+            () => new RegistryClient(RegistryClientOptions.FromEnvironment(Environment.GetEnvironmentVariable, outputRegistry: Fact("Registry"))),
+            allowEarlyCollection: false);
+
+    /// <summary>
+    /// The object registered under <paramref name="key"/> for this build, made and registered by the first task that asks.
+    /// MSBuild disposes registered <see cref="IDisposable"/> objects when the build ends; one that may be collected early
+    /// is only a cache.
+    /// </summary>
+    private T PerBuild<T>(string key, Func<T> create, bool allowEarlyCollection)
+        where T : class
     {
-        string key = $"SecureContainers.RegistryClient|{Fact("Registry")}";
-        if (BuildEngine4.GetRegisteredTaskObject(key, RegisteredTaskObjectLifetime.Build) is RegistryClient shared)
+        if (BuildEngine4.GetRegisteredTaskObject(key, RegisteredTaskObjectLifetime.Build) is T shared)
         {
             return shared;
         }
 
-        RegistryClient client = new(RegistryClientOptions.FromEnvironment(Environment.GetEnvironmentVariable, outputRegistry: Fact("Registry")));
-        // MSBuild disposes registered IDisposable objects when the build ends.
-        BuildEngine4.RegisterTaskObject(key, client, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
-        return client;
+        T made = create();
+        BuildEngine4.RegisterTaskObject(key, made, RegisteredTaskObjectLifetime.Build, allowEarlyCollection);
+        return made;
     }
 
     /// <summary>
@@ -189,18 +198,8 @@ public abstract class ContainerImageTask : SecureContainerTask
     }
 
     /// <summary>One layer scan cache per build and folder: each entry is parsed once, whichever step reads it first.</summary>
-    private LayerScanCache SharedLayerCache(string directory)
-    {
-        string key = $"SecureContainers.LayerScanCache|{Path.GetFullPath(directory)}";
-        if (BuildEngine4.GetRegisteredTaskObject(key, RegisteredTaskObjectLifetime.Build) is LayerScanCache shared)
-        {
-            return shared;
-        }
-
-        LayerScanCache cache = new(directory);
-        BuildEngine4.RegisterTaskObject(key, cache, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: true);
-        return cache;
-    }
+    private LayerScanCache SharedLayerCache(string directory) =>
+        PerBuild($"SecureContainers.LayerScanCache|{Path.GetFullPath(directory)}", () => new LayerScanCache(directory), allowEarlyCollection: true);
 
     /// <summary>
     /// One advisory download per build for the project's audit sources: the check run ahead of time, the check and the
@@ -209,15 +208,9 @@ public abstract class ContainerImageTask : SecureContainerTask
     private MemoizedVulnerabilitySource SharedVulnerabilitySource()
     {
         string directory = Path.GetDirectoryName(ProjectFile) ?? Directory.GetCurrentDirectory();
-        string key = $"SecureContainers.Advisories|{directory}|{Fact("RestoreSources")}|{Fact("RestoreConfigFile")}";
-        if (BuildEngine4.GetRegisteredTaskObject(key, RegisteredTaskObjectLifetime.Build) is MemoizedVulnerabilitySource shared)
-        {
-            return shared;
-        }
-
-        MemoizedVulnerabilitySource source = new(new NuGetAudit.NuGetVulnerabilitySource(directory, Fact("RestoreSources")?.Split(';', StringSplitOptions.RemoveEmptyEntries), Fact("RestoreConfigFile")));
-        BuildEngine4.RegisterTaskObject(key, source, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
-        return source;
+        return PerBuild($"SecureContainers.Advisories|{directory}|{Fact("RestoreSources")}|{Fact("RestoreConfigFile")}",
+            () => new MemoizedVulnerabilitySource(new NuGetAudit.NuGetVulnerabilitySource(directory, Fact("RestoreSources")?.Split(';', StringSplitOptions.RemoveEmptyEntries), Fact("RestoreConfigFile"))),
+            allowEarlyCollection: false);
     }
 
     protected static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;

@@ -1,5 +1,6 @@
 using SecureContainers.Core.Diagnostics;
 using SecureContainers.Core.Registry;
+using SecureContainers.Core.Threading;
 
 namespace SecureContainers.Core.Operations;
 
@@ -10,26 +11,13 @@ namespace SecureContainers.Core.Operations;
 /// </summary>
 public sealed class EvidenceRehearsal : IDisposable
 {
-    private readonly CancellationTokenSource _cancellation = new();
+    private readonly BackgroundWork _run;
 
-    private EvidenceRehearsal(RegistryClient registry, ImageEvidenceRequest request)
-    {
-        CancellationToken ct = _cancellation.Token;
-        Completion = Task.Run(async () =>
-        {
-            try
-            {
-                await new ImageEvidence(registry, new DiagnosticBag()).RehearseAsync(request, ct).ConfigureAwait(false);
-            }
-            catch (Exception)
-            {
-                // The evidence step builds the SBOM again and reports what goes wrong there.
-            }
-        }, CancellationToken.None);
-    }
+    private EvidenceRehearsal(RegistryClient registry, ImageEvidenceRequest request) =>
+        _run = new BackgroundWork(ct => new ImageEvidence(registry, new DiagnosticBag()).RehearseAsync(request, ct));
 
     /// <summary>Done, whatever its outcome. Never faults.</summary>
-    public Task Completion { get; }
+    public Task Completion => _run.Completion;
 
     public static EvidenceRehearsal Start(RegistryClient registry, ImageEvidenceRequest request)
     {
@@ -39,10 +27,5 @@ public sealed class EvidenceRehearsal : IDisposable
     }
 
     /// <summary>Stops a rehearsal nobody waited for (the build ended or failed first).</summary>
-    public void Dispose()
-    {
-        _cancellation.Cancel();
-        Completion.Wait(TimeSpan.FromSeconds(5));
-        _cancellation.Dispose();
-    }
+    public void Dispose() => _run.Dispose();
 }

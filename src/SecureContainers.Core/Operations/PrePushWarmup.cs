@@ -1,5 +1,6 @@
 using SecureContainers.Core.Diagnostics;
 using SecureContainers.Core.Registry;
+using SecureContainers.Core.Threading;
 
 namespace SecureContainers.Core.Operations;
 
@@ -14,8 +15,7 @@ namespace SecureContainers.Core.Operations;
 /// </summary>
 public sealed class PrePushWarmup : IDisposable
 {
-    private readonly CancellationTokenSource _cancellation = new();
-    private readonly Task _run;
+    private readonly BackgroundWork _run;
 
     private PrePushWarmup(RegistryClient registry, PrePushRequest request)
     {
@@ -25,24 +25,16 @@ public sealed class PrePushWarmup : IDisposable
             SarifFile = null,
             Source = null,
         };
-        CancellationToken ct = _cancellation.Token;
-        _run = Task.Run(async () =>
+        _run = new BackgroundWork(async ct =>
         {
-            try
-            {
-                // The evidence step after the push attaches referrers: whether the registry indexes them itself decides
-                // how it starts, and asking now costs the build nothing.
-                Task api = request.PushTarget is { } target && request.WritesEvidence
-                    ? registry.ProbeReferrersApiAsync(target.Registry, target.Repository, ct)
-                    : Task.CompletedTask;
-                await new PrePushCheck(registry, new DiagnosticBag()).RunAsync(ahead, ct).ConfigureAwait(false);
-                await api.ConfigureAwait(false);
-            }
-            catch (Exception)
-            {
-                // Whatever failed here fails again, and is reported, in the check proper.
-            }
-        }, CancellationToken.None);
+            // The evidence step after the push attaches referrers: whether the registry indexes them itself decides how it
+            // starts, and asking now costs the build nothing. Whatever fails here fails again, and is reported, in the check.
+            Task api = request.PushTarget is { } target && request.WritesEvidence
+                ? registry.ProbeReferrersApiAsync(target.Registry, target.Repository, ct)
+                : Task.CompletedTask;
+            await new PrePushCheck(registry, new DiagnosticBag()).RunAsync(ahead, ct).ConfigureAwait(false);
+            await api.ConfigureAwait(false);
+        });
     }
 
     /// <summary>Starts the check ahead of time; it runs on the thread pool until done or disposed.</summary>
@@ -55,13 +47,8 @@ public sealed class PrePushWarmup : IDisposable
 
     /// <summary>Done, whatever its outcome: the check proper waits for it so that it finds the caches filled rather than
     /// racing it for the same reads. Never faults.</summary>
-    public Task Completion => _run;
+    public Task Completion => _run.Completion;
 
     /// <summary>Stops the run (the build ended or was cancelled before the check) and waits briefly for it to let go.</summary>
-    public void Dispose()
-    {
-        _cancellation.Cancel();
-        _run.Wait(TimeSpan.FromSeconds(5));
-        _cancellation.Dispose();
-    }
+    public void Dispose() => _run.Dispose();
 }
