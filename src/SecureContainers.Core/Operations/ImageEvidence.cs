@@ -63,15 +63,18 @@ public sealed class ImageEvidence(RegistryClient registry, IDiagnosticSink sink)
         SigningResult? signed = null;
         byte[]? attestedSbom = request.Scope == EvidenceScope.Image && settings.Signing.AttestSbom ? sbom : null;
         // The SBOM artifact and the signatures are independent writes, at the same time: each update of a shared tag waits out
-        // a settling pause, and in a row they would add up. The one tag they share (the referrers tag, for the bundles) takes
-        // them in turns. Their findings are reported in the order of a sequential run: the attachment's, then the signing's.
+        // a settling pause, and in a row they would add up. The one tag they share (the referrers tag, for the bundles) gets
+        // one update for both. Their findings are reported in the order of a sequential run: the attachment's, then the signing's.
         DiagnosticBag attachFindings = new();
         DiagnosticBag signFindings = new();
-        Task<Descriptor?> attaching = toRegistry && sbom is not null && settings.Sbom.Attach && digest is { } d
-            ? AttachAsync(request, d, sbom, attachFindings, ct)
+        bool attachesSbom = toRegistry && sbom is not null && settings.Sbom.Attach && digest is not null;
+        bool signsHere = toRegistry && signs && digest is not null;
+        JointAttachment? referrers = attachesSbom && signsHere && SignatureFormatOf(settings.Signing).WritesBundles() ? new JointAttachment(2) : null;
+        Task<Descriptor?> attaching = attachesSbom
+            ? AttachAsync(request, digest!.Value, sbom!, referrers?.Parties[0], attachFindings, ct)
             : Task.FromResult<Descriptor?>(null);
-        Task<SigningResult?> signing = toRegistry && signs && digest is { } signedDigest
-            ? SignAsync(request, signedDigest, attestedSbom, attaching, signFindings, ct)
+        Task<SigningResult?> signing = signsHere
+            ? SignAsync(request, digest!.Value, attestedSbom, attaching, referrers?.Parties[1], signFindings, ct)
             : Task.FromResult<SigningResult?>(null);
         try
         {
@@ -205,12 +208,13 @@ public sealed class ImageEvidence(RegistryClient registry, IDiagnosticSink sink)
         return await ImageInspector.InspectAsync(registry, scanner, platform.BaseImage, ct).ConfigureAwait(false);
     }
 
-    private async Task<Descriptor?> AttachAsync(ImageEvidenceRequest request, Digest digest, byte[] sbom, IDiagnosticSink sink, CancellationToken ct)
+    private async Task<Descriptor?> AttachAsync(ImageEvidenceRequest request, Digest digest, byte[] sbom, JointAttachment.Party? party, IDiagnosticSink sink, CancellationToken ct)
     {
+        using JointAttachment.Party? _ = party;
         try
         {
             Descriptor artifact = await SbomAttachment.AttachAsync(registry, request.Registry!, request.Repository, digest, sbom,
-                Path.GetFileName(request.SbomFile!), request.Settings.Timestamp(DateTimeOffset.UtcNow), ct, request.Manifest).ConfigureAwait(false);
+                Path.GetFileName(request.SbomFile!), request.Settings.Timestamp(DateTimeOffset.UtcNow), ct, request.Manifest, party).ConfigureAwait(false);
             sink.Report(OperationDiagnostics.SbomAttached.Create(request.ImageName, digest, artifact.Digest));
             return artifact;
         }
@@ -225,15 +229,17 @@ public sealed class ImageEvidence(RegistryClient registry, IDiagnosticSink sink)
     }
 
     /// <param name="attaching">The SBOM's attachment, under way at the same time: what a failure says exists depends on it.</param>
-    private async Task<SigningResult?> SignAsync(ImageEvidenceRequest request, Digest digest, byte[]? sbom, Task<Descriptor?> attaching, IDiagnosticSink sink, CancellationToken ct)
+    /// <param name="bundleParty">The bundles' seat in the referrers tag's update with the SBOM, or null.</param>
+    private async Task<SigningResult?> SignAsync(ImageEvidenceRequest request, Digest digest, byte[]? sbom, Task<Descriptor?> attaching,
+        JointAttachment.Party? bundleParty, IDiagnosticSink sink, CancellationToken ct)
     {
         SigningSettings signing = request.Settings.Signing;
         bool keyless = signing.Mode == SigningMethod.Keyless;
-
-        // Keyless signatures are read from bundles only (Fulcio certificates in the legacy layout are not written here).
-        SignatureFormat format = keyless ? SignatureFormat.Bundle : signing.Format;
+        SignatureFormat format = SignatureFormatOf(signing);
         try
         {
+            // Left when this block ends, before a failure below waits for the SBOM's attachment, which may be waiting for it.
+            using JointAttachment.Party? _ = bundleParty;
             using SigningIdentity identity = keyless
                 ? await SigningIdentity.KeylessAsync(signing.Sigstore, request.GetEnvironmentVariable, ct, request.SigstoreHandler).ConfigureAwait(false)
                 : LoadKey(signing, request);
@@ -244,6 +250,7 @@ public sealed class ImageEvidence(RegistryClient registry, IDiagnosticSink sink)
                 Provenance = signing.AttestProvenance ? Provenance(request) : null,
                 Created = request.Settings.Timestamp(DateTimeOffset.UtcNow),
                 Witness = identity.Witness,
+                BundleParty = bundleParty,
             }, ct).ConfigureAwait(false);
             sink.Report(OperationDiagnostics.Signed.Create(request.ImageName, digest, identity.Description, result.Describe()));
             return result;
@@ -260,6 +267,10 @@ public sealed class ImageEvidence(RegistryClient registry, IDiagnosticSink sink)
             return null;
         }
     }
+
+    /// <summary>Keyless signatures are read from bundles only (Fulcio certificates in the legacy layout are not written here).</summary>
+    private static SignatureFormat SignatureFormatOf(SigningSettings signing) =>
+        signing.Mode == SigningMethod.Keyless ? SignatureFormat.Bundle : signing.Format;
 
     /// <summary>The sign (and attest) command that completes the signing of <paramref name="digest"/>, in the build's format and signer.</summary>
     private static string CompletionCommand(ImageEvidenceRequest request, Digest digest, bool attestSbom)

@@ -141,17 +141,18 @@ public sealed class RegistryClient : IDisposable
     /// manifest to the referrers tag index, keeping every entry already there. Attaching the same artifact again adds
     /// nothing. Returns the artifact manifest's descriptor.
     /// </summary>
-    public async Task<Descriptor> AttachArtifactAsync(ArtifactRequest request, CancellationToken ct) =>
-        (await _referrers.AttachAsync([request], ct).ConfigureAwait(false))[0];
+    public async Task<Descriptor> AttachArtifactAsync(ArtifactRequest request, CancellationToken ct, JointAttachment.Party? party = null) =>
+        (await _referrers.AttachAsync([request], ct, party).ConfigureAwait(false))[0];
 
     /// <summary>
     /// <see cref="AttachArtifactAsync"/> for several artifacts of one subject at once: every blob and manifest pushed at the
     /// same time, then one update of the referrers tag for all of them (one settling pause instead of one each). Returns the
     /// artifact manifests' descriptors in the order of <paramref name="requests"/>, which must share registry, repository
-    /// and subject.
+    /// and subject. With <paramref name="party"/>, the tag is updated together with the other parties of its
+    /// <see cref="JointAttachment"/>, once all of them have attached or left; attaching nothing leaves.
     /// </summary>
-    public Task<IReadOnlyList<Descriptor>> AttachArtifactsAsync(IReadOnlyList<ArtifactRequest> requests, CancellationToken ct) =>
-        _referrers.AttachAsync(requests, ct);
+    public Task<IReadOnlyList<Descriptor>> AttachArtifactsAsync(IReadOnlyList<ArtifactRequest> requests, CancellationToken ct, JointAttachment.Party? party = null) =>
+        _referrers.AttachAsync(requests, ct, party);
 
     /// <summary>
     /// Adds <paramref name="layers"/> to the image manifest at <paramref name="tag"/> (creating an OCI manifest when the

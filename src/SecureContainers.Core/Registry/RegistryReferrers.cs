@@ -77,7 +77,20 @@ internal sealed class RegistryReferrers(RegistryTransport transport, RegistryAut
     }
 
     /// <inheritdoc cref="RegistryClient.AttachArtifactsAsync"/>
-    public async Task<IReadOnlyList<Descriptor>> AttachAsync(IReadOnlyList<ArtifactRequest> requests, CancellationToken ct)
+    public async Task<IReadOnlyList<Descriptor>> AttachAsync(IReadOnlyList<ArtifactRequest> requests, CancellationToken ct, JointAttachment.Party? party)
+    {
+        try
+        {
+            return await AttachCoreAsync(requests, ct, party).ConfigureAwait(false);
+        }
+        finally
+        {
+            // A party with nothing to add to the tag, or whose pushes failed, leaves: the others do not wait for it.
+            party?.Dispose();
+        }
+    }
+
+    private async Task<IReadOnlyList<Descriptor>> AttachCoreAsync(IReadOnlyList<ArtifactRequest> requests, CancellationToken ct, JointAttachment.Party? party)
     {
         if (requests.Count == 0)
         {
@@ -117,13 +130,22 @@ internal sealed class RegistryReferrers(RegistryTransport transport, RegistryAut
         Descriptor[] unindexed = pushed.Where(p => !p.Indexed).Select(p => p.Artifact).ToArray();
         if (unindexed.Length > 0)
         {
-            // Attaches to one subject from this client (the SBOM and the signature bundles of a build) take turns at its tag
-            // rather than race for it: racing writers each wait out a settling pause and write again. A read taken before
-            // another turn's update ended may miss that update's entries, so it is taken again.
+            await (party is null
+                ? UpdateInTurnAsync(unindexed)
+                : party.Joint.AddAsync(party, (registry, repository, subject), unindexed, UpdateInTurnAsync, ct)).ConfigureAwait(false);
+        }
+
+        return pushed.Select(p => p.Artifact).ToArray();
+
+        // Attaches to one subject from this client that are not joint (a build's SBOM and its bundles are) take turns at its
+        // tag rather than race for it: racing writers each wait out a settling pause and write again. A read taken before
+        // another turn's update ended may miss that update's entries, so it is taken again.
+        async Task UpdateInTurnAsync(IReadOnlyList<Descriptor> added)
+        {
             await turn.Gate.WaitAsync(ct).ConfigureAwait(false);
             try
             {
-                await AddToReferrersTagAsync(registry, repository, subject, unindexed, ct, Volatile.Read(ref turn.Updates) == updatesBefore ? tagRead : null).ConfigureAwait(false);
+                await AddToReferrersTagAsync(registry, repository, subject, added, ct, Volatile.Read(ref turn.Updates) == updatesBefore ? tagRead : null).ConfigureAwait(false);
             }
             finally
             {
@@ -131,8 +153,6 @@ internal sealed class RegistryReferrers(RegistryTransport transport, RegistryAut
                 turn.Gate.Release();
             }
         }
-
-        return pushed.Select(p => p.Artifact).ToArray();
     }
 
     /// <summary>The artifact manifest of <paramref name="request"/> (by digest), and whether the registry says it indexed it.</summary>

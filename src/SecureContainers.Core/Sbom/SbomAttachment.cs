@@ -18,9 +18,10 @@ public static class SbomAttachment
     /// <paramref name="imageDigest"/> are what the registry holds, so the subject descriptor is taken from them and the
     /// registry is not asked again (one round trip less against a remote registry).
     /// </param>
+    /// <param name="party">Attach as this party of a <see cref="JointAttachment"/> (the build's signature bundles are another).</param>
     public static async Task<Descriptor> AttachAsync(
         RegistryClient client, string registry, string repository, Digest imageDigest, byte[] sbom, string fileName, DateTimeOffset created, CancellationToken ct,
-        byte[]? pushedManifest = null)
+        byte[]? pushedManifest = null, JointAttachment.Party? party = null)
     {
         // The subject descriptor must carry the exact media type and size the registry holds, not what we assume.
         Descriptor subject = Known(imageDigest, pushedManifest)
@@ -38,7 +39,7 @@ public static class SbomAttachment
         {
             Annotations = new Dictionary<string, string> { ["org.opencontainers.image.created"] = timestamp },
         };
-        return await client.AttachArtifactAsync(request, ct).ConfigureAwait(false);
+        return await client.AttachArtifactAsync(request, ct, party).ConfigureAwait(false);
     }
 
     /// <summary>

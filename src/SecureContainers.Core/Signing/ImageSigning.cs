@@ -30,6 +30,12 @@ public sealed record ImageSigningRequest(string Registry, string Repository, Dig
     /// manifests stay reproducible up to the (randomized) ECDSA signature.
     /// </summary>
     public DateTimeOffset Created { get; init; } = DateTimeOffset.UtcNow;
+
+    /// <summary>
+    /// The party of a <see cref="JointAttachment"/> the bundles attach as (the build's SBOM is another), or null. It leaves when
+    /// the bundles are written or fail, so the other parties never wait for the legacy lanes.
+    /// </summary>
+    public JointAttachment.Party? BundleParty { get; init; }
 }
 
 /// <summary>What was stored in the registry for one image digest.</summary>
@@ -93,7 +99,7 @@ public static class ImageSigning
             ? SignLegacyAsync()
             : Task.FromResult<CosignSignature?>(null);
         Task<List<ImageAttestation>> attesting = request.Format.WritesLegacy() ? AttestLegacyAsync() : Task.FromResult(new List<ImageAttestation>());
-        Task<List<ImageBundle>> bundling = request.Format.WritesBundles() ? BundlesAsync() : Task.FromResult(new List<ImageBundle>());
+        Task<List<ImageBundle>> bundling = request.Format.WritesBundles() ? BundlesAsync() : NoBundles();
         await Task.WhenAll(signing, attesting, bundling).ConfigureAwait(false);
         CosignSignature? signature = await signing.ConfigureAwait(false);
         List<ImageAttestation> attestations = await attesting.ConfigureAwait(false);
@@ -105,8 +111,15 @@ public static class ImageSigning
         async Task<List<ImageAttestation>> AttestLegacyAsync() => predicates.Count == 0 ? new()
             : [.. await CosignAttestor.AttestImageAsync(client, registry, repository, digest, predicates.Select(p => (p.Type, (ReadOnlyMemory<byte>)p.Predicate)).ToArray(), signer, ct).ConfigureAwait(false)];
 
+        Task<List<ImageBundle>> NoBundles()
+        {
+            request.BundleParty?.Dispose();
+            return Task.FromResult(new List<ImageBundle>());
+        }
+
         async Task<List<ImageBundle>> BundlesAsync()
         {
+            using JointAttachment.Party? party = request.BundleParty;
             List<(string, byte[])> statements = new();
             if (request.Sign)
             {
@@ -116,7 +129,7 @@ public static class ImageSigning
             statements.AddRange(predicates.Select(p => BundleReferrers.AttestStatement(registry, repository, digest, p.Type, p.Predicate)));
             IBundleWitness witness = request.Witness ?? new PublicKeyWitness(signer.PublicKey);
             return statements.Count == 0 ? new()
-                : [.. await BundleReferrers.PublishAsync(client, registry, repository, digest, statements, signer, witness, request.Created, ct).ConfigureAwait(false)];
+                : [.. await BundleReferrers.PublishAsync(client, registry, repository, digest, statements, signer, witness, request.Created, ct, party).ConfigureAwait(false)];
         }
 
         return new SigningResult(request.Format, signature, attestations, bundles);

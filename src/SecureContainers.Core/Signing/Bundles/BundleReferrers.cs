@@ -60,8 +60,10 @@ public static class BundleReferrers
     /// subject and at its referrers for all of them, and one update of the referrers tag on registries without the API.
     /// A statement this key already signed there is not signed again. The result follows the order of <paramref name="statements"/>.
     /// </summary>
+    /// <param name="party">Attach as this party of a <see cref="JointAttachment"/> (the build's SBOM is another).</param>
     public static async Task<IReadOnlyList<ImageBundle>> PublishAsync(RegistryClient client, string registry, string repository, Digest digest,
-        IReadOnlyList<(string PredicateType, byte[] Statement)> statements, ISigner signer, IBundleWitness witness, DateTimeOffset created, CancellationToken ct)
+        IReadOnlyList<(string PredicateType, byte[] Statement)> statements, ISigner signer, IBundleWitness witness, DateTimeOffset created, CancellationToken ct,
+        JointAttachment.Party? party = null)
     {
         // The subject descriptor must carry the media type and size the registry holds (an index or a manifest).
         if (await client.TryGetManifestAsync(registry, repository, digest.ToString(), ct).ConfigureAwait(false) is not (Digest subjectDigest, string mediaType, byte[] bytes))
@@ -98,7 +100,7 @@ public static class BundleReferrers
             }));
         }
 
-        IReadOnlyList<Descriptor> pushed = await client.AttachArtifactsAsync(fresh.Select(f => f.Request).ToArray(), ct).ConfigureAwait(false);
+        IReadOnlyList<Descriptor> pushed = await client.AttachArtifactsAsync(fresh.Select(f => f.Request).ToArray(), ct, party).ConfigureAwait(false);
         for (int j = 0; j < fresh.Count; j++)
         {
             (string predicateType, byte[] statement) = statements[fresh[j].Index];
