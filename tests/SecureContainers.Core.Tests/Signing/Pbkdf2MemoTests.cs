@@ -14,14 +14,14 @@ public sealed class Pbkdf2MemoTests
         byte[] salt = RandomNumberGenerator.GetBytes(16);
         byte[] expected = Rfc2898DeriveBytes.Pbkdf2(password, salt, 1000, HashAlgorithmName.SHA256, 32);
 
-        int before = Pbkdf2Memo.Derivations;
+        int before = Pbkdf2Memo.DerivationsOnThisThread;
         byte[] first = Pbkdf2Memo.Derive(password, salt, 1000, HashAlgorithmName.SHA256, 32);
         byte[] second = Pbkdf2Memo.Derive(password, salt, 1000, HashAlgorithmName.SHA256, 32);
 
         Assert.Equal(expected, first);
         Assert.Equal(expected, second);
         Assert.NotSame(first, second);
-        Assert.Equal(before + 1, Pbkdf2Memo.Derivations);
+        Assert.Equal(before + 1, Pbkdf2Memo.DerivationsOnThisThread);
     }
 
     [Fact]
