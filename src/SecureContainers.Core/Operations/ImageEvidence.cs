@@ -70,8 +70,9 @@ public sealed class ImageEvidence(RegistryClient registry, IDiagnosticSink sink)
         bool attachesSbom = toRegistry && sbom is not null && settings.Sbom.Attach && digest is not null;
         bool signsHere = toRegistry && signs && digest is not null;
         JointAttachment? referrers = attachesSbom && signsHere && SignatureFormatOf(settings.Signing).WritesBundles() ? new JointAttachment(2) : null;
+        // On its own thread: the signing below starts with CPU work of its own (key, statements) that need not wait for the SBOM's.
         Task<Descriptor?> attaching = attachesSbom
-            ? AttachAsync(request, digest!.Value, sbom!, referrers?.Parties[0], attachFindings, ct)
+            ? Task.Run(() => AttachAsync(request, digest!.Value, sbom!, referrers?.Parties[0], attachFindings, ct))
             : Task.FromResult<Descriptor?>(null);
         Task<SigningResult?> signing = signsHere
             ? SignAsync(request, digest!.Value, attestedSbom, attaching, referrers?.Parties[1], signFindings, ct)
@@ -251,6 +252,7 @@ public sealed class ImageEvidence(RegistryClient registry, IDiagnosticSink sink)
                 Created = request.Settings.Timestamp(DateTimeOffset.UtcNow),
                 Witness = identity.Witness,
                 BundleParty = bundleParty,
+                PushedManifest = request.Manifest,
             }, ct).ConfigureAwait(false);
             sink.Report(OperationDiagnostics.Signed.Create(request.ImageName, digest, identity.Description, result.Describe()));
             return result;

@@ -24,7 +24,7 @@ public static class SbomAttachment
         byte[]? pushedManifest = null, JointAttachment.Party? party = null)
     {
         // The subject descriptor must carry the exact media type and size the registry holds, not what we assume.
-        Descriptor subject = Known(imageDigest, pushedManifest)
+        Descriptor subject = PushedManifest.Describe(imageDigest, pushedManifest)
             ?? (await client.TryGetManifestAsync(registry, repository, imageDigest.ToString(), ct).ConfigureAwait(false) is (Digest digest, string mediaType, byte[] bytes)
                 ? new Descriptor(mediaType, digest, bytes.Length)
                 : throw new SecureContainerException(SbomAttachmentDiagnostics.ImageNotInRegistry.Create($"{registry}/{repository}", imageDigest)));
@@ -40,31 +40,5 @@ public static class SbomAttachment
             Annotations = new Dictionary<string, string> { ["org.opencontainers.image.created"] = timestamp },
         };
         return await client.AttachArtifactAsync(request, ct, party).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// The descriptor of <paramref name="manifest"/> when it is exactly the manifest <paramref name="digest"/> names and
-    /// declares its media type (as a registry reads it back: the document's own <c>mediaType</c>); null otherwise.
-    /// </summary>
-    private static Descriptor? Known(Digest digest, byte[]? manifest)
-    {
-        if (manifest is null || !digest.Matches(manifest))
-        {
-            return null;
-        }
-
-        try
-        {
-            using System.Text.Json.JsonDocument doc = System.Text.Json.JsonDocument.Parse(manifest);
-            return doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
-                && doc.RootElement.TryGetProperty("mediaType", out System.Text.Json.JsonElement m) && m.GetString() is { Length: > 0 } mediaType
-                && MediaTypes.IsImageManifest(mediaType)
-                ? new Descriptor(mediaType, digest, manifest.Length)
-                : null;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
-        }
     }
 }

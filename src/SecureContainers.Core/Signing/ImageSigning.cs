@@ -36,6 +36,12 @@ public sealed record ImageSigningRequest(string Registry, string Repository, Dig
     /// the bundles are written or fail, so the other parties never wait for the legacy lanes.
     /// </summary>
     public JointAttachment.Party? BundleParty { get; init; }
+
+    /// <summary>
+    /// The manifest <see cref="Digest"/> names, as its pusher reports it (the SDK's <c>GeneratedContainerManifest</c>), or null:
+    /// when it hashes to the digest the bundles take their subject from it instead of asking the registry.
+    /// </summary>
+    public byte[]? PushedManifest { get; init; }
 }
 
 /// <summary>What was stored in the registry for one image digest.</summary>
@@ -92,14 +98,19 @@ public static class ImageSigning
             predicates.Add((ProvenancePredicate.PredicateType, ProvenancePredicate.Create(request.Provenance)));
         }
 
-        // Three lanes, each the only writer of its shared document: the .sig tag, the .att tag, the referrers tag. They run
+        // The .att layers and the attestation bundles sign the same statements: made once (the SBOM's is the largest document here).
+        List<(string PredicateType, byte[] Statement)> statements = predicates
+            .Select(p => BundleReferrers.AttestStatement(registry, repository, digest, p.Type, p.Predicate))
+            .ToList();
+
+        // Three lanes, each the only writer of its shared document: the referrers tag, the .att tag, the .sig tag. They run
         // at the same time, and each lane writes all of its entries in one update of its document: every update waits out a
-        // settling pause, so updates in a row would add up.
+        // settling pause, so updates in a row would add up. The bundles start first: their update may be the SBOM's too.
+        Task<List<ImageBundle>> bundling = request.Format.WritesBundles() ? BundlesAsync() : NoBundles();
+        Task<List<ImageAttestation>> attesting = request.Format.WritesLegacy() ? AttestLegacyAsync() : Task.FromResult(new List<ImageAttestation>());
         Task<CosignSignature?> signing = request.Format.WritesLegacy() && request.Sign
             ? SignLegacyAsync()
             : Task.FromResult<CosignSignature?>(null);
-        Task<List<ImageAttestation>> attesting = request.Format.WritesLegacy() ? AttestLegacyAsync() : Task.FromResult(new List<ImageAttestation>());
-        Task<List<ImageBundle>> bundling = request.Format.WritesBundles() ? BundlesAsync() : NoBundles();
         await Task.WhenAll(signing, attesting, bundling).ConfigureAwait(false);
         CosignSignature? signature = await signing.ConfigureAwait(false);
         List<ImageAttestation> attestations = await attesting.ConfigureAwait(false);
@@ -108,8 +119,8 @@ public static class ImageSigning
         async Task<CosignSignature?> SignLegacyAsync() =>
             await CosignSigner.SignImageAsync(client, registry, repository, digest, signer, ct).ConfigureAwait(false);
 
-        async Task<List<ImageAttestation>> AttestLegacyAsync() => predicates.Count == 0 ? new()
-            : [.. await CosignAttestor.AttestImageAsync(client, registry, repository, digest, predicates.Select(p => (p.Type, (ReadOnlyMemory<byte>)p.Predicate)).ToArray(), signer, ct).ConfigureAwait(false)];
+        async Task<List<ImageAttestation>> AttestLegacyAsync() => statements.Count == 0 ? new()
+            : [.. await CosignAttestor.AttestStatementsAsync(client, registry, repository, digest, statements, signer, ct).ConfigureAwait(false)];
 
         Task<List<ImageBundle>> NoBundles()
         {
@@ -120,16 +131,16 @@ public static class ImageSigning
         async Task<List<ImageBundle>> BundlesAsync()
         {
             using JointAttachment.Party? party = request.BundleParty;
-            List<(string, byte[])> statements = new();
+            List<(string, byte[])> signed = new();
             if (request.Sign)
             {
-                statements.Add(BundleReferrers.SignStatement(digest));
+                signed.Add(BundleReferrers.SignStatement(digest));
             }
 
-            statements.AddRange(predicates.Select(p => BundleReferrers.AttestStatement(registry, repository, digest, p.Type, p.Predicate)));
+            signed.AddRange(statements);
             IBundleWitness witness = request.Witness ?? new PublicKeyWitness(signer.PublicKey);
-            return statements.Count == 0 ? new()
-                : [.. await BundleReferrers.PublishAsync(client, registry, repository, digest, statements, signer, witness, request.Created, ct, party).ConfigureAwait(false)];
+            return signed.Count == 0 ? new()
+                : [.. await BundleReferrers.PublishAsync(client, registry, repository, digest, signed, signer, witness, request.Created, ct, party, request.PushedManifest).ConfigureAwait(false)];
         }
 
         return new SigningResult(request.Format, signature, attestations, bundles);

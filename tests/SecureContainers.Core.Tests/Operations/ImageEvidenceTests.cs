@@ -302,11 +302,24 @@ public sealed class ImageEvidenceTests : IDisposable
     {
         string key = WriteKey();
         using CancellationTokenSource cancellation = new();
-        // Ctrl+C arrives while the registry is answering the first request of the step under test.
+        // Ctrl+C arrives while the registry is answering the first request of the step under test. The SBOM is attached while
+        // the signing runs: for the signing's moment, Ctrl+C waits until the attachment has confirmed its tag (its third read).
+        string referrersTag = "/v2/app/manifests/" + RegistryClient.ReferrersTag(_app.Digest);
+        int tagReads = 0;
         _registry.Intercept(r =>
         {
-            if (r.RequestUri!.AbsolutePath.Contains(cancelAt, StringComparison.Ordinal) || (cancelAt == "/referrers/" && r.Method == HttpMethod.Post))
+            if (r.Method == HttpMethod.Get && r.RequestUri!.AbsolutePath == referrersTag)
             {
+                Interlocked.Increment(ref tagReads);
+            }
+            else if (r.RequestUri!.AbsolutePath.Contains(cancelAt, StringComparison.Ordinal) || (cancelAt == "/referrers/" && r.Method == HttpMethod.Post))
+            {
+                if (sbomState == "attached")
+                {
+                    Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref tagReads) >= 3, TimeSpan.FromSeconds(10)));
+                    Thread.Sleep(200);
+                }
+
                 cancellation.Cancel();
             }
 

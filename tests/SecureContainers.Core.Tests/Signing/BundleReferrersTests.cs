@@ -237,6 +237,33 @@ public sealed class BundleReferrersTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ThePushersManifestStandsInForTheSubjectReadOnlyWhenItIsTheSignedOne(bool matching)
+    {
+        (_, EcdsaFileSigner signer) = _fixture.NewKey();
+        using (signer)
+        {
+            byte[] manifest = _fixture.Image.ManifestBytes;
+            byte[] reported = matching ? manifest : [.. manifest, (byte)' '];
+
+            SigningResult result = await ImageSigning.SignAsync(_fixture.Client, Request(signer, attest: true) with { PushedManifest = reported }, None);
+
+            // Bytes that hash to the digest are what the registry holds; anything else is not taken on trust.
+            int subjectReads = _fixture.Registry.CountRequests(r => r.Method == HttpMethod.Get && r.Uri.AbsolutePath == $"/v2/app/manifests/{_fixture.Digest}");
+            Assert.Equal(matching ? 0 : 1, subjectReads);
+            foreach (ImageBundle bundle in result.Bundles)
+            {
+                using JsonDocument referrer = JsonDocument.Parse(_fixture.Registry.ManifestAt("app", bundle.Manifest.ToString())!);
+                JsonElement subject = referrer.RootElement.GetProperty("subject");
+                Assert.Equal(MediaTypes.OciManifestV1, subject.GetProperty("mediaType").GetString());
+                Assert.Equal(_fixture.Digest.ToString(), subject.GetProperty("digest").GetString());
+                Assert.Equal(manifest.Length, subject.GetProperty("size").GetInt64());
+            }
+        }
+    }
+
     [Fact]
     public async Task AnImageMissingFromTheRegistryIsSC6040AndNothingIsPushed()
     {

@@ -31,12 +31,18 @@ public static class CosignAttestor
     /// <paramref name="predicates"/>.
     /// </summary>
     public static async Task<IReadOnlyList<ImageAttestation>> AttestImageAsync(RegistryClient client, string registry, string repository, Digest manifestDigest,
-        IReadOnlyList<(string PredicateType, ReadOnlyMemory<byte> PredicateJson)> predicates, ISigner signer, CancellationToken ct)
-    {
-        List<(string PredicateType, byte[] Statement)> statements = predicates
-            .Select(p => (p.PredicateType, InTotoStatement.ForImage(registry, repository, manifestDigest, p.PredicateType, p.PredicateJson)))
-            .ToList();
+        IReadOnlyList<(string PredicateType, ReadOnlyMemory<byte> PredicateJson)> predicates, ISigner signer, CancellationToken ct) =>
+        await AttestStatementsAsync(client, registry, repository, manifestDigest,
+            predicates.Select(p => (p.PredicateType, InTotoStatement.ForImage(registry, repository, manifestDigest, p.PredicateType, p.PredicateJson))).ToList(),
+            signer, ct).ConfigureAwait(false);
 
+    /// <summary>
+    /// <see cref="AttestImageAsync(RegistryClient, string, string, Digest, IReadOnlyList{ValueTuple{string, ReadOnlyMemory{byte}}}, ISigner, CancellationToken)"/>
+    /// for statements already made (<see cref="InTotoStatement.ForImage"/>): the bundles sign the same ones.
+    /// </summary>
+    public static async Task<IReadOnlyList<ImageAttestation>> AttestStatementsAsync(RegistryClient client, string registry, string repository, Digest manifestDigest,
+        IReadOnlyList<(string PredicateType, byte[] Statement)> statements, ISigner signer, CancellationToken ct)
+    {
         string tag = CosignNames.AttestationTag(manifestDigest);
         string reference = $"{registry}/{repository}:{tag}";
         (Digest Digest, string MediaType, byte[] Bytes)? current = await client.TryGetManifestAsync(registry, repository, tag, ct).ConfigureAwait(false);

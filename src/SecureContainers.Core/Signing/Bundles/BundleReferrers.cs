@@ -61,15 +61,16 @@ public static class BundleReferrers
     /// A statement this key already signed there is not signed again. The result follows the order of <paramref name="statements"/>.
     /// </summary>
     /// <param name="party">Attach as this party of a <see cref="JointAttachment"/> (the build's SBOM is another).</param>
+    /// <param name="pushedManifest">The manifest as its pusher reports it (<see cref="PushedManifest"/>): the registry is then not asked for it.</param>
     public static async Task<IReadOnlyList<ImageBundle>> PublishAsync(RegistryClient client, string registry, string repository, Digest digest,
         IReadOnlyList<(string PredicateType, byte[] Statement)> statements, ISigner signer, IBundleWitness witness, DateTimeOffset created, CancellationToken ct,
-        JointAttachment.Party? party = null)
+        JointAttachment.Party? party = null, byte[]? pushedManifest = null)
     {
         // The subject descriptor must carry the media type and size the registry holds (an index or a manifest).
-        if (await client.TryGetManifestAsync(registry, repository, digest.ToString(), ct).ConfigureAwait(false) is not (Digest subjectDigest, string mediaType, byte[] bytes))
-        {
-            throw new SecureContainerException(BundleDiagnostics.SubjectNotInRegistry.Create($"{registry}/{repository}", digest));
-        }
+        Descriptor subject = PushedManifest.Describe(digest, pushedManifest)
+            ?? (await client.TryGetManifestAsync(registry, repository, digest.ToString(), ct).ConfigureAwait(false) is (Digest subjectDigest, string mediaType, byte[] bytes)
+                ? new Descriptor(mediaType, subjectDigest, bytes.Length)
+                : throw new SecureContainerException(BundleDiagnostics.SubjectNotInRegistry.Create($"{registry}/{repository}", digest)));
 
         IReadOnlyList<Descriptor> referrers = await client.GetReferrersAsync(registry, repository, digest, SigstoreBundle.MediaTypeV03, ct).ConfigureAwait(false);
         ImageBundle?[] results = new ImageBundle?[statements.Count];
@@ -86,7 +87,7 @@ public static class BundleReferrers
             DsseEnvelope envelope = DsseEnvelope.Sign(DsseEnvelope.InTotoPayloadType, statement, signer);
             VerificationMaterial material = await witness.WitnessAsync(envelope, null, ct).ConfigureAwait(false);
             SigstoreBundle bundle = new(material, envelope, null);
-            fresh.Add((i, new ArtifactRequest(registry, repository, new Descriptor(mediaType, subjectDigest, bytes.Length), SigstoreBundle.MediaTypeV03,
+            fresh.Add((i, new ArtifactRequest(registry, repository, subject, SigstoreBundle.MediaTypeV03,
                 [new ArtifactLayer(bundle.ToJson(), SigstoreBundle.MediaTypeV03)])
             {
                 Annotations = new Dictionary<string, string>
