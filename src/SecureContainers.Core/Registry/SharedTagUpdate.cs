@@ -62,7 +62,7 @@ internal sealed class SharedTagUpdate(RegistryManifests manifests, Func<TimeSpan
 
         if (firstRead is not null)
         {
-            // Its time ran alongside the caller's uploads, so it says little about what a read costs; the write's time stands in.
+            // Its time ran alongside the caller's uploads, so it says little about what a read costs; the read-back's stands in.
             current = (await firstRead.ConfigureAwait(false)).Document;
             Remember();
         }
@@ -109,8 +109,9 @@ internal sealed class SharedTagUpdate(RegistryManifests manifests, Func<TimeSpan
             // our write: the read that confirms it is the first one after the pause.
             long written = Stopwatch.GetTimestamp();
             TimeSpan writeTook = Stopwatch.GetElapsedTime(writeStarted, written);
-            window = Max(window, (lastRead ?? writeTook) + writeTook);
+            TimeSpan? readBefore = lastRead;
             await ReadAsync(ReadBack).ConfigureAwait(false);
+            window = Max(window, (readBefore ?? lastRead!.Value) + writeTook);
             if (Missing().Count == 0 && current is not null)
             {
                 TimeSpan rest = Settle(window) - Stopwatch.GetElapsedTime(written);

@@ -21,7 +21,10 @@ internal sealed class TaggedManifestWriter(RegistryManifests manifests, Registry
 
         isDuplicate ??= SameDigestAndAnnotations;
         List<Descriptor> wanted = new();
-        // Independent uploads, at once; the layers keep the caller's order.
+        // Independent uploads, at once; the layers keep the caller's order. The tag's first read does not depend on them and
+        // goes at the same time (a failed upload leaves it unawaited: its failure is observed here).
+        Task<TagRead> firstRead = update.ReadFirstAsync(registry, repository, tag, ct);
+        _ = firstRead.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         Descriptor[] uploaded = await Task.WhenAll(layers.Select(layer => blobs.PushAsync(registry, repository, layer.Content, layer.MediaType, ct))).ConfigureAwait(false);
         foreach ((ArtifactLayer layer, Descriptor blob) in layers.Zip(uploaded))
         {
@@ -50,7 +53,7 @@ internal sealed class TaggedManifestWriter(RegistryManifests manifests, Registry
         // so the union keeps every distinct digest + annotations pair; the caller's isDuplicate only decides what we add.
         return await update.ConvergeAsync(registry, repository, tag, Parse,
             manifest => wanted.Where(n => !manifest.Entries.Any(e => isDuplicate(e.Parsed, n))),
-            SameDigestAndAnnotations, WriteAsync, ct).ConfigureAwait(false);
+            SameDigestAndAnnotations, WriteAsync, ct, firstRead).ConfigureAwait(false);
     }
 
     private static bool SameDigestAndAnnotations(Descriptor existing, Descriptor added) =>

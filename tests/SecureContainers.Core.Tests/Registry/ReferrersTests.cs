@@ -139,6 +139,40 @@ public class ReferrersTests
     }
 
     [Fact]
+    public async Task AfterAnEarlyFirstReadTheSettlingPauseCountsAReadAndAWriteNotTheWriteTwice()
+    {
+        (FakeRegistry registry, Descriptor subject) = WithImage();
+        string tagPath = "/v2/app/manifests/" + RegistryClient.ReferrersTag(subject.Digest);
+        // The tag's write takes half a second; its reads take next to nothing.
+        registry.Intercept(r =>
+        {
+            if (r.Method == HttpMethod.Put && r.RequestUri!.AbsolutePath == tagPath)
+            {
+                Thread.Sleep(500);
+            }
+
+            return null;
+        });
+        List<TimeSpan> delays = new();
+        RegistryClientOptions options = registry.Options();
+        options.Delay = (d, _) =>
+        {
+            delays.Add(d);
+            return Task.CompletedTask;
+        };
+        using RegistryClient client = new(options);
+        // Known to lack the referrers API, the attach reads the tag while its blobs upload: that read's time says nothing.
+        await client.ProbeReferrersApiAsync("registry.test", "app", None);
+
+        await client.AttachArtifactAsync(SbomRequest(subject), None);
+
+        // A concurrent writer's read-to-write is a read and a write (~0.5 s): the pause is about twice that, counted from our
+        // write, not four writes (2 s).
+        TimeSpan pause = Assert.Single(delays);
+        Assert.InRange(pause.TotalMilliseconds, 900, 1600);
+    }
+
+    [Fact]
     public async Task ArtifactsOfDifferentSubjectsAreNotAttachedTogether()
     {
         (FakeRegistry registry, Descriptor subject) = WithImage();

@@ -38,6 +38,36 @@ public class TaggedManifestTests
     }
 
     [Fact]
+    public async Task TheTagIsReadWhileTheLayersUploadNotAfter()
+    {
+        FakeRegistry registry = new();
+        using RegistryClient client = new(registry.Options());
+        // The layer's upload (the first one) is answered only once the tag has been asked for, or after five seconds.
+        using ManualResetEventSlim tagRead = new();
+        bool readDuringUpload = false;
+        int uploads = 0;
+        registry.Intercept(r =>
+        {
+            if (r.Method == HttpMethod.Get && r.RequestUri!.AbsolutePath == $"/v2/app/manifests/{Tag}")
+            {
+                tagRead.Set();
+            }
+            else if (r.Method == HttpMethod.Put && r.RequestUri!.AbsolutePath.Contains("/blobs/uploads/", StringComparison.Ordinal) && Interlocked.Increment(ref uploads) == 1)
+            {
+                readDuringUpload = tagRead.Wait(TimeSpan.FromSeconds(5));
+            }
+
+            return null;
+        });
+
+        await client.AppendLayersToTaggedManifestAsync("registry.test", "app", Tag, [Signature("p1", "s1")], null, None);
+
+        Assert.True(readDuringUpload);
+        // Read once to update, once back, once after the settling pause: the early read is the first, not an extra one.
+        Assert.Equal(3, registry.CountRequests(r => r.Method == HttpMethod.Get && r.Uri.AbsolutePath == $"/v2/app/manifests/{Tag}"));
+    }
+
+    [Fact]
     public async Task AppendingKeepsExistingLayersAndSkipsDuplicates()
     {
         FakeRegistry registry = new();
