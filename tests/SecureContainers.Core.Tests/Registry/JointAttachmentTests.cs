@@ -14,12 +14,7 @@ public class JointAttachmentTests
     private static readonly CancellationToken None = CancellationToken.None;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
-    private static (FakeRegistry Registry, Descriptor Subject) WithImage(bool referrersApi = false)
-    {
-        FakeRegistry registry = new() { ReferrersApi = referrersApi };
-        FakeRegistry.FakeImage image = registry.AddImage("app", "1", new Platform("linux", "amd64"), "1654", MediaTypes.OciManifestV1, [1, 2, 3]);
-        return (registry, new Descriptor(MediaTypes.OciManifestV1, image.Digest, image.Size));
-    }
+    private static (FakeRegistry Registry, Descriptor Subject) WithImage(bool referrersApi = false) => ReferrersTests.WithImage(referrersApi);
 
     private static ArtifactRequest Request(Descriptor subject, string content) =>
         new("registry.test", "app", subject, Sbom, [new ArtifactLayer(Encoding.UTF8.GetBytes(content), Sbom)]);

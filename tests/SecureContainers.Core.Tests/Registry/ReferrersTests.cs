@@ -11,7 +11,8 @@ public class ReferrersTests
     private const string Sbom = "application/vnd.cyclonedx+json";
     private static readonly CancellationToken None = CancellationToken.None;
 
-    private static (FakeRegistry Registry, Descriptor Subject) WithImage(bool referrersApi = false)
+    /// <summary>A registry holding one image, and that image's descriptor (the subject of the artifacts attached to it).</summary>
+    internal static (FakeRegistry Registry, Descriptor Subject) WithImage(bool referrersApi = false)
     {
         FakeRegistry registry = new() { ReferrersApi = referrersApi };
         FakeRegistry.FakeImage image = registry.AddImage("app", "1", new Platform("linux", "amd64"), "1654", MediaTypes.OciManifestV1, [1, 2, 3]);
@@ -154,13 +155,7 @@ public class ReferrersTests
             return null;
         });
         List<TimeSpan> delays = new();
-        RegistryClientOptions options = registry.Options();
-        options.Delay = (d, _) =>
-        {
-            delays.Add(d);
-            return Task.CompletedTask;
-        };
-        using RegistryClient client = new(options);
+        using RegistryClient client = new(registry.Options(delays));
         // Known to lack the referrers API, the attach reads the tag while its blobs upload: that read's time says nothing.
         await client.ProbeReferrersApiAsync("registry.test", "app", None);
 

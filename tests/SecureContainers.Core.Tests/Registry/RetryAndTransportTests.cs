@@ -14,13 +14,7 @@ public class RetryAndTransportTests
     private static (RegistryClientOptions Options, List<TimeSpan> Delays) Recording(FakeRegistry registry)
     {
         List<TimeSpan> delays = new();
-        RegistryClientOptions options = registry.Options();
-        options.Delay = (d, _) =>
-        {
-            delays.Add(d);
-            return Task.CompletedTask;
-        };
-        return (options, delays);
+        return (registry.Options(delays), delays);
     }
 
     private static Func<HttpRequestMessage, HttpResponseMessage?> FailTimes(int times, Func<HttpResponseMessage> make)

@@ -169,13 +169,7 @@ public class SharedTagConvergenceTests
         registry.AfterManifestPut = (repo, reference) =>
             registry.ServeManifestAs(repo, SigTag, SignatureManifest(LayerJson("other", "theirs")), MediaTypes.OciManifestV1);
         List<TimeSpan> delays = new();
-        RegistryClientOptions options = registry.Options();
-        options.Delay = (d, _) =>
-        {
-            delays.Add(d);
-            return Task.CompletedTask;
-        };
-        using RegistryClient client = new(options);
+        using RegistryClient client = new(registry.Options(delays));
 
         await Assert.ThrowsAsync<SecureContainerException>(() =>
             client.AppendLayersToTaggedManifestAsync("registry.test", "app", SigTag, [Signature("mine", "ours")], null, None));

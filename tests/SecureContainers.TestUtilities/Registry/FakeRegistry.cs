@@ -137,6 +137,22 @@ public sealed class FakeRegistry : HttpMessageHandler
         IsInsecureRegistry = _ => false,
     };
 
+    /// <summary><see cref="Options()"/> whose delays (retries, backoffs, settling pauses) are recorded in <paramref name="delays"/>, not waited.</summary>
+    public RegistryClientOptions Options(List<TimeSpan> delays)
+    {
+        RegistryClientOptions options = Options();
+        options.Delay = (d, _) =>
+        {
+            lock (delays)
+            {
+                delays.Add(d);
+            }
+
+            return Task.CompletedTask;
+        };
+        return options;
+    }
+
     public Descriptor AddBlob(byte[] content, string mediaType)
     {
         Digest digest = Digest.Sha256(content);
