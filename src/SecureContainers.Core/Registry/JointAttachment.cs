@@ -19,8 +19,8 @@ public sealed class JointAttachment
     private readonly TaskCompletionSource _everyoneIn = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _updated = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<Descriptor> _entries = new();
+    /// <summary>Set by the first party to add entries, which is the one that makes the update.</summary>
     private (string Registry, string Repository, Digest Subject)? _target;
-    private bool _hasUpdater;
     private int _waitingFor;
 
     public JointAttachment(int parties)
@@ -56,7 +56,7 @@ public sealed class JointAttachment
         bool updater;
         lock (_gate)
         {
-            if (party.Joint != this || party.Done)
+            if (party.Done)
             {
                 throw new InvalidOperationException("A party of a joint attachment attaches once.");
             }
@@ -66,10 +66,9 @@ public sealed class JointAttachment
                 throw new ArgumentException($"The parties of a joint attachment attach to one subject: {known.Subject} in {known.Registry}/{known.Repository}, not {target.Subject} in {target.Registry}/{target.Repository}.");
             }
 
+            updater = _target is null;
             _target = target;
             _entries.AddRange(entries);
-            updater = !_hasUpdater;
-            _hasUpdater = true;
             Arrived(party);
         }
 

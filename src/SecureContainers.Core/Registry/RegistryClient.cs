@@ -92,6 +92,17 @@ public sealed class RegistryClient : IDisposable
             : null;
 
     /// <summary>
+    /// The descriptor of the manifest <paramref name="digest"/> names, with the media type and size the registry holds (what an
+    /// artifact's <c>subject</c> must carry); null when the registry has no such manifest. <paramref name="pushed"/>, the
+    /// manifest as its pusher reports it, stands in for asking when it is exactly that manifest (<see cref="PushedManifest.Describe"/>).
+    /// </summary>
+    public async Task<Descriptor?> DescribeManifestAsync(string registry, string repository, Digest digest, byte[]? pushed, CancellationToken ct) =>
+        PushedManifest.Describe(digest, pushed)
+        ?? (await TryGetManifestAsync(registry, repository, digest.ToString(), ct).ConfigureAwait(false) is (Digest found, string mediaType, byte[] bytes)
+            ? new Descriptor(mediaType, found, bytes.Length)
+            : null);
+
+    /// <summary>
     /// Asks whether the push credentials may push to <paramref name="repository"/>: starts a blob upload, which the next
     /// upload to that repository takes over (within ten minutes; <see cref="Dispose"/> cancels it otherwise).
     /// A refusal throws SC3112; any other answer returns (only a denial is conclusive).

@@ -24,10 +24,8 @@ public static class SbomAttachment
         byte[]? pushedManifest = null, JointAttachment.Party? party = null)
     {
         // The subject descriptor must carry the exact media type and size the registry holds, not what we assume.
-        Descriptor subject = PushedManifest.Describe(imageDigest, pushedManifest)
-            ?? (await client.TryGetManifestAsync(registry, repository, imageDigest.ToString(), ct).ConfigureAwait(false) is (Digest digest, string mediaType, byte[] bytes)
-                ? new Descriptor(mediaType, digest, bytes.Length)
-                : throw new SecureContainerException(SbomAttachmentDiagnostics.ImageNotInRegistry.Create($"{registry}/{repository}", imageDigest)));
+        Descriptor subject = await client.DescribeManifestAsync(registry, repository, imageDigest, pushedManifest, ct).ConfigureAwait(false)
+            ?? throw new SecureContainerException(SbomAttachmentDiagnostics.ImageNotInRegistry.Create($"{registry}/{repository}", imageDigest));
 
         string timestamp = created.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
         ArtifactRequest request = new(

@@ -67,10 +67,8 @@ public static class BundleReferrers
         JointAttachment.Party? party = null, byte[]? pushedManifest = null)
     {
         // The subject descriptor must carry the media type and size the registry holds (an index or a manifest).
-        Descriptor subject = PushedManifest.Describe(digest, pushedManifest)
-            ?? (await client.TryGetManifestAsync(registry, repository, digest.ToString(), ct).ConfigureAwait(false) is (Digest subjectDigest, string mediaType, byte[] bytes)
-                ? new Descriptor(mediaType, subjectDigest, bytes.Length)
-                : throw new SecureContainerException(BundleDiagnostics.SubjectNotInRegistry.Create($"{registry}/{repository}", digest)));
+        Descriptor subject = await client.DescribeManifestAsync(registry, repository, digest, pushedManifest, ct).ConfigureAwait(false)
+            ?? throw new SecureContainerException(BundleDiagnostics.SubjectNotInRegistry.Create($"{registry}/{repository}", digest));
 
         IReadOnlyList<Descriptor> referrers = await client.GetReferrersAsync(registry, repository, digest, SigstoreBundle.MediaTypeV03, ct).ConfigureAwait(false);
         ImageBundle?[] results = new ImageBundle?[statements.Count];
