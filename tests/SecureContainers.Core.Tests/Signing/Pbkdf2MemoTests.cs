@@ -25,6 +25,24 @@ public sealed class Pbkdf2MemoTests
     }
 
     [Fact]
+    public void AFullMemoMakesRoomForTheNewestDerivation()
+    {
+        byte[] salt = RandomNumberGenerator.GetBytes(16);
+        for (int i = 0; i < Pbkdf2Memo.Capacity; i++)
+        {
+            Pbkdf2Memo.Derive(Encoding.UTF8.GetBytes($"filler-{i}-{Guid.NewGuid()}"), salt, 1000, HashAlgorithmName.SHA256, 32);
+        }
+
+        byte[] password = Encoding.UTF8.GetBytes("memo-test-" + Guid.NewGuid());
+        int before = Pbkdf2Memo.DerivationsOnThisThread;
+        Pbkdf2Memo.Derive(password, salt, 1000, HashAlgorithmName.SHA256, 32);
+        Pbkdf2Memo.Derive(password, salt, 1000, HashAlgorithmName.SHA256, 32);
+
+        // The oldest entry made room: the key just derived is the one kept for the next step.
+        Assert.Equal(before + 1, Pbkdf2Memo.DerivationsOnThisThread);
+    }
+
+    [Fact]
     public void ACallerZeroingItsCopyDoesNotSpoilTheNext()
     {
         byte[] password = Encoding.UTF8.GetBytes("memo-test-" + Guid.NewGuid());

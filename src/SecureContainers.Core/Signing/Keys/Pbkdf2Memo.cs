@@ -7,7 +7,7 @@ namespace SecureContainers.Core.Signing.Keys;
 /// and one publish derives the same key three times (the check started early, the check, the signing step). Keeping the
 /// derived key adds no exposure: whoever can read this process's memory can read the password in its environment.
 /// Entries expire after <see cref="Lifetime"/>, are zeroed when dropped, and the table holds at most
-/// <see cref="Capacity"/>; callers get their own copy, which they may zero.
+/// <see cref="Capacity"/> (when full, the entry closest to expiring makes room); callers get their own copy, which they may zero.
 /// </summary>
 internal static class Pbkdf2Memo
 {
@@ -43,8 +43,14 @@ internal static class Pbkdf2Memo
         _derivationsOnThisThread++;
         lock (Gate)
         {
-            if (Entries.Count < Capacity && !Entries.ContainsKey(id))
+            if (!Entries.ContainsKey(id))
             {
+                // Full: the entry closest to expiring makes room, so the key just derived is there for the build's next step.
+                if (Entries.Count >= Capacity)
+                {
+                    Drop(Entries.MinBy(e => e.Value.ExpiresAt).Key);
+                }
+
                 Entries[id] = ((byte[])key.Clone(), now + (long)Lifetime.TotalMilliseconds);
             }
         }
@@ -70,8 +76,13 @@ internal static class Pbkdf2Memo
     {
         foreach (string id in Entries.Where(e => e.Value.ExpiresAt <= now).Select(e => e.Key).ToArray())
         {
-            CryptographicOperations.ZeroMemory(Entries[id].Key);
-            Entries.Remove(id);
+            Drop(id);
         }
+    }
+
+    private static void Drop(string id)
+    {
+        CryptographicOperations.ZeroMemory(Entries[id].Key);
+        Entries.Remove(id);
     }
 }
