@@ -23,6 +23,7 @@ public sealed partial class CheckSecureContainer : ContainerImageTask
         {
             // Started when the publish began; what it fetched and compiled is what this check would otherwise wait for.
             await warmup.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
+            request = request with { BaseTagDigest = warmup.BaseDigestFor(request.BaseImage) };
         }
 
         PrePushResult result = await new PrePushCheck(SharedRegistry(), Sink).RunAsync(request, cancellationToken).ConfigureAwait(false);

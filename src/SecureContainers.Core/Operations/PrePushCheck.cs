@@ -197,6 +197,7 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
         GateRequest gate = new()
         {
             BaseImage = baseImage,
+            BaseTagDigest = request.BaseTagDigest,
             RuntimeIdentifiers = request.RuntimeIdentifiers,
             TargetImage = request.TargetImage,
             ContainerUser = request.ContainerUser,

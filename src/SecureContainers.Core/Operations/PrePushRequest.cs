@@ -103,6 +103,14 @@ public sealed record PrePushRequest
     /// <summary>Advisories the outer build of a multi-RID publish already looked up, handed to an inner build.</summary>
     public VulnerabilityReport? KnownAdvisories { get; init; }
 
+    /// <summary>
+    /// The digest <see cref="BaseImage"/>'s tag named moments ago, when the check ran ahead of time
+    /// (<see cref="PrePushWarmup.BaseDigestFor"/>): taken instead of asking the registry again. It is no weaker than asking
+    /// again: the SDK reads the tag once more when it builds, and a tag that moved is found after the build either way,
+    /// where the image's <c>org.opencontainers.image.base.digest</c> label is compared with the checked base.
+    /// </summary>
+    public Digest? BaseTagDigest { get; init; }
+
     /// <summary>Where to write the SARIF report of secret and advisory findings; null for none.</summary>
     public string? SarifFile { get; init; }
 

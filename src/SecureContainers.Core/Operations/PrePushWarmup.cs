@@ -1,4 +1,5 @@
 using SecureContainers.Core.Diagnostics;
+using SecureContainers.Core.Oci;
 using SecureContainers.Core.Registry;
 using SecureContainers.Core.Threading;
 
@@ -16,6 +17,8 @@ namespace SecureContainers.Core.Operations;
 public sealed class PrePushWarmup : IDisposable
 {
     private readonly BackgroundWork _run;
+    private readonly ImageReference? _baseImage;
+    private Digest? _baseTagDigest;
 
     private PrePushWarmup(RegistryClient registry, PrePushRequest request)
     {
@@ -25,6 +28,7 @@ public sealed class PrePushWarmup : IDisposable
             SarifFile = null,
             Source = null,
         };
+        _baseImage = request.BaseImage;
         _run = new BackgroundWork(async ct =>
         {
             // The evidence step after the push attaches referrers: whether the registry indexes them itself decides how it
@@ -32,7 +36,8 @@ public sealed class PrePushWarmup : IDisposable
             Task api = request.PushTarget is { } target && request.WritesEvidence
                 ? registry.ProbeReferrersApiAsync(target.Registry, target.Repository, ct)
                 : Task.CompletedTask;
-            await new PrePushCheck(registry, new DiagnosticBag()).RunAsync(ahead, ct).ConfigureAwait(false);
+            PrePushResult result = await new PrePushCheck(registry, new DiagnosticBag()).RunAsync(ahead, ct).ConfigureAwait(false);
+            _baseTagDigest = result.Platforms.FirstOrDefault()?.BaseImage.ReferenceDigest;
             await api.ConfigureAwait(false);
         });
     }
@@ -48,6 +53,14 @@ public sealed class PrePushWarmup : IDisposable
     /// <summary>Done, whatever its outcome: the check proper waits for it so that it finds the caches filled rather than
     /// racing it for the same reads. Never faults.</summary>
     public Task Completion => _run.Completion;
+
+    /// <summary>
+    /// The digest the base's tag named when this run read it, for a check of the same <paramref name="baseImage"/> (the SDK
+    /// may have settled on another base since): see <see cref="PrePushRequest.BaseTagDigest"/>. Null before the run is done,
+    /// when it could not read the base, or for a base pinned by digest.
+    /// </summary>
+    public Digest? BaseDigestFor(ImageReference? baseImage) =>
+        Completion.IsCompleted && baseImage is { Digest: null } && baseImage == _baseImage ? _baseTagDigest : null;
 
     /// <summary>Stops the run (the build ended or was cancelled before the check) and waits briefly for it to let go.</summary>
     public void Dispose() => _run.Dispose();

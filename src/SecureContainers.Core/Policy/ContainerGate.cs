@@ -69,7 +69,8 @@ public sealed class ContainerGate(RegistryClient registry, LayerScanner scanner,
         ImageReference pinned = requested;
         if (requested.Digest is null)
         {
-            (Digest digest, _, _) = await registry.GetManifestAsync(requested.Registry, requested.Repository, requested.ReferenceForApi, cancellationToken).ConfigureAwait(false);
+            Digest digest = request.BaseTagDigest
+                ?? (await registry.GetManifestAsync(requested.Registry, requested.Repository, requested.ReferenceForApi, cancellationToken).ConfigureAwait(false)).Digest;
             pinned = requested with { Digest = digest };
         }
 

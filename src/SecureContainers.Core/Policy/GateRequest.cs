@@ -9,6 +9,9 @@ public sealed record GateRequest
     /// <summary>The base image as the SDK parsed it (<c>ContainerBaseRegistry/Name/Tag/Digest</c>).</summary>
     public required ImageReference BaseImage { get; init; }
 
+    /// <summary>What <see cref="BaseImage"/>'s tag named a moment ago (see <see cref="Operations.PrePushRequest.BaseTagDigest"/>); null asks the registry.</summary>
+    public Digest? BaseTagDigest { get; init; }
+
     /// <summary>One RID for a single-image publish; every RID of a multi-RID publish.</summary>
     public required IReadOnlyList<string> RuntimeIdentifiers { get; init; }
 

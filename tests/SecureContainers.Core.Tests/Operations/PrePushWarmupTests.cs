@@ -14,16 +14,18 @@ namespace SecureContainers.Core.Tests.Operations;
 
 /// <summary>
 /// The check started ahead of time while the SDK compiles: it fills the build's caches and says nothing, and the check
-/// proper that follows asks the registry only for what may have changed (the tag) and reports exactly what it would
-/// have reported alone.
+/// proper that follows reports exactly what it would have reported alone, asking the registry for nothing it already has
+/// (the base's tag only when the warm-up could not read it).
 /// </summary>
 public sealed class PrePushWarmupTests : IDisposable
 {
     private readonly FakeRegistry _registry = new();
     private readonly string _dir = Directory.CreateTempSubdirectory("sc-warmup-").FullName;
 
+    private readonly FakeRegistry.FakeImage _base;
+
     public PrePushWarmupTests() =>
-        _registry.AddImage("base/aspnet", "10.0", new Platform("linux", "amd64"),
+        _base = _registry.AddImage("base/aspnet", "10.0", new Platform("linux", "amd64"),
             layers: new TestLayer().Dir("etc").File("etc/passwd", "app:x:1654:1654::/:/x\n").Build().Bytes);
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
@@ -50,7 +52,7 @@ public sealed class PrePushWarmupTests : IDisposable
     private static string[] Codes(DiagnosticBag bag) => bag.Items.Select(d => $"{d.Severity}:{d.Code}").Order(StringComparer.Ordinal).ToArray();
 
     [Fact]
-    public async Task AfterTheWarmupTheCheckReadsOnlyTheTagProbesNoMoreAndReportsWhatItWouldAlone()
+    public async Task AfterTheWarmupTheCheckAsksTheRegistryNothingAndReportsWhatItWouldAlone()
     {
         // The check alone, for reference: its findings (the unpinned base, the advisories, the unsigned push).
         DiagnosticBag alone = new();
@@ -65,22 +67,25 @@ public sealed class PrePushWarmupTests : IDisposable
         FixedVulnerabilitySource feed = new(VulnerabilityTestData.BothAdvisories);
         MemoizedVulnerabilitySource advisories = new(feed);
         using RegistryClient client = new(_registry.Options());
+        Digest? tagDigest;
         using (PrePushWarmup warmup = PrePushWarmup.Start(client, Request(new DiagnosticBag(), advisories)))
         {
             await warmup.Completion;
+            tagDigest = warmup.BaseDigestFor(ImageReference.Parse($"{_registry.Host}/base/aspnet:10.0"));
         }
 
+        Assert.Equal(_base.Digest, tagDigest);
         Assert.False(File.Exists(Path.Combine(_dir, "out", "app.sarif")));
         int before = _registry.Requests.Count;
         DiagnosticBag bag = new();
-        PrePushResult result = await new PrePushCheck(client, bag).RunAsync(Request(bag, advisories), CancellationToken.None);
+        PrePushResult result = await new PrePushCheck(client, bag).RunAsync(Request(bag, advisories) with { BaseTagDigest = tagDigest }, CancellationToken.None);
 
         Assert.Equal(Codes(alone), Codes(bag));
         Assert.Contains(bag.Items, d => d.Code == "SC7001");
         Assert.Equal(aloneResult.Passed, result.Passed);
         Assert.True(File.Exists(Path.Combine(_dir, "out", "app.sarif")));
-        FakeRegistry.RecordedRequest tag = Assert.Single(_registry.Requests.Skip(before));
-        Assert.Equal("/v2/base/aspnet/manifests/10.0", tag.Uri.AbsolutePath);
+        Assert.Empty(_registry.Requests.Skip(before));
+        Assert.Equal(tagDigest, Assert.Single(result.Platforms).BaseImage.ReferenceDigest);
         Assert.Equal(1, _registry.CountRequests(r => r.Method == HttpMethod.Post));
         Assert.Single(feed.Requests);
     }
@@ -95,6 +100,7 @@ public sealed class PrePushWarmupTests : IDisposable
         using (PrePushWarmup warmup = PrePushWarmup.Start(client, Request(new DiagnosticBag(), advisories)))
         {
             await warmup.Completion;
+            Assert.Null(warmup.BaseDigestFor(ImageReference.Parse($"{_registry.Host}/base/aspnet:10.0")));
         }
 
         Volatile.Write(ref failing, false);
@@ -105,5 +111,21 @@ public sealed class PrePushWarmupTests : IDisposable
         Assert.DoesNotContain(bag.Items, d => d.Code is "SC3112" or "SC3103");
         Assert.Contains(bag.Items, d => d.Code == "SC4103");
         Assert.NotNull(Assert.Single(result.Platforms).Contents);
+    }
+
+    [Fact]
+    public async Task TheTagsDigestIsHandedOnlyToACheckOfTheSameTagAfterTheRun()
+    {
+        using RegistryClient client = new(_registry.Options());
+        using PrePushWarmup warmup = PrePushWarmup.Start(client, Request(new DiagnosticBag(), new FixedVulnerabilitySource(VulnerabilityTestData.BothAdvisories)));
+        await warmup.Completion;
+        Digest tagDigest = _base.Digest;
+
+        Assert.Equal(tagDigest, warmup.BaseDigestFor(ImageReference.Parse($"{_registry.Host}/base/aspnet:10.0")));
+        // The SDK settled on another base, or the base is pinned already: the check asks for itself.
+        Assert.Null(warmup.BaseDigestFor(ImageReference.Parse($"{_registry.Host}/base/aspnet:10.0-noble")));
+        Assert.Null(warmup.BaseDigestFor(ImageReference.Parse($"{_registry.Host}/base/runtime:10.0")));
+        Assert.Null(warmup.BaseDigestFor(ImageReference.Parse($"{_registry.Host}/base/aspnet:10.0@{tagDigest}")));
+        Assert.Null(warmup.BaseDigestFor(null));
     }
 }
