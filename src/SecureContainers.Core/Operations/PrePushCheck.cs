@@ -7,6 +7,7 @@ using SecureContainers.Core.Oci;
 using SecureContainers.Core.Policy;
 using SecureContainers.Core.Registry;
 using SecureContainers.Core.Sarif;
+using SecureContainers.Core.Secrets;
 using SecureContainers.Core.Signing;
 using SecureContainers.Core.Signing.Keyless;
 using SecureContainers.Core.Signing.Keys;
@@ -48,6 +49,10 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
         // The push probe, the base image and the advisory lookup wait on different servers: they run at the same time
         // (against a remote registry each round trip saved is paid in full). Findings still reach the sink in the order of
         // a sequential run: the probe's, then the restore results' and the base's, then the content's.
+        // The publish folder's walk needs nothing the other rules wait for: it runs on the idle core while they do.
+        Task<SecretScanResult>? secretScan = settings.Content.SecretScan && request.Content is { } published
+            ? Task.Run(() => SecretScanner.Scan(published, settings.Content.SecretOptions, cancellationToken), cancellationToken)
+            : null;
         DiagnosticBag probeFindings = new();
         Task probe = wholeBuild ? ProbePushAsync(request, probeFindings, cancellationToken) : Task.CompletedTask;
         DiagnosticBag baseFindings = new();
@@ -74,7 +79,7 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
         {
             OsvDatabase? osv = await database.ConfigureAwait(false);
             databaseFindings.ReplayTo(errors);
-            advisories = await CheckContentAsync(request with { VulnerabilitySource = advisorySource ?? request.VulnerabilitySource }, platforms, libraries, notShipped, osv, errors, cancellationToken).ConfigureAwait(false);
+            advisories = await CheckContentAsync(request with { VulnerabilitySource = advisorySource ?? request.VulnerabilitySource }, platforms, libraries, notShipped, osv, secretScan, errors, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -293,7 +298,7 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
 
     private static async Task<VulnerabilityReport?> CheckContentAsync(
         PrePushRequest request, IReadOnlyList<PlatformGateResult> platforms, IReadOnlyList<NuGetLibrary>? libraries, IReadOnlyList<NotShippedLibrary> notShipped,
-        OsvDatabase? database, IDiagnosticSink sink, CancellationToken ct)
+        OsvDatabase? database, Task<SecretScanResult>? secretScan, IDiagnosticSink sink, CancellationToken ct)
     {
         ContentSettings content = request.Settings.Content;
         bool checkPackages = content.VulnerabilityCheck && request.Scope != CheckScope.Platform;
@@ -302,6 +307,7 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
         {
             Image = request.TargetImage,
             Secrets = content.SecretScan ? request.Content : null,
+            StartedSecretScan = secretScan,
             SecretOptions = content.SecretOptions,
             // The outer build of a multi-RID publish knows no platform's final ports; each inner build checks its own.
             Ports = request.Scope == CheckScope.AllPlatforms

@@ -17,6 +17,9 @@ public sealed record ContentGateRequest
 
     public SecretScanOptions SecretOptions { get; init; } = new();
 
+    /// <summary>The scan of <see cref="Secrets"/> when the caller started it earlier, beside other work; null scans here.</summary>
+    public Task<SecretScanResult>? StartedSecretScan { get; init; }
+
     /// <summary>Ports from the project (<c>ContainerPort</c>, as <c>22/tcp</c>) and the base image; null skips the port rules.</summary>
     public (IReadOnlyList<string> Project, IReadOnlyList<string> Base, bool RunsAsNonRoot)? Ports { get; init; }
 
@@ -53,7 +56,9 @@ public static class ContentGate
 
         if (request.Secrets is { } secrets)
         {
-            SecretScanResult scan = SecretScanner.Scan(secrets, request.SecretOptions, ct);
+            SecretScanResult scan = request.StartedSecretScan is { } started
+                ? await started.ConfigureAwait(false)
+                : SecretScanner.Scan(secrets, request.SecretOptions, ct);
             foreach (Diagnostic d in scan.Diagnostics)
             {
                 sink.Report(d);

@@ -133,6 +133,31 @@ public sealed class PrePushCheckTests : IDisposable
     }
 
     [Fact]
+    public async Task ThePublishFolderIsScannedWhileTheBaseIsStillBeingRead()
+    {
+        // The base's tag answers only after two seconds, and the key leaves the publish folder just before: a scan that
+        // waited for the base finds nothing, one that ran meanwhile (on the idle core, as it does now) found the key.
+        DiagnosticBag bag = new();
+        AddRootSshBase();
+        string publish = PublishDirectoryWithPrivateKey();
+        _registry.Intercept(r =>
+        {
+            if (r.RequestUri!.AbsolutePath == "/v2/base/aspnet/manifests/10.0")
+            {
+                Thread.Sleep(TimeSpan.FromSeconds(2));
+                File.Delete(Path.Combine(publish, "signing.pem"));
+            }
+
+            return null;
+        });
+
+        await RunAsync(Request(Settings(bag), $"{_registry.Host}/base/aspnet:10.0") with { Content = new SecretScanInput { PublishDirectory = publish } }, bag);
+
+        Assert.False(File.Exists(Path.Combine(publish, "signing.pem")));
+        Assert.Contains(bag.Items, d => d.Code == "SC7101" && d.Message.Contains("signing.pem", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task TheSameBaseUnderBaselineWarnsOnHygieneButStillRefusesRootSshAndTheKey()
     {
         DiagnosticBag bag = new();
