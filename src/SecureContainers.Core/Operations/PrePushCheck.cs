@@ -46,13 +46,14 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
             CheckSigningReadiness(request, errors);
         }
 
-        // The push probe, the base image and the advisory lookup wait on different servers: they run at the same time
-        // (against a remote registry each round trip saved is paid in full). Findings still reach the sink in the order of
-        // a sequential run: the probe's, then the restore results' and the base's, then the content's.
         // The publish folder's walk needs nothing the other rules wait for: it runs on the idle core while they do.
         Task<SecretScanResult>? secretScan = settings.Content.SecretScan && request.Content is { } published
             ? Task.Run(() => SecretScanner.Scan(published, settings.Content.SecretOptions, cancellationToken), cancellationToken)
             : null;
+
+        // The push probe, the base image and the advisory lookup wait on different servers: they run at the same time
+        // (against a remote registry each round trip saved is paid in full). Findings still reach the sink in the order of
+        // a sequential run: the probe's, then the restore results' and the base's, then the content's.
         DiagnosticBag probeFindings = new();
         Task probe = wholeBuild ? ProbePushAsync(request, probeFindings, cancellationToken) : Task.CompletedTask;
         DiagnosticBag baseFindings = new();
