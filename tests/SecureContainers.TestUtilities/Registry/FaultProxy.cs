@@ -27,6 +27,9 @@ public sealed record FaultRule(string Method, string PathContains)
 
     public TimeSpan Delay { get; init; }
 
+    /// <summary>Only requests whose User-Agent contains this (one client among several, as the SDK's and ours); null for all.</summary>
+    public string? UserAgentContains { get; init; }
+
     internal int Seen;
 
     internal int Applied;
@@ -236,7 +239,8 @@ public sealed class FaultProxy : IAsyncDisposable
         string path = request.Target.Split('?')[0];
         foreach (FaultRule rule in _rules)
         {
-            if (!string.Equals(rule.Method, request.Method, StringComparison.OrdinalIgnoreCase) || !path.Contains(rule.PathContains, StringComparison.Ordinal))
+            if (!string.Equals(rule.Method, request.Method, StringComparison.OrdinalIgnoreCase) || !path.Contains(rule.PathContains, StringComparison.Ordinal)
+                || rule.UserAgentContains is { } agent && request.Header("User-Agent")?.Contains(agent, StringComparison.Ordinal) != true)
             {
                 continue;
             }
