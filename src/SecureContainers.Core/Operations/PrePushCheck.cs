@@ -37,7 +37,7 @@ public sealed class PrePushCheck(RegistryClient registry, IDiagnosticSink sink)
 
         // The source labels' repository and commit may take two git processes: found on the thread pool meanwhile.
         Task<SourceInfo?> source = (settings.GenerateSourceLabels || settings.Signing.KeyPath is not null) && request.Source is { } s
-            ? Task.Run(() => (SourceInfo?)SourceControl.Detect(s.Directory, s.RepositoryUrl, s.Commit), cancellationToken)
+            ? Task.Run(async () => (SourceInfo?)await SourceControl.DetectAsync(s.Directory, s.RepositoryUrl, s.Commit, cancellationToken).ConfigureAwait(false), cancellationToken)
             : Task.FromResult<SourceInfo?>(null);
 
         // Offline first: nothing here needs the network, and all of it is reported whatever the base turns out to be.

@@ -22,7 +22,73 @@ public class SourceControlTests
     public void NonRemoteUrlsGiveNoLabel(string url) => Assert.Null(SourceControl.Clean(url));
 
     [Fact]
-    public void GitRemoteAndHeadAreReadWhenMSBuildKnowsNothing()
+    public async Task GitIsNotStartedOutsideARepository()
+    {
+        string dir = Directory.CreateTempSubdirectory("sc-nogit-").FullName;
+        try
+        {
+            Assert.True(NoGitAbove(dir), $"the test needs a temporary folder outside any git repository; '{dir}' is inside one");
+            List<string> started = new();
+
+            SourceInfo found = await SourceControl.DetectAsync(dir, repositoryUrl: null, commit: null, _ => null, Recording(started), CancellationToken.None);
+
+            Assert.Equal(new SourceInfo(null, null), found);
+            Assert.Empty(started);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData(".git folder")]
+    [InlineData(".git file")]
+    [InlineData("GIT_DIR")]
+    public async Task GitIsAskedWhereItCouldFindARepository(string how)
+    {
+        string dir = Directory.CreateTempSubdirectory("sc-maybegit-").FullName;
+        try
+        {
+            // A clone has a .git folder, a worktree or submodule a .git file, both possibly above the project; GIT_DIR names one anywhere.
+            string project = Directory.CreateDirectory(Path.Combine(dir, "src", "app")).FullName;
+            if (how == ".git folder")
+            {
+                Directory.CreateDirectory(Path.Combine(dir, ".git"));
+            }
+            else if (how == ".git file")
+            {
+                File.WriteAllText(Path.Combine(dir, ".git"), "gitdir: /elsewhere/.git/worktrees/app\n");
+            }
+
+            List<string> started = new();
+            Func<string, string?> environment = name => how == "GIT_DIR" && name == "GIT_DIR" ? "/elsewhere/.git" : null;
+
+            SourceInfo found = await SourceControl.DetectAsync(project, repositoryUrl: null, commit: null, environment, Recording(started), CancellationToken.None);
+
+            Assert.Equal(new[] { "remote get-url origin", "rev-parse HEAD" }, started.Order(StringComparer.Ordinal));
+            Assert.Equal(new SourceInfo("https://example.com/acme/app", new string('a', 40)), found);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task GitIsNotAskedWhatMSBuildAlreadyKnows()
+    {
+        List<string> started = new();
+        string commit = new('b', 40);
+
+        SourceInfo found = await SourceControl.DetectAsync("/", "https://x:token@example.com/acme/app.git", commit, _ => "/elsewhere/.git", Recording(started), CancellationToken.None);
+
+        Assert.Equal(new SourceInfo("https://example.com/acme/app", commit), found);
+        Assert.Empty(started);
+    }
+
+    [Fact]
+    public async Task GitRemoteAndHeadAreReadWhenMSBuildKnowsNothing()
     {
         string dir = Directory.CreateTempSubdirectory("sc-git-").FullName;
         try
@@ -32,13 +98,38 @@ public class SourceControlTests
             Git(dir, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "--allow-empty", "-m", "t");
             string head = Git(dir, "rev-parse", "HEAD");
 
-            Assert.Equal(new SourceInfo("https://example.com/acme/app", head), SourceControl.Detect(dir, repositoryUrl: null, commit: null));
-            Assert.Equal("https://github.com/acme/other", SourceControl.Detect(dir, "https://github.com/acme/other.git", null).RepositoryUrl);
+            Assert.Equal(new SourceInfo("https://example.com/acme/app", head), await SourceControl.DetectAsync(dir, repositoryUrl: null, commit: null));
+            Assert.Equal("https://github.com/acme/other", (await SourceControl.DetectAsync(dir, "https://github.com/acme/other.git", null)).RepositoryUrl);
         }
         finally
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    /// <summary>A stand-in for git that records what it was asked and answers like a clone of example.com/acme/app.</summary>
+    private static Func<string, string[], CancellationToken, Task<string?>> Recording(List<string> started) => (_, args, _) =>
+    {
+        string asked = string.Join(' ', args);
+        lock (started)
+        {
+            started.Add(asked);
+        }
+
+        return Task.FromResult<string?>(asked == "rev-parse HEAD" ? new string('a', 40) : "https://example.com/acme/app.git");
+    };
+
+    private static bool NoGitAbove(string directory)
+    {
+        for (DirectoryInfo? d = new(directory); d is not null; d = d.Parent)
+        {
+            if (Path.Exists(Path.Combine(d.FullName, ".git")))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static string Git(string dir, params string[] args)

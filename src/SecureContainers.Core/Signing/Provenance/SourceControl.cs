@@ -13,12 +13,50 @@ public sealed record SourceInfo(string? RepositoryUrl, string? Commit);
 /// </summary>
 public static partial class SourceControl
 {
-    public static SourceInfo Detect(string directory, string? repositoryUrl, string? commit)
+    public static Task<SourceInfo> DetectAsync(string directory, string? repositoryUrl, string? commit, CancellationToken cancellationToken = default) =>
+        DetectAsync(directory, repositoryUrl, commit, Environment.GetEnvironmentVariable, GitAsync, cancellationToken);
+
+    /// <summary><see cref="DetectAsync(string, string?, string?, CancellationToken)"/> with the environment and git itself
+    /// given: tests count the processes it starts.</summary>
+    internal static async Task<SourceInfo> DetectAsync(
+        string directory, string? repositoryUrl, string? commit, Func<string, string?> getEnvironmentVariable,
+        Func<string, string[], CancellationToken, Task<string?>> git, CancellationToken cancellationToken)
     {
+        string? knownUrl = Clean(repositoryUrl);
+        string? knownCommit = IsCommit(commit) ? commit : null;
+        if ((knownUrl is not null && knownCommit is not null) || !MayBeInRepository(directory, getEnvironmentVariable))
+        {
+            // Nothing left to ask, or no repository git could find: starting it would cost two processes for nothing.
+            return new SourceInfo(knownUrl, knownCommit);
+        }
+
         // The two git processes, when both are needed, run at the same time.
-        Task<string?> remote = Clean(repositoryUrl) is { } known ? Task.FromResult<string?>(known) : Task.Run(() => Clean(Git(directory, "remote", "get-url", "origin")));
-        string? revision = IsCommit(commit) ? commit : Git(directory, "rev-parse", "HEAD") is { } head && IsCommit(head) ? head : null;
-        return new SourceInfo(remote.GetAwaiter().GetResult(), revision);
+        Task<string?> remote = knownUrl is not null ? Task.FromResult<string?>(knownUrl) : git(directory, ["remote", "get-url", "origin"], cancellationToken);
+        Task<string?> head = knownCommit is not null ? Task.FromResult<string?>(knownCommit) : git(directory, ["rev-parse", "HEAD"], cancellationToken);
+        string? revision = await head.ConfigureAwait(false);
+        return new SourceInfo(Clean(await remote.ConfigureAwait(false)), IsCommit(revision) ? revision : null);
+    }
+
+    /// <summary>
+    /// Whether git could find a repository from <paramref name="directory"/>: a <c>.git</c> folder (a clone) or file (a
+    /// worktree, a submodule) here or above, or <c>GIT_DIR</c> naming one elsewhere. Errs towards asking git.
+    /// </summary>
+    private static bool MayBeInRepository(string directory, Func<string, string?> getEnvironmentVariable)
+    {
+        if (!string.IsNullOrEmpty(getEnvironmentVariable("GIT_DIR")))
+        {
+            return true;
+        }
+
+        for (DirectoryInfo? d = new(Path.GetFullPath(directory)); d is not null; d = d.Parent)
+        {
+            if (Path.Exists(Path.Combine(d.FullName, ".git")))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -52,7 +90,9 @@ public static partial class SourceControl
 
     private static bool IsCommit(string? value) => value is not null && CommitPattern().IsMatch(value);
 
-    private static string? Git(string directory, params string[] args)
+    /// <summary>git's answer, or null when it fails, is missing or takes over 10 s. Waits without holding a thread: the
+    /// check starts its other work on the thread pool meanwhile.</summary>
+    private static async Task<string?> GitAsync(string directory, string[] args, CancellationToken cancellationToken)
     {
         ProcessStartInfo info = new("git") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string a in args)
@@ -62,22 +102,36 @@ public static partial class SourceControl
 
         // Never prompt for credentials: this runs inside a build.
         info.Environment["GIT_TERMINAL_PROMPT"] = "0";
+        Process process;
         try
         {
-            using Process process = Process.Start(info)!;
-            Task<string> output = process.StandardOutput.ReadToEndAsync();
-            if (!process.WaitForExit(10_000))
-            {
-                process.Kill(entireProcessTree: true);
-                return null;
-            }
-
-            return process.ExitCode == 0 ? output.Result.Trim() : null;
+            process = Process.Start(info)!;
         }
         catch (System.ComponentModel.Win32Exception)
         {
             // No git on PATH: the labels are simply not added.
             return null;
+        }
+
+        using (process)
+        {
+            using CancellationTokenSource timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(10));
+            Task<string> output = process.StandardOutput.ReadToEndAsync(timeout.Token);
+            Task<string> errors = process.StandardError.ReadToEndAsync(timeout.Token);
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+                string text = await output.ConfigureAwait(false);
+                await errors.ConfigureAwait(false);
+                return process.ExitCode == 0 ? text.Trim() : null;
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                cancellationToken.ThrowIfCancellationRequested();
+                return null;
+            }
         }
     }
 
