@@ -1,6 +1,7 @@
 using SecureContainers.Core.Diagnostics;
 using SecureContainers.Core.Oci;
 using SecureContainers.Core.Registry;
+using SecureContainers.Core.Secrets;
 using SecureContainers.Core.Threading;
 
 namespace SecureContainers.Core.Operations;
@@ -11,7 +12,8 @@ namespace SecureContainers.Core.Operations;
 /// facts. What it leaves behind is what makes that check quick: compiled code, the registry client's connection, token
 /// and manifests (by digest), the layer scan cache, the push probe's answer and the advisory download (through the
 /// <see cref="Vulnerabilities.MemoizedVulnerabilitySource"/> both share); and for the evidence step, whether the target
-/// registry has the referrers API. It never reads the publish folder (the SDK is writing it),
+/// registry has the referrers API. It never reads the publish folder (the SDK is writing it; the content rules are
+/// rehearsed on a sample instead),
 /// writes no SARIF and detects no source control: it reads, and writes only the layer cache, like the check.
 /// </summary>
 public sealed class PrePushWarmup : IDisposable
@@ -36,9 +38,14 @@ public sealed class PrePushWarmup : IDisposable
             Task api = request.PushTarget is { } target && request.WritesEvidence
                 ? registry.ProbeReferrersApiAsync(target.Registry, target.Repository, ct)
                 : Task.CompletedTask;
+            // The publish folder is still being written, but the rules the check will run over its files can be compiled now.
+            Task rules = request.Settings.Content.SecretScan
+                ? Task.Run(ContentRulesRehearsal.Run, ct)
+                : Task.CompletedTask;
             PrePushResult result = await new PrePushCheck(registry, new DiagnosticBag()).RunAsync(ahead, ct).ConfigureAwait(false);
             _baseTagDigest = result.Platforms.FirstOrDefault()?.BaseImage.ReferenceDigest;
             await api.ConfigureAwait(false);
+            await rules.ConfigureAwait(false);
         });
     }
 
