@@ -21,6 +21,10 @@ public static class NuspecReader
     // The CycloneDX name tools use for a license known only by its URL.
     internal const string UrlOnlyLicenseName = "Unknown - See URL";
 
+    private const int MaxRemembered = 4096;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ReadNuspec> AlreadyRead = new(StringComparer.Ordinal);
+
     private static readonly XmlReaderSettings Settings = new()
     {
         DtdProcessing = DtdProcessing.Prohibit,
@@ -52,13 +56,32 @@ public static class NuspecReader
         return Read(found, id, version, diagnostics);
     }
 
-    /// <summary>Reads one nuspec file; SC5008 and <c>null</c> when it cannot be read or is not a nuspec.</summary>
+    /// <summary>
+    /// Reads one nuspec file; SC5008 and <c>null</c> when it cannot be read or is not a nuspec. A file read before, with
+    /// the same length and time of last write, is not parsed again: NuGet never rewrites an extracted package, and the
+    /// SBOM rehearsed during the push has just read the same files the evidence step reads after it.
+    /// </summary>
     public static NuGetPackageMetadata? Read(string nuspecPath, string id, string version, IDiagnosticSink? diagnostics)
     {
         try
         {
             using FileStream stream = File.OpenRead(nuspecPath);
-            return Parse(stream);
+            (long length, DateTime written) = (stream.Length, File.GetLastWriteTimeUtc(stream.SafeFileHandle));
+            string key = Path.GetFullPath(nuspecPath);
+            if (AlreadyRead.TryGetValue(key, out ReadNuspec? before) && before.Length == length && before.LastWriteUtc == written)
+            {
+                return before.Metadata;
+            }
+
+            NuGetPackageMetadata metadata = Parse(stream);
+            if (AlreadyRead.Count >= MaxRemembered)
+            {
+                // A build node that lives long reads many packages' files: forgetting costs one parse each, never a wrong answer.
+                AlreadyRead.Clear();
+            }
+
+            AlreadyRead[key] = new ReadNuspec(length, written, metadata);
+            return metadata;
         }
         catch (Exception ex) when (ex is XmlException or InvalidDataException or IOException or UnauthorizedAccessException)
         {
@@ -129,4 +152,7 @@ public static class NuspecReader
     // Only absolute http(s) URLs are written: CycloneDX declares these fields as IRI references and consumers follow them.
     private static string? AbsoluteUrl(string? value) =>
         value is not null && Uri.TryCreate(value, UriKind.Absolute, out Uri? uri) && uri.Scheme is "http" or "https" ? uri.OriginalString : null;
+
+    /// <summary>A nuspec as it was when parsed: its length and time of last write, and what it said.</summary>
+    private sealed record ReadNuspec(long Length, DateTime LastWriteUtc, NuGetPackageMetadata Metadata);
 }

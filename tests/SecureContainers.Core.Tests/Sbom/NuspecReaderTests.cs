@@ -140,6 +140,35 @@ public sealed class NuspecReaderTests : IDisposable
         Assert.Contains(Path.Combine(_packages.Root, "gone", "1.0.0", "gone.nuspec"), warning.Message);
     }
 
+    [Fact]
+    public void AnUnchangedNuspecIsNotParsedAgain()
+    {
+        string path = _packages.AddNuspec("Twice", "1.0.0", "<description>first</description>");
+        DateTime written = File.GetLastWriteTimeUtc(path);
+        Assert.Equal("first", Find("Twice", "1.0.0")!.Description);
+
+        // Same length and time of last write: what NuGet's folder looks like when the evidence step reads after the rehearsal.
+        File.WriteAllText(path, File.ReadAllText(path).Replace("first", "other"));
+        File.SetLastWriteTimeUtc(path, written);
+
+        Assert.Equal("first", Find("Twice", "1.0.0")!.Description);
+    }
+
+    [Theory]
+    [InlineData("<description>longer second</description>", false)]
+    [InlineData("<description>other</description>", true)]
+    public void AChangedNuspecIsReadAgain(string metadata, bool sameLength)
+    {
+        string path = _packages.AddNuspec("Changed", "1.0.0", "<description>first</description>");
+        DateTime written = File.GetLastWriteTimeUtc(path);
+        Assert.Equal("first", Find("Changed", "1.0.0")!.Description);
+
+        File.WriteAllText(path, File.ReadAllText(path).Replace("<description>first</description>", metadata));
+        File.SetLastWriteTimeUtc(path, sameLength ? written.AddSeconds(1) : written);
+
+        Assert.Equal(metadata[13..^14], Find("Changed", "1.0.0")!.Description);
+    }
+
     [Theory]
     [InlineData("Foo.Bar", "1.0.0-Beta.1+Build.5", "foo.bar/1.0.0-beta.1")]
     [InlineData("X", "2.0.0", "x/2.0.0")]
