@@ -128,7 +128,15 @@ public static partial class SourceControl
             }
             catch (OperationCanceledException)
             {
-                process.Kill(entireProcessTree: true);
+                try
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+                catch (InvalidOperationException)
+                {
+                    // It exited between the timeout and the kill.
+                }
+
                 cancellationToken.ThrowIfCancellationRequested();
                 return null;
             }
