@@ -5,7 +5,8 @@ namespace SecureContainers.Core.Registry;
 /// <summary>
 /// Attaches to one subject by independent parts of one operation (a build's SBOM and its signature bundles), written to
 /// the subject's referrers tag in one update. Each <see cref="Party"/> pushes its blobs and manifests as soon as it
-/// attaches; the tag is updated once every party has attached or left. On a registry without the referrers API each
+/// attaches; the tag is updated once every party has attached or left, with the parties' entries in the parties' order
+/// (not in the order they arrived), so the same build writes the same index however its uploads interleave. On a registry without the referrers API each
 /// update of that tag waits out a settling pause (<see cref="SharedTagUpdate"/>): one update for all parties is one pause.
 /// </summary>
 /// <remarks>
@@ -18,7 +19,8 @@ public sealed class JointAttachment
     private readonly object _gate = new();
     private readonly TaskCompletionSource _everyoneIn = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _updated = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly List<Descriptor> _entries = new();
+    /// <summary>Each party's entries, at its seat's index; null until it attaches.</summary>
+    private readonly IReadOnlyList<Descriptor>?[] _entries;
     /// <summary>Set by the first party to add entries, which is the one that makes the update.</summary>
     private (string Registry, string Repository, Digest Subject)? _target;
     private int _waitingFor;
@@ -27,7 +29,8 @@ public sealed class JointAttachment
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(parties, 1);
         _waitingFor = parties;
-        Parties = Enumerable.Range(0, parties).Select(_ => new Party(this)).ToArray();
+        _entries = new IReadOnlyList<Descriptor>?[parties];
+        Parties = Enumerable.Range(0, parties).Select(i => new Party(this, i)).ToArray();
     }
 
     public IReadOnlyList<Party> Parties { get; }
@@ -35,9 +38,11 @@ public sealed class JointAttachment
     /// <summary>One part's seat: attach through <see cref="RegistryClient.AttachArtifactsAsync"/> with it, once, or dispose it to leave.</summary>
     public sealed class Party : IDisposable
     {
-        internal Party(JointAttachment joint) => Joint = joint;
+        internal Party(JointAttachment joint, int seat) => (Joint, Seat) = (joint, seat);
 
         internal JointAttachment Joint { get; }
+
+        internal int Seat { get; }
 
         internal bool Done { get; set; }
 
@@ -68,7 +73,7 @@ public sealed class JointAttachment
 
             updater = _target is null;
             _target = target;
-            _entries.AddRange(entries);
+            _entries[party.Seat] = entries;
             Arrived(party);
         }
 
@@ -84,7 +89,7 @@ public sealed class JointAttachment
             Descriptor[] all;
             lock (_gate)
             {
-                all = _entries.ToArray();
+                all = _entries.SelectMany(e => e ?? []).ToArray();
             }
 
             await update(all).ConfigureAwait(false);

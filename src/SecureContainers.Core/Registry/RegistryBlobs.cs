@@ -71,10 +71,25 @@ internal sealed class RegistryBlobs(RegistryTransport transport, RegistryAuthent
     /// goes straight to the upload: on a remote registry the HEAD would cost the round trip the upload saves only
     /// when the blob is there already, and the registry keeps one copy of content uploaded twice.
     /// </param>
+    /// <remarks>
+    /// One upload per blob and repository for the client's life: a push of a blob this client is uploading joins that
+    /// upload, and one of a blob it has uploaded returns at once. Distribution rewrites a blob's link in place when the
+    /// blob is uploaded again, and refuses a manifest that references the blob meanwhile (DIGEST_INVALID); the parts of
+    /// the evidence step (the SBOM's artifact, each bundle) all push the same empty config at the same time. A failed
+    /// upload is forgotten, so the next push tries again.
+    /// </remarks>
     public async Task<Descriptor> PushAsync(string registry, string repository, ReadOnlyMemory<byte> content, string mediaType, CancellationToken ct, bool askFirst = true)
     {
         Digest digest = Digest.Sha256(content.Span);
-        Descriptor descriptor = new(mediaType, digest, content.Length);
+        await _uploads.GetAsync((registry, repository, digest), token => UploadAsync(registry, repository, content, digest, askFirst, token),
+            keep: _ => true, keepFailure: _ => false, ct).ConfigureAwait(false);
+        return new Descriptor(mediaType, digest, content.Length);
+    }
+
+    private readonly SharedAnswers<(string Registry, string Repository, Digest Digest), bool> _uploads = new();
+
+    private async Task<bool> UploadAsync(string registry, string repository, ReadOnlyMemory<byte> content, Digest digest, bool askFirst, CancellationToken ct)
+    {
         ImageReference image = ImageReference.FromParts(registry, repository, null, digest.ToString());
         string what = $"blob {digest}";
 
@@ -83,7 +98,7 @@ internal sealed class RegistryBlobs(RegistryTransport transport, RegistryAuthent
             using HttpResponseMessage head = await auth.SendAsync(image, HttpMethod.Head, o => RequestTarget.ApiUri(o, image, $"blobs/{digest}"), null, null, true, ct).ConfigureAwait(false);
             if (head.IsSuccessStatusCode)
             {
-                return descriptor;
+                return true;
             }
 
             if (head.StatusCode != HttpStatusCode.NotFound)
@@ -142,7 +157,7 @@ internal sealed class RegistryBlobs(RegistryTransport transport, RegistryAuthent
                 }
 
                 DigestHeader.Verify(done, digest, $"{what} uploaded to {registry}/{repository}");
-                return descriptor;
+                return true;
             }
         }
     }

@@ -91,6 +91,14 @@ internal static class RegistryFailures
         }
     }
 
+    /// <summary>Whether the error body names the distribution error <paramref name="code"/>.</summary>
+    public static async Task<bool> HasErrorCodeAsync(HttpResponseMessage response, string code, CancellationToken ct)
+    {
+        using JsonDocument? errors = await ReadErrorsAsync(response, ct).ConfigureAwait(false);
+        return errors is not null && errors.RootElement.GetProperty("errors").EnumerateArray()
+            .Any(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("code", out JsonElement c) && c.ValueKind == JsonValueKind.String && c.GetString() == code);
+    }
+
     /// <summary>
     /// The first distribution error of an error body as <c> (CODE: message)</c>: what the registry said, which helps the
     /// user, cut to one short line. Requests never carry credentials in their bodies, so none can be echoed here.

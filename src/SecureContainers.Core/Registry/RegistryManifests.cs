@@ -18,6 +18,9 @@ namespace SecureContainers.Core.Registry;
 /// </remarks>
 internal sealed class RegistryManifests(RegistryTransport transport, RegistryAuthenticator auth, RegistryBlobs blobs, RegistryClientOptions options)
 {
+    /// <summary>Attempts of a manifest PUT that Distribution refuses while a blob it references is being uploaded again.</summary>
+    public const int PushAttempts = 3;
+
     private readonly ConcurrentDictionary<string, FetchedManifest> _byDigest = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte[]> _configs = new(StringComparer.Ordinal);
 
@@ -140,33 +143,53 @@ internal sealed class RegistryManifests(RegistryTransport transport, RegistryAut
 
         ImageReference image = ImageReference.FromParts(registry, repository, byDigest ? null : reference, byDigest ? reference : null);
         string what = MediaTypes.IsIndex(mediaType) ? "index" : "manifest";
-        using HttpResponseMessage response = await auth.SendAsync(image, HttpMethod.Put, o => RequestTarget.ApiUri(o, image, $"manifests/{reference}"), null,
-            () => RegistryTransport.Body(manifest, mediaType), true, ct).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
+        for (int attempt = 1; ; attempt++)
         {
-            if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            using HttpResponseMessage response = await auth.SendAsync(image, HttpMethod.Put, o => RequestTarget.ApiUri(o, image, $"manifests/{reference}"), null,
+                () => RegistryTransport.Body(manifest, mediaType), true, ct).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
             {
-                throw await RegistryFailures.WriteFailedAsync(response, image, what, auth.DescribePushCredentials(image), ct).ConfigureAwait(false);
+                DigestHeader.Verify(response, digest, $"{what} pushed to {registry}/{repository}:{reference}");
+                string? indexedSubject = response.Headers.TryGetValues("OCI-Subject", out IEnumerable<string>? subject)
+                    ? subject.Select(s => s.Trim()).FirstOrDefault(s => s.Length > 0)
+                    : null;
+                return (digest, indexedSubject);
             }
 
-            string said = await RegistryFailures.ReadRegistryErrorAsync(response, ct).ConfigureAwait(false);
-
-            // A 5xx or 429 that outlasted the retries is an outage, not a verdict on the manifest.
-            if ((int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests)
+            // Distribution rewrites a blob's link in place while the blob is uploaded again (by another build sharing a
+            // config, say), and refuses a manifest that references the blob meanwhile with DIGEST_INVALID. This manifest
+            // hashes to its digest (checked above), so that answer is the race; a registry that means it says it again.
+            if (attempt < PushAttempts && response.StatusCode == HttpStatusCode.BadRequest
+                && await RegistryFailures.HasErrorCodeAsync(response, "DIGEST_INVALID", ct).ConfigureAwait(false))
             {
-                throw new SecureContainerException(RegistryDiagnostics.RegistryError.Create(registry, $"{(int)response.StatusCode} {response.ReasonPhrase}",
-                    image.ToString(), $" while the {what} {digest} was being pushed{said}{RegistryTransport.AttemptsOf(response)}"));
+                await options.Delay(SharedTagUpdate.Backoff(attempt), ct).ConfigureAwait(false);
+                continue;
             }
 
-            throw new SecureContainerException(RegistryDiagnostics.ManifestRejected.Create(registry, $"{what} {digest}", $"{registry}/{repository}:{reference}",
-                $"{(int)response.StatusCode} {response.ReasonPhrase}{said}"));
+            throw await PushFailedAsync(response, image, registry, repository, reference, what, digest, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>What a refused manifest PUT means: the push credentials (SC3112), an outage (SC3109) or the registry's verdict (SC3114).</summary>
+    private async Task<SecureContainerException> PushFailedAsync(HttpResponseMessage response, ImageReference image, string registry, string repository,
+        string reference, string what, Digest digest, CancellationToken ct)
+    {
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            return await RegistryFailures.WriteFailedAsync(response, image, what, auth.DescribePushCredentials(image), ct).ConfigureAwait(false);
         }
 
-        DigestHeader.Verify(response, digest, $"{what} pushed to {registry}/{repository}:{reference}");
-        string? indexedSubject = response.Headers.TryGetValues("OCI-Subject", out IEnumerable<string>? subject)
-            ? subject.Select(s => s.Trim()).FirstOrDefault(s => s.Length > 0)
-            : null;
-        return (digest, indexedSubject);
+        string said = await RegistryFailures.ReadRegistryErrorAsync(response, ct).ConfigureAwait(false);
+
+        // A 5xx or 429 that outlasted the retries is an outage, not a verdict on the manifest.
+        if ((int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            return new SecureContainerException(RegistryDiagnostics.RegistryError.Create(registry, $"{(int)response.StatusCode} {response.ReasonPhrase}",
+                image.ToString(), $" while the {what} {digest} was being pushed{said}{RegistryTransport.AttemptsOf(response)}"));
+        }
+
+        return new SecureContainerException(RegistryDiagnostics.ManifestRejected.Create(registry, $"{what} {digest}", $"{registry}/{repository}:{reference}",
+            $"{(int)response.StatusCode} {response.ReasonPhrase}{said}"));
     }
 
     private static string Key(ImageReference image, Digest digest) => $"{image.Registry}/{image.Repository}@{digest}";

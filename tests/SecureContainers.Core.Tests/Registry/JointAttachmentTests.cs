@@ -59,6 +59,25 @@ public class JointAttachmentTests
     }
 
     [Fact]
+    public async Task TheTagListsThePartiesInTheirOrderWhicheverArrivesFirst()
+    {
+        // The SBOM's party is the first: the index is the same whether its upload or the bundles' ends first.
+        (FakeRegistry registry, Descriptor subject) = WithImage();
+        using RegistryClient client = new(registry.Options());
+        JointAttachment joint = new(2);
+
+        Task<IReadOnlyList<Descriptor>> late = client.AttachArtifactsAsync([Request(subject, """{"n":2}"""), Request(subject, """{"n":3}""")], None, joint.Parties[1]);
+        await PushedAsync(registry, 2);
+        Descriptor early = await client.AttachArtifactAsync(Request(subject, """{"n":1}"""), None, joint.Parties[0]);
+        IReadOnlyList<Descriptor> second = await late.WaitAsync(Patience);
+
+        using JsonDocument index = JsonDocument.Parse(registry.ManifestAt("app", RegistryClient.ReferrersTag(subject.Digest))!);
+        Assert.Equal(
+            new[] { early }.Concat(second).Select(a => a.Digest.ToString()),
+            index.RootElement.GetProperty("manifests").EnumerateArray().Select(e => e.GetProperty("digest").GetString()!));
+    }
+
+    [Fact]
     public async Task APartyThatLeavesLetsTheOthersWriteWithoutIt()
     {
         (FakeRegistry registry, Descriptor subject) = WithImage();

@@ -278,4 +278,119 @@ public class PushTests
         Assert.Equal(2, registry.CountRequests(r => r.Method == HttpMethod.Post));
         Assert.Equal(1, registry.OpenUploads);
     }
+
+    [Fact]
+    public async Task ConcurrentPushesOfOneBlobUploadItOnce()
+    {
+        // Distribution rewrites a blob's link in place when the blob is uploaded again, and refuses a manifest that checks
+        // the blob meanwhile (DIGEST_INVALID): the evidence step's parts (SBOM, bundles) all push the empty config.
+        FakeRegistry registry = new();
+        byte[] content = Encoding.UTF8.GetBytes("{}");
+        using ManualResetEventSlim release = new();
+        int puts = 0;
+        registry.Intercept(r =>
+        {
+            if (r.Method == HttpMethod.Put && r.RequestUri!.AbsolutePath.Contains("/blobs/uploads/", StringComparison.Ordinal) && Interlocked.Increment(ref puts) == 1)
+            {
+                release.Wait(TimeSpan.FromSeconds(10)); // the first upload is under way while the second push is asked for
+            }
+
+            return null;
+        });
+        using RegistryClient client = new(registry.Options());
+
+        Task<Descriptor> first = Task.Run(() => client.PushBlobAsync("registry.test", "app", content, "application/vnd.oci.empty.v1+json", None));
+        SpinWait.SpinUntil(() => Volatile.Read(ref puts) == 1, TimeSpan.FromSeconds(10));
+        Task<Descriptor> second = Task.Run(() => client.PushBlobAsync("registry.test", "app", content, "application/vnd.oci.empty.v1+json", None));
+        // The second push either asks the registry (and then its HEAD is recorded) or joins the first upload.
+        SpinWait.SpinUntil(() => second.IsCompleted || registry.CountRequests(r => r.Method == HttpMethod.Head) == 2, TimeSpan.FromSeconds(1));
+        release.Set();
+        await Task.WhenAll(first, second);
+
+        Assert.Equal(1, registry.BlobUploads);
+        Assert.Equal(1, registry.CountRequests(r => r.Method == HttpMethod.Post));
+        Assert.Equal(first.Result, second.Result);
+    }
+
+    [Fact]
+    public async Task ABlobPushedOnceIsNotAskedForAgainByTheSameClient()
+    {
+        FakeRegistry registry = new();
+        byte[] content = Encoding.UTF8.GetBytes("{}");
+        using RegistryClient client = new(registry.Options());
+
+        await client.PushBlobAsync("registry.test", "app", content, "application/vnd.oci.empty.v1+json", None);
+        int requests = registry.Requests.Count;
+        Descriptor again = await client.PushBlobAsync("registry.test", "app", content, "application/json", None);
+
+        Assert.Equal(requests, registry.Requests.Count);
+        Assert.Equal("application/json", again.MediaType);
+        // Another repository is another question.
+        await client.PushBlobAsync("registry.test", "other", content, "application/vnd.oci.empty.v1+json", None);
+        Assert.Equal(1, registry.CountRequests(r => r.Method == HttpMethod.Head && r.Uri.AbsolutePath.StartsWith("/v2/other/", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task AFailedBlobPushIsTriedAgainByTheNextPush()
+    {
+        FakeRegistry registry = new();
+        bool down = true;
+        registry.Intercept(r => Volatile.Read(ref down) && r.Method == HttpMethod.Post ? FakeRegistry.Error(HttpStatusCode.Forbidden, "DENIED") : null);
+        byte[] content = Encoding.UTF8.GetBytes("{}");
+        using RegistryClient client = new(registry.Options());
+
+        await Assert.ThrowsAsync<SecureContainerException>(() => client.PushBlobAsync("registry.test", "app", content, "application/json", None));
+        Volatile.Write(ref down, false);
+        await client.PushBlobAsync("registry.test", "app", content, "application/json", None);
+
+        Assert.Equal(1, registry.BlobUploads);
+    }
+
+    [Fact]
+    public async Task AManifestRefusedWithDigestInvalidWhileItsBlobIsRewrittenIsPushedAgain()
+    {
+        // Another build uploading the same config makes Distribution refuse a manifest that checks it meanwhile.
+        FakeRegistry registry = new();
+        int puts = 0;
+        registry.Intercept(r => r.Method == HttpMethod.Put && r.RequestUri!.AbsolutePath.Contains("/manifests/", StringComparison.Ordinal) && ++puts == 1
+            ? FakeRegistry.Error(HttpStatusCode.BadRequest, "DIGEST_INVALID")
+            : null);
+        var delays = new List<TimeSpan>();
+        using RegistryClient client = new(registry.Options(delays));
+        byte[] manifest = Encoding.UTF8.GetBytes("""{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.empty.v1+json","digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","size":2},"layers":[]}""");
+
+        Digest pushed = await client.PushManifestAsync("registry.test", "app", Digest.Sha256(manifest).ToString(), manifest, MediaTypes.OciManifestV1, None);
+
+        Assert.Equal(manifest, registry.ManifestAt("app", pushed.ToString()));
+        Assert.Equal(2, puts);
+        Assert.Single(delays);
+    }
+
+    [Fact]
+    public async Task AManifestRefusedWithDigestInvalidEveryTimeIsReportedAfterAFewAttempts()
+    {
+        FakeRegistry registry = new() { RejectManifestsWith = "DIGEST_INVALID" };
+        using RegistryClient client = new(registry.Options(new List<TimeSpan>()));
+        byte[] manifest = Encoding.UTF8.GetBytes("""{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","layers":[]}""");
+
+        SecureContainerException ex = await Assert.ThrowsAsync<SecureContainerException>(() =>
+            client.PushManifestAsync("registry.test", "app", "v1", manifest, MediaTypes.OciManifestV1, None));
+
+        Assert.Equal("SC3114", ex.Diagnostic.Code);
+        Assert.Contains("DIGEST_INVALID", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(RegistryManifests.PushAttempts, registry.CountRequests(r => r.Method == HttpMethod.Put));
+    }
+
+    [Fact]
+    public async Task AManifestRefusedForAnotherReasonIsNotPushedAgain()
+    {
+        FakeRegistry registry = new() { RejectManifestsWith = "MANIFEST_INVALID" };
+        using RegistryClient client = new(registry.Options(new List<TimeSpan>()));
+        byte[] manifest = Encoding.UTF8.GetBytes("""{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","layers":[]}""");
+
+        await Assert.ThrowsAsync<SecureContainerException>(() =>
+            client.PushManifestAsync("registry.test", "app", "v1", manifest, MediaTypes.OciManifestV1, None));
+
+        Assert.Equal(1, registry.CountRequests(r => r.Method == HttpMethod.Put));
+    }
 }
