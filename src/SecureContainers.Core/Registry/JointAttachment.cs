@@ -6,8 +6,9 @@ namespace SecureContainers.Core.Registry;
 /// Attaches to one subject by independent parts of one operation (a build's SBOM and its signature bundles), written to
 /// the subject's referrers tag in one update. Each <see cref="Party"/> pushes its blobs and manifests as soon as it
 /// attaches; the tag is updated once every party has attached or left, with the parties' entries in the parties' order
-/// (not in the order they arrived), so the same build writes the same index however its uploads interleave. On a registry without the referrers API each
-/// update of that tag waits out a settling pause (<see cref="SharedTagUpdate"/>): one update for all parties is one pause.
+/// (not in the order they arrived), so the same build writes the same index however its uploads interleave. On a
+/// registry without the referrers API each update of that tag waits out a settling pause (<see cref="SharedTagUpdate"/>):
+/// one update for all parties is one pause.
 /// </summary>
 /// <remarks>
 /// A party that will not attach (its part failed, or has nothing new) must leave, or the others wait for it: dispose each
