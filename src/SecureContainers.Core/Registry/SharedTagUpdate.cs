@@ -97,8 +97,10 @@ internal sealed class SharedTagUpdate(RegistryManifests manifests, Func<TimeSpan
             catch (SecureContainerException ex) when (ex.Diagnostic.Code == RegistryDiagnostics.ManifestRejected.Code && ++rejections < ReadAttempts)
             {
                 // Distribution rewrites a blob's link in place when the same blob (the cosign config writers share) is
-                // pushed again, and a manifest PUT checking it meanwhile is refused with DIGEST_INVALID. A registry that
-                // really refuses the manifest refuses it again, and that answer is reported.
+                // pushed again, and a manifest PUT checking it meanwhile is refused with DIGEST_INVALID. The push sends
+                // such a PUT again itself; a refusal that outlasts it is met here by reading the tag again (the other
+                // writer may have moved it). A registry that really refuses the manifest refuses it again, and that
+                // answer is reported.
                 await delay(Backoff(writes), ct).ConfigureAwait(false);
                 await ReadAsync(ReadToUpdate).ConfigureAwait(false);
                 continue;

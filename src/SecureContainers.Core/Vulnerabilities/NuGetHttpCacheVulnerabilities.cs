@@ -68,11 +68,12 @@ public static partial class NuGetHttpCacheVulnerabilities
             IReadOnlyList<(string Name, Uri Url)> pages;
             using (JsonDocument? vulnerabilityIndex = ReadFresh(folder, "vuln_index", utcNow))
             {
-                if (vulnerabilityIndex is null || vulnerabilityIndex.RootElement.ValueKind != JsonValueKind.Array || vulnerabilityIndex.RootElement.GetArrayLength() > MaxPages)
+                if (vulnerabilityIndex is null)
                 {
                     return null;
                 }
 
+                // Not an array, over 16 pages or a page without a URL throws, which is a miss too.
                 pages = NuGetVulnerabilityDocuments.ReadIndex(vulnerabilityIndex.RootElement, index, MaxPages);
                 if (!pages.All(p => PageName().IsMatch(p.Name)) || pages.Select(p => p.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count() != pages.Count)
                 {
@@ -144,7 +145,7 @@ public static partial class NuGetHttpCacheVulnerabilities
             || !first.TryGetProperty("@type", out JsonElement type) || !NuGetVulnerabilityDocuments.HasType(type, StringComparison.Ordinal)
             || root.GetProperty("resources").EnumerateArray().Any(r => r.ValueKind == JsonValueKind.Object && r.TryGetProperty("clientVersion", out _)
                 && r.TryGetProperty("@type", out JsonElement t) && NuGetVulnerabilityDocuments.HasType(t, StringComparison.OrdinalIgnoreCase))
-            || NuGetVulnerabilityDocuments.FindResource(root, serviceIndex) is not { } found)
+            || NuGetVulnerabilityDocuments.ResourceId(first) is not { } found)
         {
             return false;
         }
