@@ -33,18 +33,13 @@ public sealed class PrePushWarmup : IDisposable
         _baseImage = request.BaseImage;
         _run = new BackgroundWork(async ct =>
         {
-            // The evidence step after the push attaches referrers: whether the registry indexes them itself decides how it
-            // starts, and asking now costs the build nothing. Whatever fails here fails again, and is reported, in the check.
-            Task api = request.PushTarget is { } target && request.WritesEvidence
-                ? registry.ProbeReferrersApiAsync(target.Registry, target.Repository, ct)
-                : Task.CompletedTask;
+            // Whatever fails here fails again, and is reported, in the check.
             // The publish folder is still being written, but the rules the check will run over its files can be compiled now.
             Task rules = request.Settings.Content.SecretScan
                 ? Task.Run(ContentRulesRehearsal.Run, ct)
                 : Task.CompletedTask;
             PrePushResult result = await new PrePushCheck(registry, new DiagnosticBag()).RunAsync(ahead, ct).ConfigureAwait(false);
             _baseTagDigest = result.Platforms.FirstOrDefault()?.BaseImage.ReferenceDigest;
-            await api.ConfigureAwait(false);
             await rules.ConfigureAwait(false);
         });
     }

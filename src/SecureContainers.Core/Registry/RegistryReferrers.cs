@@ -35,11 +35,10 @@ internal sealed class RegistryReferrers(RegistryTransport transport, RegistryAut
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _probes = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<(string Registry, string Repository, string Tag), TagTurns> _turns = new();
 
-    /// <summary>One referrers tag's updates from this client: one at a time, counted so a read can tell whether one ended since.</summary>
+    /// <summary>One referrers tag's updates from this client: one at a time.</summary>
     private sealed class TagTurns
     {
         public readonly SemaphoreSlim Gate = new(1, 1);
-        public int Updates;
     }
 
     /// <inheritdoc cref="RegistryClient.ReferrersTag"/>
@@ -106,18 +105,14 @@ internal sealed class RegistryReferrers(RegistryTransport transport, RegistryAut
 
         // The blobs are independent uploads: at once, so a remote registry costs the round trips of one, not of all. The
         // shared empty config is asked for first (it is almost always there); the artifacts' own layers are new content
-        // and go straight to the upload. The referrers tag's first read does not depend on them either: when this
-        // registry is known to lack the referrers API (ProbeApiAsync), it starts now too. Each manifest goes once its
-        // blobs are in, all at the same time; the tag is then updated once for all of them (one settling pause, not one each).
+        // and go straight to the upload. Each manifest goes once its blobs are in, all at the same time; the tag is then
+        // updated once for all of them (one settling pause, not one each), from a read made then: a read made beside the
+        // uploads would let the write overwrite a referrer another writer added meanwhile, unseen.
         Task<Descriptor> pushingConfig = blobs.PushAsync(registry, repository, RegistryDocuments.EmptyJson, MediaTypes.OciEmptyJson, ct);
         Task<Descriptor>[][] pushingLayers = requests
             .Select(r => r.Layers.Select(layer => blobs.PushAsync(registry, repository, layer.Content, layer.MediaType, ct, askFirst: false)).ToArray())
             .ToArray();
         TagTurns turn = _turns.GetOrAdd((registry, repository, Tag(subject)), _ => new TagTurns());
-        int updatesBefore = Volatile.Read(ref turn.Updates);
-        Task<TagRead>? tagRead = _referrersApi.TryGetValue(registry, out bool hasApi) && !hasApi ? update.ReadFirstAsync(registry, repository, Tag(subject), ct) : null;
-        // When an upload fails, or the registry turns out to index referrers itself, nobody awaits the read: its failure is observed here.
-        _ = tagRead?.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         await Task.WhenAll([pushingConfig, .. pushingLayers.SelectMany(p => p)]).ConfigureAwait(false);
 
         Descriptor config = await pushingConfig.ConfigureAwait(false);
@@ -138,18 +133,16 @@ internal sealed class RegistryReferrers(RegistryTransport transport, RegistryAut
         return pushed.Select(p => p.Artifact).ToArray();
 
         // Attaches to one subject from this client that are not joint (a build's SBOM and its bundles are) take turns at its
-        // tag rather than race for it: racing writers each wait out a settling pause and write again. A read taken before
-        // another turn's update ended may miss that update's entries, so it is taken again.
+        // tag rather than race for it: racing writers each wait out a settling pause and write again.
         async Task UpdateInTurnAsync(IReadOnlyList<Descriptor> added)
         {
             await turn.Gate.WaitAsync(ct).ConfigureAwait(false);
             try
             {
-                await AddToReferrersTagAsync(registry, repository, subject, added, ct, Volatile.Read(ref turn.Updates) == updatesBefore ? tagRead : null).ConfigureAwait(false);
+                await AddToReferrersTagAsync(registry, repository, subject, added, ct).ConfigureAwait(false);
             }
             finally
             {
-                Interlocked.Increment(ref turn.Updates);
                 turn.Gate.Release();
             }
         }
@@ -182,7 +175,7 @@ internal sealed class RegistryReferrers(RegistryTransport transport, RegistryAut
     }
 
     /// <summary>Adds <paramref name="added"/> to the referrers tag, converging with concurrent writers (<see cref="SharedTagUpdate"/>).</summary>
-    private async Task AddToReferrersTagAsync(string registry, string repository, Digest subject, IReadOnlyList<Descriptor> added, CancellationToken ct, Task<TagRead>? firstRead)
+    private async Task AddToReferrersTagAsync(string registry, string repository, Digest subject, IReadOnlyList<Descriptor> added, CancellationToken ct)
     {
         string tag = Tag(subject);
 
@@ -199,7 +192,7 @@ internal sealed class RegistryReferrers(RegistryTransport transport, RegistryAut
 
                 await manifests.PushAsync(registry, repository, tag, index.WithEntries("manifests", entries), MediaTypes.OciIndexV1, ct).ConfigureAwait(false);
             },
-            ct, firstRead).ConfigureAwait(false);
+            ct).ConfigureAwait(false);
 
         // The index at the referrers tag, or an empty one when the tag does not exist; one we cannot safely extend is SC3115.
         SharedDocument ReferrersIndex(FetchedManifest? found) => found is null
@@ -210,23 +203,6 @@ internal sealed class RegistryReferrers(RegistryTransport transport, RegistryAut
 
     // Some writers omit mediaType; an index's type is then only implied, and the 'manifests' array check still applies.
     private static bool IsReferrersIndexType(string? mediaType) => mediaType is null or MediaTypes.OciIndexV1;
-
-    /// <summary>
-    /// Learns whether <paramref name="registry"/> has the referrers API, by listing the referrers of a digest in
-    /// <paramref name="repository"/> (the empty JSON's), unless it is known already; the answer decides how a later
-    /// <see cref="AttachAsync"/> starts. Any failure leaves it unknown.
-    /// </summary>
-    public async Task ProbeApiAsync(string registry, string repository, CancellationToken ct)
-    {
-        try
-        {
-            Digest any = Digest.Sha256(RegistryDocuments.EmptyJson);
-            await TryReferrersApiAsync(ImageReference.FromParts(registry, repository, null, any.ToString()), any, null, ct).ConfigureAwait(false);
-        }
-        catch (SecureContainerException)
-        {
-        }
-    }
 
     /// <summary>
     /// The referrers API's list (all pages, filtered to <paramref name="artifactType"/>), or null when the registry does not

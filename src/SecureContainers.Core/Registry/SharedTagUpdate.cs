@@ -46,6 +46,10 @@ internal sealed class SharedTagUpdate(RegistryManifests manifests, Func<TimeSpan
     /// <param name="ours">Given the first read, the entries to add (the caller leaves out those it counts as already there).</param>
     /// <param name="same">Whether two entries are one: the key of the union.</param>
     /// <param name="write">Writes the document, shaped like the one read (null: none), with exactly the given entries.</param>
+    /// <param name="preparedAhead">
+    /// Time the caller spent ahead of the update on work another writer does between its read and its write (uploading
+    /// cosign's config): counted into the read-to-write time the settling pause covers, as if our write had done it.
+    /// </param>
     /// <returns>The digest of the document at the tag once two reads, a settling pause apart, show every entry.</returns>
     public async Task<Digest> ConvergeAsync(string registry, string repository, string tag,
         Func<FetchedManifest?, SharedDocument> parse,
@@ -53,23 +57,16 @@ internal sealed class SharedTagUpdate(RegistryManifests manifests, Func<TimeSpan
         Func<Descriptor, Descriptor, bool> same,
         Func<FetchedManifest?, SharedDocument, IReadOnlyList<(Descriptor Parsed, string? Raw)>, Task> write,
         CancellationToken ct,
-        Task<TagRead>? firstRead = null)
+        TimeSpan preparedAhead = default)
     {
         List<(Descriptor Parsed, string? Raw)> known = new();
         FetchedManifest? current = null;
         SharedDocument document = null!;
-        TimeSpan? lastRead = null;
+        TimeSpan lastRead = TimeSpan.Zero;
 
-        if (firstRead is not null)
-        {
-            // Its time ran alongside the caller's uploads, so it says little about what a read costs; the read-back's stands in.
-            current = (await firstRead.ConfigureAwait(false)).Document;
-            Remember();
-        }
-        else
-        {
-            await ReadAsync(ReadToUpdate).ConfigureAwait(false);
-        }
+        // Read now, not earlier beside the caller's uploads: a write built on an older read overwrites, unseen, whatever
+        // another writer added since, and the read-to-write time below is what the settling pause is measured on.
+        await ReadAsync(ReadToUpdate).ConfigureAwait(false);
 
         foreach (Descriptor added in ours(document))
         {
@@ -110,10 +107,8 @@ internal sealed class SharedTagUpdate(RegistryManifests manifests, Func<TimeSpan
             // Its read-to-write takes about what ours took (a read and a write), so the check waits for twice that after
             // our write: the read that confirms it is the first one after the pause.
             long written = Stopwatch.GetTimestamp();
-            TimeSpan writeTook = Stopwatch.GetElapsedTime(writeStarted, written);
-            TimeSpan? readBefore = lastRead;
+            window = Max(window, lastRead + preparedAhead + Stopwatch.GetElapsedTime(writeStarted, written));
             await ReadAsync(ReadBack).ConfigureAwait(false);
-            window = Max(window, (readBefore ?? lastRead!.Value) + writeTook);
             if (Missing().Count == 0 && current is not null)
             {
                 TimeSpan rest = Settle(window) - Stopwatch.GetElapsedTime(written);
@@ -165,8 +160,8 @@ internal sealed class SharedTagUpdate(RegistryManifests manifests, Func<TimeSpan
     }
 
     /// <summary>
-    /// Reads the tag as the update's first read does, so that a caller can start it early, at the same time as the uploads
-    /// the update waits for (<see cref="ConvergeAsync"/>'s <c>firstRead</c>).
+    /// Reads the tag as the update's first read does (retrying a server error while writers race), for a caller that
+    /// prepares an update while its uploads run; the update itself reads the tag again.
     /// </summary>
     public Task<TagRead> ReadFirstAsync(string registry, string repository, string tag, CancellationToken ct) =>
         ReadTagAsync(registry, repository, tag, ReadToUpdate, ct);

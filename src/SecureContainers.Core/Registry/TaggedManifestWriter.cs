@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using SecureContainers.Core.Diagnostics;
 using SecureContainers.Core.Oci;
 
@@ -20,15 +21,12 @@ internal sealed class TaggedManifestWriter(RegistryManifests manifests, Registry
         }
 
         isDuplicate ??= SameDigestAndAnnotations;
+        // A layer's descriptor is known before its upload (its digest is of the bytes we hold), so the config can be made
+        // before the layers are up.
         List<Descriptor> wanted = new();
-        // Independent uploads, at once; the layers keep the caller's order. The tag's first read does not depend on them and
-        // goes at the same time (a failed upload leaves it unawaited: its failure is observed here).
-        Task<TagRead> firstRead = update.ReadFirstAsync(registry, repository, tag, ct);
-        _ = firstRead.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-        Descriptor[] uploaded = await Task.WhenAll(layers.Select(layer => blobs.PushAsync(registry, repository, layer.Content, layer.MediaType, ct))).ConfigureAwait(false);
-        foreach ((ArtifactLayer layer, Descriptor blob) in layers.Zip(uploaded))
+        foreach (ArtifactLayer layer in layers)
         {
-            Descriptor pushed = blob with { Annotations = layer.Annotations is { Count: > 0 } a ? a : null };
+            Descriptor pushed = new(layer.MediaType, Digest.Sha256(layer.Content.Span), layer.Content.Length) { Annotations = layer.Annotations is { Count: > 0 } a ? a : null };
             if (!wanted.Any(w => isDuplicate(w, pushed)))
             {
                 wanted.Add(pushed);
@@ -40,20 +38,47 @@ internal sealed class TaggedManifestWriter(RegistryManifests manifests, Registry
             : SharedDocument.TryParse(current.Bytes, "layers", m => MediaTypes.IsImageManifest(m ?? current.MediaType), out string problem)
                 ?? throw new SecureContainerException(RegistryDiagnostics.TaggedDocumentUnusable.Create("manifest", registry, repository, tag, problem));
 
+        IEnumerable<Descriptor> Ours(SharedDocument manifest) => wanted.Where(n => !manifest.Entries.Any(e => isDuplicate(e.Parsed, n)));
+
+        Task<Descriptor> PushConfigAsync(SharedDocument manifest, IEnumerable<Descriptor> entries) =>
+            blobs.PushAsync(registry, repository, RegistryDocuments.CosignConfig(entries.Select(e => e.Digest)), manifest.Config?.MediaType ?? MediaTypes.OciConfigV1, ct);
+
         async Task WriteAsync(FetchedManifest? current, SharedDocument manifest, IReadOnlyList<(Descriptor Parsed, string? Raw)> entries)
         {
-            byte[] configBytes = RegistryDocuments.CosignConfig(entries.Select(e => e.Parsed.Digest));
-            string configType = manifest.Config?.MediaType ?? MediaTypes.OciConfigV1;
-            Descriptor config = await blobs.PushAsync(registry, repository, configBytes, configType, ct).ConfigureAwait(false);
+            Descriptor config = await PushConfigAsync(manifest, entries.Select(e => e.Parsed)).ConfigureAwait(false);
             string mediaType = manifest.MediaType ?? current?.MediaType ?? MediaTypes.OciManifestV1;
             await manifests.PushAsync(registry, repository, tag, manifest.WithEntries("layers", entries, config), mediaType, ct).ConfigureAwait(false);
         }
 
+        // The layers' uploads and a first read of the tag go at once. What that read finds plus ours is what the write will
+        // most likely hold, so its config goes up beside the layers (the write's push of the same config then returns at
+        // once; a guess the tag has outdated leaves one unreferenced blob). The write itself starts from a read made after
+        // the uploads: one made before them would let it overwrite a writer that signed meanwhile.
+        Task<TagRead> firstRead = update.ReadFirstAsync(registry, repository, tag, ct);
+        TimeSpan configUpload = TimeSpan.Zero;
+        await Task.WhenAll([GuessConfigAsync(), .. layers.Select(layer => blobs.PushAsync(registry, repository, layer.Content, layer.MediaType, ct))]).ConfigureAwait(false);
+
+        async Task GuessConfigAsync()
+        {
+            try
+            {
+                SharedDocument manifest = Parse((await firstRead.ConfigureAwait(false)).Document);
+                List<Descriptor> entries = [.. manifest.Entries.Select(e => e.Parsed)];
+                entries.AddRange(Ours(manifest).Where(n => !entries.Any(e => SameDigestAndAnnotations(e, n))));
+                long started = Stopwatch.GetTimestamp();
+                await PushConfigAsync(manifest, entries).ConfigureAwait(false);
+                configUpload = Stopwatch.GetElapsedTime(started);
+            }
+            catch (Exception ex) when (ex is SecureContainerException or HttpRequestException)
+            {
+                // Only a guess: the update's own read and write meet the same failure and report it.
+            }
+        }
+
         // Two signatures of one image share their layer (the same simple-signing payload) and differ in their annotations,
         // so the union keeps every distinct digest + annotations pair; the caller's isDuplicate only decides what we add.
-        return await update.ConvergeAsync(registry, repository, tag, Parse,
-            manifest => wanted.Where(n => !manifest.Entries.Any(e => isDuplicate(e.Parsed, n))),
-            SameDigestAndAnnotations, WriteAsync, ct, firstRead).ConfigureAwait(false);
+        // The settling pause still counts the config's upload: another writer makes it between its read and its write.
+        return await update.ConvergeAsync(registry, repository, tag, Parse, Ours, SameDigestAndAnnotations, WriteAsync, ct, configUpload).ConfigureAwait(false);
     }
 
     private static bool SameDigestAndAnnotations(Descriptor existing, Descriptor added) =>

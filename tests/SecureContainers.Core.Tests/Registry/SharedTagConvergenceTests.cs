@@ -96,6 +96,41 @@ public class SharedTagConvergenceTests
     }
 
     [Fact]
+    public async Task ASignatureAddedWhileOurLayersUploadIsKept()
+    {
+        // The tag is first read alongside the uploads; another writer signs before they end. A write built on that early
+        // read would overwrite the signature unseen: the write starts from a read made after the uploads.
+        FakeRegistry registry = new();
+        using ManualResetEventSlim earlyReadAnswered = new();
+        bool signedMeanwhile = false;
+        int gets = 0;
+        string ourLayer = Digest.Sha256("p"u8).ToString();
+        registry.Intercept(r =>
+        {
+            if (r.Method == HttpMethod.Get && r.RequestUri!.AbsolutePath.EndsWith("/manifests/" + SigTag, StringComparison.Ordinal) && Interlocked.Increment(ref gets) == 1)
+            {
+                earlyReadAnswered.Set();
+                return FakeRegistry.Error(HttpStatusCode.NotFound, "MANIFEST_UNKNOWN");
+            }
+
+            if (r.Method == HttpMethod.Put && Uri.UnescapeDataString(r.RequestUri!.Query).Contains(ourLayer, StringComparison.Ordinal) && earlyReadAnswered.Wait(TimeSpan.FromSeconds(5)))
+            {
+                registry.ServeManifestAs("app", SigTag, SignatureManifest(LayerJson("q", "theirs")), MediaTypes.OciManifestV1);
+                signedMeanwhile = true;
+            }
+
+            return null;
+        });
+        using RegistryClient client = new(registry.Options());
+
+        await client.AppendLayersToTaggedManifestAsync("registry.test", "app", SigTag, [Signature("p", "ours")], null, None);
+
+        Assert.True(signedMeanwhile);
+        Assert.Equal(["theirs", "ours"], Signatures(registry.ManifestAt("app", SigTag)!));
+        Assert.Equal(1, Puts(registry, SigTag));
+    }
+
+    [Fact]
     public async Task AReferrerSeenBeforeOurWriteSurvivesAThirdWriterThatClobberedBoth()
     {
         (FakeRegistry registry, Descriptor subject) = WithImage();
@@ -115,6 +150,31 @@ public class SharedTagConvergenceTests
 
         Assert.Equal(["sha256:" + new string('c', 64), "sha256:" + new string('a', 64), artifact.Digest.ToString()], IndexDigests(registry.ManifestAt("app", tag)));
         Assert.Equal(2, Puts(registry, tag));
+    }
+
+    [Fact]
+    public async Task AReferrerAddedWhileOurArtifactUploadsIsKept()
+    {
+        // Another writer adds a referrer after our uploads began and before our artifact manifest is in. A write built on a
+        // read made beside the uploads (as this client once did on a registry known to lack the API) overwrites it unseen.
+        (FakeRegistry registry, Descriptor subject) = WithImage();
+        string tag = RegistryClient.ReferrersTag(subject.Digest);
+        using RegistryClient client = new(registry.Options());
+        await client.GetReferrersAsync("registry.test", "app", subject.Digest, null, None);
+        registry.Intercept(r =>
+        {
+            if (r.Method == HttpMethod.Put && r.RequestUri!.AbsolutePath.Contains("/manifests/sha256:", StringComparison.Ordinal))
+            {
+                registry.ServeManifestAs("app", tag, ReferrersIndex(ReferrerJson('a')), MediaTypes.OciIndexV1);
+            }
+
+            return null;
+        });
+
+        Descriptor artifact = await client.AttachArtifactAsync(SbomRequest("registry.test", "app", subject, "{}"), None);
+
+        Assert.Equal(["sha256:" + new string('a', 64), artifact.Digest.ToString()], IndexDigests(registry.ManifestAt("app", tag)));
+        Assert.Equal(1, Puts(registry, tag));
     }
 
     [Fact]
@@ -262,11 +322,12 @@ public class SharedTagConvergenceTests
     public async Task AWriterThatClobbersAfterOurReadBackIsCaughtByTheSettlingRead()
     {
         // The writer read the tag before our write and writes after our read-back, which alone would show our signature.
+        // Reads: alongside the uploads, to update, back, then the settling read (the fourth).
         FakeRegistry registry = new();
         int gets = 0;
         registry.Intercept(r =>
         {
-            if (r.Method == HttpMethod.Get && r.RequestUri!.AbsolutePath.EndsWith("/manifests/" + SigTag, StringComparison.Ordinal) && ++gets == 3)
+            if (r.Method == HttpMethod.Get && r.RequestUri!.AbsolutePath.EndsWith("/manifests/" + SigTag, StringComparison.Ordinal) && ++gets == 4)
             {
                 registry.ServeManifestAs("app", SigTag, SignatureManifest(LayerJson("p", "late")), MediaTypes.OciManifestV1);
             }
@@ -286,7 +347,7 @@ public class SharedTagConvergenceTests
     {
         FakeRegistry registry = new();
         int gets = 0;
-        registry.Intercept(r => r.Method == HttpMethod.Get && r.RequestUri!.AbsolutePath.EndsWith("/manifests/" + SigTag, StringComparison.Ordinal) && ++gets == 2
+        registry.Intercept(r => r.Method == HttpMethod.Get && r.RequestUri!.AbsolutePath.EndsWith("/manifests/" + SigTag, StringComparison.Ordinal) && ++gets == 3
             ? FakeRegistry.Error(HttpStatusCode.InternalServerError, "UNKNOWN")
             : null);
         using RegistryClient client = new(registry.Options());

@@ -63,8 +63,65 @@ public class TaggedManifestTests
         await client.AppendLayersToTaggedManifestAsync("registry.test", "app", Tag, [Signature("p1", "s1")], null, None);
 
         Assert.True(readDuringUpload);
-        // Read once to update, once back, once after the settling pause: the early read is the first, not an extra one.
-        Assert.Equal(3, registry.CountRequests(r => r.Method == HttpMethod.Get && r.Uri.AbsolutePath == $"/v2/app/manifests/{Tag}"));
+        // Read alongside the uploads (for the config), once more after them to update, once back, once after the settling pause.
+        Assert.Equal(4, registry.CountRequests(r => r.Method == HttpMethod.Get && r.Uri.AbsolutePath == $"/v2/app/manifests/{Tag}"));
+    }
+
+    [Fact]
+    public async Task TheConfigUploadsWhileTheLayersUpload()
+    {
+        // The config names every layer the manifest will hold: what the early read found plus ours. It goes up beside the
+        // layers, so the write after them is one manifest PUT and the settling pause that follows it is the shortest.
+        FakeRegistry registry = new();
+        using RegistryClient client = new(registry.Options());
+        Digest config = Digest.Sha256(RegistryDocuments.CosignConfig([Digest.Sha256("p1"u8)]));
+        using ManualResetEventSlim configAskedFor = new();
+        bool configDuringUpload = false;
+        registry.Intercept(r =>
+        {
+            if (r.RequestUri!.AbsolutePath.EndsWith($"/blobs/{config}", StringComparison.Ordinal))
+            {
+                configAskedFor.Set();
+            }
+            else if (r.Method == HttpMethod.Put && Uri.UnescapeDataString(r.RequestUri.Query).Contains(Digest.Sha256("p1"u8).ToString(), StringComparison.Ordinal))
+            {
+                configDuringUpload = configAskedFor.Wait(TimeSpan.FromSeconds(5));
+            }
+
+            return null;
+        });
+
+        await client.AppendLayersToTaggedManifestAsync("registry.test", "app", Tag, [Signature("p1", "s1")], null, None);
+
+        Assert.True(configDuringUpload);
+        Assert.True(registry.HasBlob(config));
+        Assert.Equal(config.ToString(), Manifest(registry).GetProperty("config").GetProperty("digest").GetString());
+        Assert.Equal(1, registry.CountRequests(r => r.Method == HttpMethod.Head && r.Uri.AbsolutePath.EndsWith($"/blobs/{config}", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task TheSettlingPauseStillCoversTheConfigUploadMadeAhead()
+    {
+        // Another writer (cosign, or this code when its guess is wrong) uploads the config between its read and its write,
+        // so the pause covers that upload even though ours went up beside the layers. Here it takes half a second.
+        FakeRegistry registry = new();
+        Digest config = Digest.Sha256(RegistryDocuments.CosignConfig([Digest.Sha256("p1"u8)]));
+        registry.Intercept(r =>
+        {
+            if (r.Method == HttpMethod.Put && Uri.UnescapeDataString(r.RequestUri!.Query).Contains(config.ToString(), StringComparison.Ordinal))
+            {
+                Thread.Sleep(500);
+            }
+
+            return null;
+        });
+        List<TimeSpan> delays = new();
+        using RegistryClient client = new(registry.Options(delays));
+
+        await client.AppendLayersToTaggedManifestAsync("registry.test", "app", Tag, [Signature("p1", "s1")], null, None);
+
+        TimeSpan pause = Assert.Single(delays);
+        Assert.InRange(pause.TotalMilliseconds, 900, 1600);
     }
 
     [Fact]
