@@ -46,18 +46,13 @@ internal sealed class SharedTagUpdate(RegistryManifests manifests, Func<TimeSpan
     /// <param name="ours">Given the first read, the entries to add (the caller leaves out those it counts as already there).</param>
     /// <param name="same">Whether two entries are one: the key of the union.</param>
     /// <param name="write">Writes the document, shaped like the one read (null: none), with exactly the given entries.</param>
-    /// <param name="preparedAhead">
-    /// Time the caller spent ahead of the update on work another writer does between its read and its write (uploading
-    /// cosign's config): counted into the read-to-write time the settling pause covers, as if our write had done it.
-    /// </param>
     /// <returns>The digest of the document at the tag once two reads, a settling pause apart, show every entry.</returns>
     public async Task<Digest> ConvergeAsync(string registry, string repository, string tag,
         Func<FetchedManifest?, SharedDocument> parse,
         Func<SharedDocument, IEnumerable<Descriptor>> ours,
         Func<Descriptor, Descriptor, bool> same,
         Func<FetchedManifest?, SharedDocument, IReadOnlyList<(Descriptor Parsed, string? Raw)>, Task> write,
-        CancellationToken ct,
-        TimeSpan preparedAhead = default)
+        CancellationToken ct)
     {
         List<(Descriptor Parsed, string? Raw)> known = new();
         FetchedManifest? current = null;
@@ -107,7 +102,7 @@ internal sealed class SharedTagUpdate(RegistryManifests manifests, Func<TimeSpan
             // Its read-to-write takes about what ours took (a read and a write), so the check waits for twice that after
             // our write: the read that confirms it is the first one after the pause.
             long written = Stopwatch.GetTimestamp();
-            window = Max(window, lastRead + preparedAhead + Stopwatch.GetElapsedTime(writeStarted, written));
+            window = Max(window, lastRead + Stopwatch.GetElapsedTime(writeStarted, written));
             await ReadAsync(ReadBack).ConfigureAwait(false);
             if (Missing().Count == 0 && current is not null)
             {

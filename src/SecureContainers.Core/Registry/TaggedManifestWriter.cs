@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SecureContainers.Core.Diagnostics;
 using SecureContainers.Core.Oci;
 
@@ -53,9 +52,12 @@ internal sealed class TaggedManifestWriter(RegistryManifests manifests, Registry
         // The layers' uploads and a first read of the tag go at once. What that read finds plus ours is what the write will
         // most likely hold, so its config goes up beside the layers (the write's push of the same config then returns at
         // once; a guess the tag has outdated leaves one unreferenced blob). The write itself starts from a read made after
-        // the uploads: one made before them would let it overwrite a writer that signed meanwhile.
+        // the uploads: one made before them would let it overwrite a writer that signed meanwhile. The settling pause then
+        // measures a read and one manifest PUT; a writer that uploads its config between its read and its write (cosign)
+        // takes three requests more, which the pause's 50 ms floor covers on a near registry and not wholly on a far one.
+        // Counting them was measured: the config's own upload time (slowed by the layers beside it) or three PUTs' worth
+        // made the pause longer than the whole step had been.
         Task<TagRead> firstRead = update.ReadFirstAsync(registry, repository, tag, ct);
-        TimeSpan configUpload = TimeSpan.Zero;
         await Task.WhenAll([GuessConfigAsync(), .. layers.Select(layer => blobs.PushAsync(registry, repository, layer.Content, layer.MediaType, ct))]).ConfigureAwait(false);
 
         async Task GuessConfigAsync()
@@ -65,9 +67,7 @@ internal sealed class TaggedManifestWriter(RegistryManifests manifests, Registry
                 SharedDocument manifest = Parse((await firstRead.ConfigureAwait(false)).Document);
                 List<Descriptor> entries = [.. manifest.Entries.Select(e => e.Parsed)];
                 entries.AddRange(Ours(manifest).Where(n => !entries.Any(e => SameDigestAndAnnotations(e, n))));
-                long started = Stopwatch.GetTimestamp();
                 await PushConfigAsync(manifest, entries).ConfigureAwait(false);
-                configUpload = Stopwatch.GetElapsedTime(started);
             }
             catch (Exception ex) when (ex is SecureContainerException or HttpRequestException)
             {
@@ -77,8 +77,7 @@ internal sealed class TaggedManifestWriter(RegistryManifests manifests, Registry
 
         // Two signatures of one image share their layer (the same simple-signing payload) and differ in their annotations,
         // so the union keeps every distinct digest + annotations pair; the caller's isDuplicate only decides what we add.
-        // The settling pause still counts the config's upload: another writer makes it between its read and its write.
-        return await update.ConvergeAsync(registry, repository, tag, Parse, Ours, SameDigestAndAnnotations, WriteAsync, ct, configUpload).ConfigureAwait(false);
+        return await update.ConvergeAsync(registry, repository, tag, Parse, Ours, SameDigestAndAnnotations, WriteAsync, ct).ConfigureAwait(false);
     }
 
     private static bool SameDigestAndAnnotations(Descriptor existing, Descriptor added) =>
