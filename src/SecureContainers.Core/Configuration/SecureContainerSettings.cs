@@ -87,6 +87,12 @@ public sealed record SigningSettings
     /// <summary><c>SecureContainerSigningMode</c>: sign with <see cref="KeyPath"/>, or keyless (OIDC identity, Fulcio, Rekor).</summary>
     public SigningMethod Mode { get; init; } = SigningMethod.Key;
 
+    /// <summary>Whether pushed images are signed: with a key, or keyless.</summary>
+    public bool Signs => KeyPath is not null || Mode == SigningMethod.Keyless;
+
+    /// <summary>The format signatures are written in: keyless ones only as bundles, whatever <see cref="Format"/> says.</summary>
+    public Signing.SignatureFormat WrittenFormat => Mode == SigningMethod.Keyless ? Signing.SignatureFormat.Bundle : Format;
+
     /// <summary><c>SecureContainerFulcioUrl</c> and <c>SecureContainerRekorUrl</c>: public-good sigstore unless set.</summary>
     public Signing.Keyless.KeylessOptions Sigstore { get; init; } = new();
 

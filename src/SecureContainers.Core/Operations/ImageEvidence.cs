@@ -29,7 +29,7 @@ public sealed class ImageEvidence(RegistryClient registry, IDiagnosticSink sink)
         SecureContainerSettings settings = request.Settings;
         bool toRegistry = request.Destination == ImageDestination.Registry && request.Registry is not null;
         Digest? digest = request.Digest;
-        bool signs = settings.Signing.KeyPath is not null || settings.Signing.Mode == SigningMethod.Keyless;
+        bool signs = settings.Signing.Signs;
         if (request.Scope == EvidenceScope.Index && digest is null && toRegistry && signs)
         {
             // The SDK does not report the index digest; the tags it just pushed point at it.
@@ -69,7 +69,7 @@ public sealed class ImageEvidence(RegistryClient registry, IDiagnosticSink sink)
         DiagnosticBag signFindings = new();
         bool attachesSbom = toRegistry && sbom is not null && settings.Sbom.Attach && digest is not null;
         bool signsHere = toRegistry && signs && digest is not null;
-        JointAttachment? referrers = attachesSbom && signsHere && SignatureFormatOf(settings.Signing).WritesBundles() ? new JointAttachment(2) : null;
+        JointAttachment? referrers = attachesSbom && signsHere && settings.Signing.WrittenFormat.WritesBundles() ? new JointAttachment(2) : null;
         // On its own thread: the signing below starts with CPU work of its own (key, statements) that need not wait for the SBOM's.
         Task<Descriptor?> attaching = attachesSbom
             ? Task.Run(() => AttachAsync(request, digest!.Value, sbom!, referrers?.Parties[0], attachFindings, ct))
@@ -236,7 +236,7 @@ public sealed class ImageEvidence(RegistryClient registry, IDiagnosticSink sink)
     {
         SigningSettings signing = request.Settings.Signing;
         bool keyless = signing.Mode == SigningMethod.Keyless;
-        SignatureFormat format = SignatureFormatOf(signing);
+        SignatureFormat format = signing.WrittenFormat;
         try
         {
             // Left when this block ends, before a failure below waits for the SBOM's attachment, which may be waiting for it.
@@ -271,9 +271,6 @@ public sealed class ImageEvidence(RegistryClient registry, IDiagnosticSink sink)
     }
 
     /// <summary>Keyless signatures are read from bundles only (Fulcio certificates in the legacy layout are not written here).</summary>
-    private static SignatureFormat SignatureFormatOf(SigningSettings signing) =>
-        signing.Mode == SigningMethod.Keyless ? SignatureFormat.Bundle : signing.Format;
-
     /// <summary>The sign (and attest) command that completes the signing of <paramref name="digest"/>, in the build's format and signer.</summary>
     private static string CompletionCommand(ImageEvidenceRequest request, Digest digest, bool attestSbom)
     {

@@ -2,6 +2,7 @@ using SecureContainers.Core.Configuration;
 using SecureContainers.Core.NuGet;
 using SecureContainers.Core.Oci;
 using SecureContainers.Core.Secrets;
+using SecureContainers.Core.Signing;
 using SecureContainers.Core.Vulnerabilities;
 
 namespace SecureContainers.Core.Operations;
@@ -129,7 +130,11 @@ public sealed record PrePushRequest
     /// <summary>Whether the evidence step after the push writes to the registry (an SBOM artifact, signatures) with the push credentials.</summary>
     internal bool WritesEvidence =>
         Destination == ImageDestination.Registry
-        && ((Settings.Sbom.Enabled && Settings.Sbom.Attach) || Settings.Signing.KeyPath is not null || Settings.Signing.Mode == Configuration.SigningMethod.Keyless);
+        && ((Settings.Sbom.Enabled && Settings.Sbom.Attach) || Settings.Signing.Signs);
+
+    /// <summary>Whether the evidence step lists the image's referrers: the signing does, for the bundles this key signed already.</summary>
+    internal bool ListsReferrersAfterPush =>
+        Destination == ImageDestination.Registry && Settings.Signing.Signs && Settings.Signing.WrittenFormat.WritesBundles();
 
     public Func<string, string?> GetEnvironmentVariable { get; init; } = System.Environment.GetEnvironmentVariable;
 }

@@ -140,6 +140,14 @@ public sealed class RegistryClient : IDisposable
         _referrers.ListAsync(registry, repository, subject, artifactType, ct);
 
     /// <summary>
+    /// Learns, ahead of a <see cref="GetReferrersAsync"/>, whether the registry has the referrers API (one listing in
+    /// <paramref name="repository"/>, unless known already), so that the listing on a registry without it reads the tag at
+    /// once. Never throws for the registry's answer.
+    /// </summary>
+    public Task ProbeReferrersApiAsync(string registry, string repository, CancellationToken ct) =>
+        _referrers.ProbeApiAsync(registry, repository, ct);
+
+    /// <summary>
     /// Pushes <paramref name="request"/>'s blobs, an empty config and an artifact manifest (by digest) whose subject is the
     /// image, then, unless the registry confirms with <c>OCI-Subject</c> that it indexes referrers itself, adds the
     /// manifest to the referrers tag index, keeping every entry already there. Attaching the same artifact again adds

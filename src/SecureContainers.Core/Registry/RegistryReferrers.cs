@@ -205,6 +205,22 @@ internal sealed class RegistryReferrers(RegistryTransport transport, RegistryAut
     private static bool IsReferrersIndexType(string? mediaType) => mediaType is null or MediaTypes.OciIndexV1;
 
     /// <summary>
+    /// Learns whether <paramref name="registry"/> has the referrers API, by listing the referrers of a digest in
+    /// <paramref name="repository"/> (the empty JSON's), unless it is known already. Any failure leaves it unknown.
+    /// </summary>
+    public async Task ProbeApiAsync(string registry, string repository, CancellationToken ct)
+    {
+        try
+        {
+            Digest any = Digest.Sha256(RegistryDocuments.EmptyJson);
+            await TryReferrersApiAsync(ImageReference.FromParts(registry, repository, null, any.ToString()), any, null, ct).ConfigureAwait(false);
+        }
+        catch (SecureContainerException)
+        {
+        }
+    }
+
+    /// <summary>
     /// The referrers API's list (all pages, filtered to <paramref name="artifactType"/>), or null when the registry does not
     /// have the API (known from an earlier probe, or its 404 now).
     /// </summary>

@@ -113,6 +113,45 @@ public sealed class PrePushWarmupTests : IDisposable
         Assert.NotNull(Assert.Single(result.Platforms).Contents);
     }
 
+    [Theory]
+    [InlineData("both", true)]
+    [InlineData("bundle", true)]
+    [InlineData("legacy", false)]
+    [InlineData(null, false)]
+    public async Task TheWarmupLearnsWhetherTheRegistryListsReferrersOnlyWhenTheSigningWillAskIt(string? format, bool asks)
+    {
+        // The signing step lists the image's bundles (a statement this key signed already is not signed again). Learnt
+        // ahead, a registry without the referrers API is read at its tag at once, without the API request and its 404.
+        PrePushRequest request = Request(new DiagnosticBag(), new FixedVulnerabilitySource(VulnerabilityTestData.BothAdvisories));
+        if (format is not null)
+        {
+            request = request with
+            {
+                Settings = SettingsReader.Read(new RawSettings
+                {
+                    Properties = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+                    {
+                        [SettingNames.CacheDirectory] = Path.Combine(_dir, "cache"),
+                        [SettingNames.SigningKey] = Path.Combine(_dir, "cosign.key"),
+                        [SettingNames.SignatureFormat] = format,
+                    },
+                    TrustedBaseImages = [new RawItem($"{_registry.Host}/base/*")],
+                }, new DiagnosticBag()),
+            };
+        }
+
+        using RegistryClient client = new(_registry.Options());
+        using (PrePushWarmup warmup = PrePushWarmup.Start(client, request))
+        {
+            await warmup.Completion;
+        }
+
+        static bool Api(FakeRegistry.RecordedRequest r) => r.Uri.AbsolutePath.Contains("/referrers/", StringComparison.Ordinal);
+        Assert.Equal(asks ? 1 : 0, _registry.CountRequests(Api));
+        await client.GetReferrersAsync(_registry.Host, "app", _base.Digest, null, CancellationToken.None);
+        Assert.Equal(1, _registry.CountRequests(Api));
+    }
+
     [Fact]
     public async Task TheTagsDigestIsHandedOnlyToACheckOfTheSameTagAfterTheRun()
     {
