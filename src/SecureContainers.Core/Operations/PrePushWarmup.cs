@@ -33,9 +33,9 @@ public sealed class PrePushWarmup : IDisposable
         _baseImage = request.BaseImage;
         _run = new BackgroundWork(async ct =>
         {
-            // Whatever fails here fails again, and is reported, in the check.
             // The signing after the push lists the image's bundles: a registry known to lack the referrers API is then read
-            // at its tag at once, a round trip fewer on that path; asking now costs the build nothing.
+            // at its tag at once, a round trip fewer on that path; asking now costs the build nothing. Whatever fails here
+            // fails again, and is reported, in the check.
             Task api = request.PushTarget is { } target && request.ListsReferrersAfterPush
                 ? registry.ProbeReferrersApiAsync(target.Registry, target.Repository, ct)
                 : Task.CompletedTask;
