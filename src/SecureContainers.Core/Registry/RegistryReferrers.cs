@@ -33,13 +33,8 @@ internal sealed class RegistryReferrers(RegistryTransport transport, RegistryAut
 
     private readonly ConcurrentDictionary<string, bool> _referrersApi = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _probes = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<(string Registry, string Repository, string Tag), TagTurns> _turns = new();
-
-    /// <summary>One referrers tag's updates from this client: one at a time.</summary>
-    private sealed class TagTurns
-    {
-        public readonly SemaphoreSlim Gate = new(1, 1);
-    }
+    /// <summary>Each referrers tag's updates from this client, one at a time.</summary>
+    private readonly ConcurrentDictionary<(string Registry, string Repository, string Tag), SemaphoreSlim> _turns = new();
 
     /// <inheritdoc cref="RegistryClient.ReferrersTag"/>
     public static string Tag(Digest subject)
@@ -112,7 +107,7 @@ internal sealed class RegistryReferrers(RegistryTransport transport, RegistryAut
         Task<Descriptor>[][] pushingLayers = requests
             .Select(r => r.Layers.Select(layer => blobs.PushAsync(registry, repository, layer.Content, layer.MediaType, ct, askFirst: false)).ToArray())
             .ToArray();
-        TagTurns turn = _turns.GetOrAdd((registry, repository, Tag(subject)), _ => new TagTurns());
+        SemaphoreSlim turn = _turns.GetOrAdd((registry, repository, Tag(subject)), _ => new SemaphoreSlim(1, 1));
         await Task.WhenAll([pushingConfig, .. pushingLayers.SelectMany(p => p)]).ConfigureAwait(false);
 
         Descriptor config = await pushingConfig.ConfigureAwait(false);
@@ -136,14 +131,14 @@ internal sealed class RegistryReferrers(RegistryTransport transport, RegistryAut
         // tag rather than race for it: racing writers each wait out a settling pause and write again.
         async Task UpdateInTurnAsync(IReadOnlyList<Descriptor> added)
         {
-            await turn.Gate.WaitAsync(ct).ConfigureAwait(false);
+            await turn.WaitAsync(ct).ConfigureAwait(false);
             try
             {
                 await AddToReferrersTagAsync(registry, repository, subject, added, ct).ConfigureAwait(false);
             }
             finally
             {
-                turn.Gate.Release();
+                turn.Release();
             }
         }
     }
